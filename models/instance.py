@@ -1,0 +1,439 @@
+"""The instance file (``instance.json``): the pydantic contract of DESIGN.md section 3.
+
+Only shapes, types and single-object checks live here; checks that need the
+whole instance (references, duplicate ids, overlapping demand rules) are in
+:mod:`models.references`, so that every problem is reported with its JSON path.
+No solver code is imported here.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    field_validator,
+    model_validator,
+)
+
+MAX_DAYS = 366
+MAX_STRING = 200
+MAX_FILE_BYTES = 50_000_000
+
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Risk = Literal["low", "medium", "high"]
+Mode = Literal["seconded", "dual"]
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$")
+
+
+def _parse_date(value: object) -> object:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _DATE_RE.match(value):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise ValueError(f"is not a real date ({error})") from None
+
+
+def _parse_datetime(value: object) -> object:
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _DATETIME_RE.match(value):
+        raise ValueError("must be a local date and time written YYYY-MM-DDTHH:MM")
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError as error:
+        raise ValueError(f"is not a real date and time ({error})") from None
+
+
+def _check_time(value: object) -> object:
+    if not isinstance(value, str) or not _TIME_RE.match(value):
+        raise ValueError("must be a time of day written HH:MM (00:00 to 23:59)")
+    return value
+
+
+Day = Annotated[
+    date,
+    BeforeValidator(_parse_date),
+    PlainSerializer(lambda value: value.isoformat(), return_type=str),
+]
+LocalDateTime = Annotated[
+    datetime,
+    BeforeValidator(_parse_datetime),
+    PlainSerializer(lambda value: value.strftime("%Y-%m-%dT%H:%M"), return_type=str),
+]
+ClockTime = Annotated[str, BeforeValidator(_check_time)]
+Identifier = Annotated[str, Field(min_length=1, max_length=MAX_STRING)]
+NonNegativeWeight = Annotated[float, Field(ge=0, le=1_000_000)]
+Count = Annotated[int, Field(ge=0, le=100_000)]
+Hours = Annotated[float, Field(ge=0, le=24 * 366)]
+
+
+def minutes_of(clock: str) -> int:
+    """Minutes after midnight of an ``HH:MM`` time."""
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def span_minutes(start: str, end: str) -> int:
+    """Length of a period from ``start`` to ``end``; ``end <= start`` crosses midnight."""
+    length = minutes_of(end) - minutes_of(start)
+    return length if length > 0 else length + 24 * 60
+
+
+class Contract(BaseModel):
+    """Base of every contract object: unknown keys are errors (they are usually typos)."""
+
+    model_config = ConfigDict(extra="forbid", str_max_length=MAX_STRING, frozen=False)
+
+
+class Horizon(Contract):
+    start: Day = Field(description="First day of the planning period (day 0), YYYY-MM-DD.")
+    days: int = Field(ge=1, le=MAX_DAYS, description="Number of days planned (1 to 366).")
+    timezone: str = Field(
+        default="Asia/Shanghai",
+        description="IANA time zone of every local time in the file; used for calendar exports. "
+        "Lengths, rest and hours are wall-clock differences.",
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA time zone {value!r}") from None
+        return value
+
+    @property
+    def dates(self) -> list[date]:
+        return [self.start + timedelta(days=offset) for offset in range(self.days)]
+
+
+class Shift(Contract):
+    id: Identifier = Field(description="Shift id, unique among shifts.")
+    name: str | None = Field(default=None, description="Display name (defaults to the id).")
+    start: ClockTime = Field(description="Start time HH:MM.")
+    end: ClockTime = Field(
+        description="End time HH:MM; end <= start means the shift crosses midnight "
+        "(end == start is a 24-hour shift). A shift belongs to the day it starts."
+    )
+    night: bool = Field(default=False, description="A night shift (night limits and night load weight).")
+
+    @property
+    def start_minute(self) -> int:
+        return minutes_of(self.start)
+
+    @property
+    def minutes(self) -> int:
+        return span_minutes(self.start, self.end)
+
+
+class Community(Contract):
+    id: Identifier = Field(description="Community or village id, unique.")
+    name: str | None = Field(default=None, description="Display name (defaults to the id).")
+
+
+class DemandRule(Contract):
+    shifts: list[Identifier] | None = Field(
+        default=None, description="Shift ids this rule covers; missing means all shifts, [] means none."
+    )
+    weekdays: list[Weekday] = Field(default_factory=list, description="Weekdays (mon..sun) the rule matches.")
+    dates: list[Day] = Field(
+        default_factory=list,
+        description="Dates the rule matches. A rule listing dates overrides the undated rules of the "
+        "checkpoint on every day and shift it matches.",
+    )
+    min: Count = Field(description="Hard-wanted minimum number of cadres on duty (shortfalls are reported).")
+    target: Count = Field(description="Wanted number of cadres (>= min); deviations cost under/over weights.")
+    max: Count | None = Field(default=None, description="Hard maximum of cadres on duty (>= target).")
+    skills: dict[Identifier, Count] = Field(
+        default_factory=dict,
+        description="Minimum number of cadres with each skill among those on duty (part of the minimum).",
+    )
+    under_weight: NonNegativeWeight = Field(default=1, description="Cost per cadre below target.")
+    over_weight: NonNegativeWeight = Field(default=0, description="Cost per cadre above target.")
+
+    @model_validator(mode="after")
+    def _ordered_counts(self) -> DemandRule:
+        if self.target < self.min:
+            raise ValueError(f"target ({self.target}) must be >= min ({self.min})")
+        if self.max is not None and self.max < self.target:
+            raise ValueError(f"max ({self.max}) must be >= target ({self.target})")
+        return self
+
+    def matches_day(self, day: date) -> bool:
+        if not self.weekdays and not self.dates:
+            return True
+        return WEEKDAYS[day.weekday()] in self.weekdays or day in self.dates
+
+    def matches_shift(self, shift_id: str) -> bool:
+        return self.shifts is None or shift_id in self.shifts
+
+
+class Checkpoint(Contract):
+    id: Identifier = Field(description="Checkpoint id, unique.")
+    name: str | None = Field(default=None, description="Display name (defaults to the id).")
+    community: Identifier = Field(description="Id of the community the checkpoint belongs to.")
+    risk: Risk = Field(default="medium", description="Risk level: low, medium or high.")
+    demand: list[DemandRule] = Field(default_factory=list, description="Demand rules of this checkpoint.")
+
+
+class UnitHours(Contract):
+    start: ClockTime = Field(description="Start of the unit's working hours HH:MM.")
+    end: ClockTime = Field(description="End HH:MM; end <= start crosses midnight.")
+
+
+class Unit(Contract):
+    id: Identifier = Field(description="Home unit id, unique.")
+    name: str | None = Field(default=None, description="Display name (defaults to the id).")
+    workdays: list[Weekday] = Field(
+        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"],
+        description="Weekdays the unit works (default mon-fri; [] means none).",
+    )
+    hours: UnitHours = Field(
+        default_factory=lambda: UnitHours(start="08:30", end="17:30"),
+        description="Daily working hours of the unit (default 08:30-17:30).",
+    )
+    closed_dates: list[Day] = Field(default_factory=list, description="Dates the unit does not work.")
+    extra_workdays: list[Day] = Field(default_factory=list, description="Extra dates the unit works.")
+    max_away: Count | None = Field(
+        default=None,
+        description="Most of this unit's cadres (any mode) on duty or standby at any moment within "
+        "the unit's hours on a unit workday.",
+    )
+
+    def works_on(self, day: date) -> bool:
+        if day in self.closed_dates:
+            return False
+        return WEEKDAYS[day.weekday()] in self.workdays or day in self.extra_workdays
+
+
+class Unavailability(Contract):
+    date: Day = Field(description="The date.")
+    shifts: list[Identifier] | None = Field(
+        default=None,
+        description="Shifts blocked that day; missing (or every shift) makes the day wholly unavailable, "
+        "which also blocks a dual cadre's unit hours.",
+    )
+
+
+class BusyPeriod(Contract):
+    start: LocalDateTime = Field(description="Start YYYY-MM-DDTHH:MM (local time).")
+    end: LocalDateTime = Field(description="End YYYY-MM-DDTHH:MM, after the start.")
+
+    @model_validator(mode="after")
+    def _positive(self) -> BusyPeriod:
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        if self.end - self.start > timedelta(days=MAX_DAYS):
+            raise ValueError("a busy period may last at most 366 days")
+        return self
+
+
+class Request(Contract):
+    date: Day = Field(description="The date.")
+    shift: Identifier | None = Field(default=None, description="The shift; missing means any shift that day.")
+    kind: Literal["off", "on"] = Field(description="off: no duty wanted; on: duty wanted.")
+    weight: NonNegativeWeight = Field(default=1, description="Cost when the request is not granted.")
+
+
+class HistoryShift(Contract):
+    date: Day = Field(description="A date before the horizon start.")
+    shift: Identifier = Field(description="The shift worked.")
+    kind: Literal["duty", "standby"] = Field(default="duty", description="duty or standby.")
+
+
+class Rules(Contract):
+    """Rest and load limits. Every limit left out or null is no limit, unless a default is named."""
+
+    min_rest_hours: Hours | None = Field(
+        default=None,
+        description="Hours from the end of a duty or standby shift to the start of the next work period.",
+    )
+    max_hours_per_day: Hours | None = Field(
+        default=None, description="Duty + unit + busy hours of the periods belonging to one day."
+    )
+    max_duty_shifts_per_day: Count | None = Field(
+        default=1, description="Duty shifts starting on one day (default 1; null lifts it)."
+    )
+    max_consecutive_work_days: Count | None = Field(default=None, description="Longest run of work days.")
+    min_days_off_per_7_days: Annotated[int, Field(ge=0, le=7)] | None = Field(
+        default=None, description="Days off in every 7-day window."
+    )
+    max_hours_per_7_days: Hours | None = Field(
+        default=None, description="Duty + unit + busy hours in every 7-day window."
+    )
+    max_duty_hours_per_7_days: Hours | None = Field(
+        default=None, description="Duty hours in every 7-day window."
+    )
+    max_night_shifts_per_7_days: Count | None = Field(
+        default=None, description="Night duty shifts in every 7-day window."
+    )
+    max_consecutive_nights: Count | None = Field(
+        default=None, description="Longest run of days with a night duty."
+    )
+    min_total_hours: Hours | None = Field(
+        default=None,
+        description="Duty hours over the horizon, pro-rated by the share of days not wholly unavailable.",
+    )
+    max_total_hours: Hours | None = Field(default=None, description="Duty hours over the horizon.")
+    max_weekends: Count | None = Field(
+        default=None, description="Weekends (Saturday and the following Sunday) with duty on either day."
+    )
+    min_consecutive_days_off: Count | None = Field(
+        default=None,
+        description="Shortest run of days without duty or standby, for runs with duty/standby days on both "
+        "sides inside the horizon.",
+    )
+    min_consecutive_work_days: Count | None = Field(
+        default=None,
+        description="Shortest run of duty/standby days, for runs with free days on both sides inside the horizon.",
+    )
+    max_shifts_by_type: dict[Identifier, Count] | None = Field(
+        default=None, description="{shift id: most duty shifts of that shift over the horizon}."
+    )
+    forbidden_successions: list[tuple[Identifier, Identifier]] | None = Field(
+        default=None, description="[[a, b]]: duty shift b may not follow duty shift a on the next day."
+    )
+    prorate_min_total_hours: bool = Field(
+        default=True,
+        description="Extension: pro-rate min_total_hours by available days (DESIGN default true). "
+        "Benchmark imports set false to keep the benchmark's own rule.",
+    )
+
+
+class Cadre(Contract):
+    id: Identifier = Field(description="Cadre id, unique.")
+    name: str | None = Field(default=None, description="Display name (defaults to the id).")
+    unit: Identifier | None = Field(default=None, description="Home unit id, or null for none.")
+    mode: Mode | None = Field(
+        default=None,
+        description="seconded (full time in the community) or dual (keeps the unit job); required with a unit.",
+    )
+    communities: list[Identifier] = Field(
+        min_length=1, description="Community ids the cadre may serve (non-empty)."
+    )
+    skills: list[Identifier] = Field(default_factory=list, description="Skills the cadre holds.")
+    vulnerable: bool = Field(default=False, description="Never placed at a high-risk checkpoint.")
+    unavailable: list[Unavailability] = Field(default_factory=list, description="Dates and shifts not available.")
+    busy: list[BusyPeriod] = Field(default_factory=list, description="Busy periods (work periods).")
+    requests: list[Request] = Field(default_factory=list, description="Wishes for duty on or off.")
+    limits: Rules | None = Field(
+        default=None,
+        description="Personal limits: each key given replaces that rule's value (null lifts it).",
+    )
+    history: list[HistoryShift] = Field(
+        default_factory=list, description="Shifts worked before the horizon, for rolling rules and rest."
+    )
+    contact: str | None = Field(default=None, description="Extension: phone or other contact for dispatch sheets.")
+
+    @model_validator(mode="after")
+    def _mode_with_unit(self) -> Cadre:
+        if self.unit is not None and self.mode is None:
+            raise ValueError(f"cadre {self.id!r} has a unit, so 'mode' (seconded or dual) is required")
+        if self.unit is None and self.mode is not None:
+            raise ValueError(f"cadre {self.id!r} has no unit, so 'mode' must be absent")
+        return self
+
+    @property
+    def group(self) -> str:
+        """Fairness group: seconded, dual or none (no unit)."""
+        return self.mode if self.mode is not None else "none"
+
+
+class StandbyOverride(Contract):
+    community: Identifier | None = Field(default=None, description="Community id; missing matches all.")
+    shifts: list[Identifier] | None = Field(default=None, description="Shift ids; missing matches all.")
+    weekdays: list[Weekday] = Field(default_factory=list, description="Weekdays; empty matches all.")
+    dates: list[Day] = Field(default_factory=list, description="Dates; empty matches all.")
+    count: Count = Field(description="Standby cadres asked for where this override matches.")
+
+    def matches(self, community: str, day: date, shift_id: str) -> bool:
+        if self.community is not None and self.community != community:
+            return False
+        if self.shifts is not None and shift_id not in self.shifts:
+            return False
+        if self.weekdays or self.dates:
+            return WEEKDAYS[day.weekday()] in self.weekdays or day in self.dates
+        return True
+
+
+class Standby(Contract):
+    per_community: Count = Field(default=0, description="Standby cadres per community, day and shift.")
+    overrides: list[StandbyOverride] = Field(
+        default_factory=list, description="Exceptions; the last matching override wins."
+    )
+    load_factor: Annotated[float, Field(ge=0, le=1)] = Field(
+        default=0.25, description="Share of standby hours counted as load for fairness."
+    )
+
+    def wanted(self, community: str, day: date, shift_id: str) -> int:
+        count = self.per_community
+        for override in self.overrides:
+            if override.matches(community, day, shift_id):
+                count = override.count
+        return count
+
+
+ObjectivePart = Literal["coverage", "standby", "target", "fairness", "requests", "continuity"]
+OBJECTIVE_PARTS: tuple[str, ...] = ("coverage", "standby", "target", "fairness", "requests", "continuity")
+
+
+class RiskWeights(Contract):
+    low: NonNegativeWeight = Field(default=1, description="Weight of a shortfall at a low-risk checkpoint.")
+    medium: NonNegativeWeight = Field(default=2, description="Weight at a medium-risk checkpoint.")
+    high: NonNegativeWeight = Field(default=4, description="Weight at a high-risk checkpoint.")
+
+
+class LoadWeights(Contract):
+    night: NonNegativeWeight = Field(default=1.5, description="Load multiplier of a night duty hour.")
+    high_risk: NonNegativeWeight = Field(
+        default=1.25, description="Load multiplier of a high-risk duty hour (multiplies with night)."
+    )
+
+
+class Objective(Contract):
+    mode: Literal["lexicographic", "weighted"] = Field(
+        default="lexicographic", description="lexicographic (section 5 order) or weighted sum."
+    )
+    weights: dict[ObjectivePart, NonNegativeWeight] = Field(
+        default_factory=dict,
+        description="Weighted mode: weight of each part (parts left out weigh 0). Lexicographic mode: "
+        "relative weights of requests and continuity, which share the last stage (default 1 each).",
+    )
+    risk_weights: RiskWeights = Field(default_factory=RiskWeights, description="Shortfall weight by risk.")
+    load_weights: LoadWeights = Field(default_factory=LoadWeights, description="Load multipliers.")
+
+
+class Instance(Contract):
+    name: str | None = Field(default=None, description="Free text name of the instance.")
+    horizon: Horizon = Field(description="The planning period.")
+    shifts: list[Shift] = Field(description="Shift types ([] means none).")
+    communities: list[Community] = Field(description="Communities and villages.")
+    checkpoints: list[Checkpoint] = Field(description="Checkpoints to staff.")
+    units: list[Unit] = Field(default_factory=list, description="Home units.")
+    cadres: list[Cadre] = Field(description="Sunk cadres.")
+    rules: Rules = Field(default_factory=Rules, description="Limits for everybody.")
+    standby: Standby = Field(default_factory=Standby, description="Standby substitutes asked for.")
+    objective: Objective = Field(default_factory=Objective, description="What is optimised.")
+
+    def rules_for(self, cadre: Cadre) -> Rules:
+        """The cadre's effective rules: each key given in ``limits`` replaces the general value."""
+        if cadre.limits is None:
+            return self.rules
+        overrides = {key: getattr(cadre.limits, key) for key in cadre.limits.model_fields_set}
+        return self.rules.model_copy(update=overrides)
