@@ -1,0 +1,144 @@
+"""The CP-SAT model of a roster: variables, the rule families, the objective parts.
+
+``RosterModel`` turns an instance into a ``cp_model.CpModel``: it creates the
+duty and standby variables where an assignment can happen, lets every rule
+module in :data:`scheduler.rules.RULES` add its constraints, and collects the
+labelled objective parts of :mod:`scheduler.objective`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from models.instance import Instance
+from scheduler.calendar import CadreFacts, Calendar, Slot, hours_to_minutes
+from scheduler.variables import Variables
+
+logger = logging.getLogger(__name__)
+
+
+def remaining(limit: int, fixed: int) -> int:
+    """What the roster may still add under a max ``limit`` when fixed facts already use ``fixed``.
+
+    Fixed facts that break a limit by themselves are only a warning, but the
+    roster may then add nothing to that window or run.
+    """
+    return max(limit - fixed, 0)
+
+
+@dataclass
+class RosterModel:
+    """A CP-SAT model of one instance, built rule family by rule family."""
+
+    instance: Instance
+    calendar: Calendar
+    model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
+    vars: Variables = field(init=False)
+    # min_total_hours constraints, by cadre, so that infeasibility can be explained
+    min_total_literals: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    enforce_min_total_with_literals: bool = False
+
+    def __post_init__(self) -> None:
+        self.vars = Variables(self.model, self.calendar)
+
+    @classmethod
+    def build(cls, instance: Instance, *, explain_infeasibility: bool = False) -> RosterModel:
+        from scheduler.rules import RULES
+
+        roster_model = cls(instance, Calendar(instance))
+        roster_model.enforce_min_total_with_literals = explain_infeasibility
+        roster_model.create_variables()
+        for rule in RULES:
+            rule.apply(roster_model)
+        logger.info(
+            "model: %d duty and %d standby variables, %d constraints",
+            len(roster_model.vars.duties),
+            len(roster_model.vars.standbys),
+            len(roster_model.model.proto.constraints),
+        )
+        return roster_model
+
+    # -- variables --------------------------------------------------------
+    def facts(self, cadre_id: str) -> CadreFacts:
+        return self.calendar.cadre_facts[cadre_id]
+
+    def duty_possible(self, facts: CadreFacts, slot: Slot) -> bool:
+        """Limits that a single duty in ``slot`` would already break on its own."""
+        rules = facts.rules
+        if rules.max_duty_shifts_per_day == 0:
+            return False
+        by_type = rules.max_shifts_by_type or {}
+        if by_type.get(slot.shift) == 0:
+            return False
+        daily = hours_to_minutes(rules.max_hours_per_day)
+        fixed_today = facts.fixed_minutes.get(slot.day, 0)
+        if daily is not None and slot.minutes > remaining(daily, fixed_today):
+            return False
+        for limit in (rules.max_total_hours, rules.max_duty_hours_per_7_days):
+            minutes = hours_to_minutes(limit)
+            if minutes is not None and slot.minutes > minutes:
+                return False
+        if slot.night and rules.max_night_shifts_per_7_days == 0:
+            return False
+        return not (slot.night and rules.max_consecutive_nights == 0)
+
+    def create_variables(self) -> None:
+        calendar = self.calendar
+        instance = self.instance
+        checkpoints_of: dict[str, list[str]] = {}
+        for checkpoint in instance.checkpoints:
+            checkpoints_of.setdefault(checkpoint.community, []).append(checkpoint.id)
+        for cadre in instance.cadres:
+            facts = self.facts(cadre.id)
+            for slot in calendar.slots.values():
+                if not calendar.slot_open(facts, slot) or not self.duty_possible(facts, slot):
+                    continue
+                for community in cadre.communities:
+                    local = checkpoints_of.get(community, [])
+                    for checkpoint_id in local:
+                        if self.may_serve(cadre.id, checkpoint_id, slot):
+                            self.vars.add_duty(cadre.id, slot.day, slot.shift, checkpoint_id)
+                    # callable: some checkpoint there could take this cadre as a substitute (max ignored)
+                    callable_somewhere = any(
+                        self.may_serve(cadre.id, checkpoint_id, slot, ignore_max=True) for checkpoint_id in local
+                    )
+                    wanted = instance.standby.wanted(community, calendar.date_of(slot.day), slot.shift)
+                    if callable_somewhere and wanted > 0:
+                        self.vars.add_standby(cadre.id, slot.day, slot.shift, community)
+
+    def may_serve(self, cadre_id: str, checkpoint_id: str, slot: Slot, *, ignore_max: bool = False) -> bool:
+        """Demand applies there, its max is not 0, and a vulnerable cadre is kept from high risk."""
+        rule = self.calendar.demand.get((checkpoint_id, slot.day, slot.shift))
+        if rule is None or (rule.max == 0 and not ignore_max):
+            return False
+        cadre = self.facts(cadre_id).cadre
+        return not (cadre.vulnerable and self.calendar.checkpoints[checkpoint_id].risk == "high")
+
+    # -- helpers for rule modules -------------------------------------------
+    def work_day(self, cadre_id: str, day: int) -> cp_model.IntVar | int:
+        """1 when ``day`` is a work day of the cadre: fixed facts, or a duty or standby then."""
+        if day in self.facts(cadre_id).fixed_work_days:
+            return 1
+        if 0 <= day < self.calendar.days:
+            return self.vars.rostered_day(cadre_id, day)
+        return 0
+
+    def peak(self, name: str, items: list[tuple[int, cp_model.IntVar]]) -> cp_model.LinearExprT:
+        """An expression at least ``max(coef * var)`` over ``items``: the largest single standby.
+
+        Used for callability: a standby turned into duty adds its own amount to
+        a window, and each standby is judged alone, so the worst one counts.
+        """
+        if not items:
+            return 0
+        coefficients = {coefficient for coefficient, _ in items}
+        if len(coefficients) == 1:
+            (coefficient,) = coefficients
+            return coefficient * self.vars.any_of(name, [variable for _, variable in items])
+        peak = self.model.new_int_var(0, max(coefficients), name)
+        for coefficient, variable in items:
+            self.model.add(peak >= coefficient * variable)
+        return peak

@@ -1,0 +1,36 @@
+"""Shift types: ``max_shifts_by_type`` ({shift: n}) duty shifts of each type over the horizon.
+
+A standby of that shift stays callable: turned into duty alone, the count
+keeps the limit.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scheduler.model import RosterModel
+
+
+def apply(roster: RosterModel) -> None:
+    variables = roster.vars
+    for cadre in roster.instance.cadres:
+        limits = roster.facts(cadre.id).rules.max_shifts_by_type or {}
+        slots = variables.slots_of_cadre.get(cadre.id, [])
+        for shift_id, limit in limits.items():
+            duties = [
+                variable
+                for slot in slots
+                if slot.shift == shift_id
+                for variable in variables.duty_in_slot(cadre.id, slot.day, shift_id)
+            ]
+            standbys = [
+                variable
+                for slot in slots
+                if slot.shift == shift_id
+                for variable in variables.standby_in_slot(cadre.id, slot.day, shift_id)
+            ]
+            if len(duties) + (1 if standbys else 0) <= limit:
+                continue
+            standby_any = variables.any_of(f"standby_of_type[{cadre.id},{shift_id}]", standbys)
+            roster.model.add(sum(duties) + standby_any <= limit)

@@ -1,0 +1,42 @@
+"""Forbidden successions: ``[[a, b]]``, duty shift b never on the day after duty shift a.
+
+A history duty on the day before the horizon counts. A standby stays
+callable: standby a before duty b, or duty a before standby b, is forbidden
+too (each standby judged alone, so two standbys may follow each other).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scheduler.model import RosterModel
+
+
+def apply(roster: RosterModel) -> None:
+    variables = roster.vars
+    model = roster.model
+    for cadre in roster.instance.cadres:
+        facts = roster.facts(cadre.id)
+        successions = facts.rules.forbidden_successions or []
+        if not successions or cadre.id not in variables.slots_of_cadre:
+            continue
+        worked_before = facts.history_duty_shifts_on(-1)
+        for first, second in successions:
+            if first in worked_before:
+                for variable in variables.duty_in_slot(cadre.id, 0, second) + variables.standby_in_slot(
+                    cadre.id, 0, second
+                ):
+                    model.add(variable == 0)
+            for day in range(roster.calendar.days - 1):
+                duty_first = variables.duty_in_slot(cadre.id, day, first)
+                duty_second = variables.duty_in_slot(cadre.id, day + 1, second)
+                standby_first = variables.standby_in_slot(cadre.id, day, first)
+                standby_second = variables.standby_in_slot(cadre.id, day + 1, second)
+                if duty_first and (duty_second or standby_second):
+                    model.add(sum(duty_first) + sum(duty_second) <= 1)
+                    for standby in standby_second:
+                        model.add(sum(duty_first) + standby <= 1)
+                if standby_first and duty_second:
+                    for standby in standby_first:
+                        model.add(standby + sum(duty_second) <= 1)

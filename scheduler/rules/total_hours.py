@@ -1,0 +1,45 @@
+"""Duty hours over the horizon: ``min_total_hours`` and ``max_total_hours``.
+
+Nobody registers and never serves: duty hours reach ``min_total_hours``,
+pro-rated by the share of horizon days the cadre is not wholly unavailable
+(rounded down to the minute). They never exceed ``max_total_hours``, even
+with the largest single standby turned into duty.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from scheduler.calendar import hours_to_minutes
+
+if TYPE_CHECKING:
+    from scheduler.model import RosterModel
+
+
+def apply(roster: RosterModel) -> None:
+    variables = roster.vars
+    for cadre in roster.instance.cadres:
+        facts = roster.facts(cadre.id)
+        duty_terms = [
+            (slot.minutes, variable)
+            for slot in variables.slots_of_cadre.get(cadre.id, [])
+            for variable in variables.duty_in_slot(cadre.id, slot.day, slot.shift)
+        ]
+        duty_minutes = sum(minutes * variable for minutes, variable in duty_terms)
+        most = hours_to_minutes(facts.rules.max_total_hours)
+        if most is not None and duty_terms:
+            standby_terms = [
+                (slot.minutes, variable)
+                for slot in variables.slots_of_cadre.get(cadre.id, [])
+                for variable in variables.standby_in_slot(cadre.id, slot.day, slot.shift)
+            ]
+            if sum(m for m, _ in duty_terms) + max((m for m, _ in standby_terms), default=0) > most:
+                peak = roster.peak(f"total_standby_peak[{cadre.id}]", standby_terms)
+                roster.model.add(duty_minutes + peak <= most)
+        least = roster.calendar.prorated_min_total_minutes(facts)
+        if least:
+            constraint = roster.model.add(duty_minutes >= least)
+            if roster.enforce_min_total_with_literals:
+                literal = roster.model.new_bool_var(f"min_total_hours[{cadre.id}]")
+                constraint.only_enforce_if(literal)
+                roster.min_total_literals[cadre.id] = literal

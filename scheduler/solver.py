@@ -1,0 +1,273 @@
+"""Solving a roster model: stages, time budget, determinism, interruption, infeasibility.
+
+``solve(instance, options)`` builds the model, solves the lexicographic stages
+(or the one weighted stage) in order, fixes each stage's value found as a
+bound for the next, and returns a :class:`Result` with the assignments, the
+status and value/bound of every stage and the runtime. Ctrl-C or a time
+limit returns the best roster found so far.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import ortools
+from ortools.sat.python import cp_model
+
+from models.instance import Instance
+from models.roster import Assignment, Conflict, StandbyAssignment
+from scheduler.model import RosterModel
+from scheduler.objective import Stage, build_parts, stages
+
+logger = logging.getLogger(__name__)
+
+# Share of the remaining budget each lexicographic stage may use (the last takes the rest).
+STAGE_SHARE = {"coverage": 0.5, "standby": 0.35, "target": 0.4, "fairness": 0.6}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A new best solution of a stage, for live progress display."""
+
+    stage: str
+    objective: float
+    bound: float
+    seconds: float
+
+    @property
+    def gap(self) -> float:
+        if self.objective == 0:
+            return 0.0
+        return abs(self.objective - self.bound) / max(abs(self.objective), 1e-9)
+
+
+@dataclass
+class SolveOptions:
+    time_limit: float | None = 60.0
+    workers: int = 2
+    seed: int = 0
+    deterministic: bool = False  # interleaved search with a deterministic time budget: repeatable
+    log_callback: Callable[[str], None] | None = None
+    progress: Callable[[Progress], None] | None = None
+
+
+@dataclass
+class StageResult:
+    name: str
+    status: str  # optimal, feasible, unknown, skipped
+    value: float | None  # the stage objective of the kept solution, in reported units
+    bound: float | None
+    seconds: float
+
+
+@dataclass
+class Result:
+    status: str  # optimal, feasible, infeasible, unknown
+    stages: list[StageResult] = field(default_factory=list)
+    assignments: list[Assignment] = field(default_factory=list)
+    standby: list[StandbyAssignment] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    seconds: float = 0.0
+    interrupted: bool = False
+    solver_version: str = ortools.__version__
+    mode: str = "lexicographic"
+
+
+class _ProgressReporter(cp_model.CpSolverSolutionCallback):
+    def __init__(self, stage: Stage, report: Callable[[Progress], None], started: float) -> None:
+        super().__init__()
+        self._stage = stage
+        self._report = report
+        self._started = started
+
+    def on_solution_callback(self) -> None:
+        divisor = self._stage.divisor
+        self._report(
+            Progress(
+                self._stage.name,
+                self.objective_value / divisor,
+                self.best_objective_bound / divisor,
+                time.monotonic() - self._started,
+            )
+        )
+
+
+def _evaluate(solver: cp_model.CpSolver, expr: cp_model.LinearExprT) -> int:
+    return expr if isinstance(expr, int) else int(solver.value(expr))
+
+
+class StageSolver:
+    """Runs CP-SAT on one model stage after stage, carrying the incumbent as a hint."""
+
+    def __init__(self, roster_model: RosterModel, options: SolveOptions) -> None:
+        self.roster_model = roster_model
+        self.options = options
+        self.solution: list[int] | None = None
+        self.values: dict[str, int] = {}  # every stage's value under the kept solution
+        self.interrupted = False
+
+    def _parameters(self, budget: float | None) -> cp_model.CpSolver:
+        solver = cp_model.CpSolver()
+        parameters = solver.parameters
+        parameters.num_workers = max(self.options.workers, 1)
+        parameters.random_seed = self.options.seed
+        parameters.catch_sigint_signal = False  # Ctrl-C is handled here, keeping the incumbent
+        if budget is not None:
+            if self.options.deterministic:
+                parameters.interleave_search = True
+                parameters.max_deterministic_time = max(budget, 0.01)
+            else:
+                parameters.max_time_in_seconds = max(budget, 0.01)
+        if self.options.log_callback is not None:
+            parameters.log_search_progress = True
+            parameters.log_to_stdout = False
+            solver.log_callback = self.options.log_callback
+        return solver
+
+    def _hint(self) -> None:
+        proto = self.roster_model.model.proto
+        proto.clear_solution_hint()
+        if self.solution is not None:
+            hint = proto.solution_hint
+            hint.vars.extend(range(len(self.solution)))
+            hint.values.extend(self.solution)
+
+    def run(self, stage: Stage, budget: float | None, plan: list[Stage]) -> tuple[int, cp_model.CpSolver, float]:
+        """Solve ``stage``; returns (CP-SAT status, solver, seconds)."""
+        model = self.roster_model.model
+        model.minimize(stage.expr)
+        self._hint()
+        solver = self._parameters(budget)
+        started = time.monotonic()
+        reporter = _ProgressReporter(stage, self.options.progress, started) if self.options.progress else None
+        outcome: dict[str, int] = {}
+
+        def work() -> None:
+            outcome["status"] = solver.solve(model, reporter) if reporter else solver.solve(model)
+
+        # Solve in a thread so that Ctrl-C reaches Python and can stop the search cleanly.
+        thread = threading.Thread(target=work, name=f"cp-sat-{stage.name}", daemon=True)
+        thread.start()
+        while thread.is_alive():
+            try:
+                thread.join(0.2)
+            except KeyboardInterrupt:
+                logger.warning("interrupted: stopping the search and keeping the best roster found")
+                self.interrupted = True
+                solver.stop_search()
+        status = outcome.get("status", cp_model.UNKNOWN)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            self.solution = list(solver.response_proto.solution)
+            self.values = {item.name: _evaluate(solver, item.expr) for item in plan}
+        return status, solver, time.monotonic() - started
+
+
+def solve(instance: Instance, options: SolveOptions | None = None) -> Result:
+    """Build and solve the roster model of ``instance``."""
+    options = options or SolveOptions()
+    started = time.monotonic()
+    roster_model = RosterModel.build(instance)
+    parts = build_parts(roster_model)
+    plan = stages(roster_model, parts)
+    runner = StageSolver(roster_model, options)
+    result = Result(status="unknown", mode=instance.objective.mode)
+    budget_left = options.time_limit
+    for index, stage in enumerate(plan):
+        last = index == len(plan) - 1
+        if runner.interrupted or (budget_left is not None and budget_left <= 0.01 and runner.solution is not None):
+            skipped_value = runner.values.get(stage.name)
+            result.stages.append(
+                StageResult(stage.name, "skipped", None if skipped_value is None else skipped_value / stage.divisor, None, 0.0)
+            )
+            continue
+        share = 1.0 if last else STAGE_SHARE.get(stage.name, 0.5)
+        budget = None if budget_left is None else budget_left * share
+        status, solver, seconds = runner.run(stage, budget, plan)
+        if budget_left is not None:
+            used = solver.response_proto.deterministic_time if options.deterministic else seconds
+            budget_left -= used
+        if status == cp_model.INFEASIBLE and runner.solution is None:
+            result.status = "infeasible"
+            result.conflicts = explain_infeasibility(instance, options)
+            result.seconds = time.monotonic() - started
+            return result
+        if runner.solution is None:
+            # nothing found in the first stage: no roster to give
+            result.stages.append(StageResult(stage.name, "unknown", None, None, seconds))
+            result.interrupted = runner.interrupted
+            result.seconds = time.monotonic() - started
+            return result
+        value = runner.values[stage.name]
+        found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        bound = solver.best_objective_bound / stage.divisor if found else None
+        stage_status = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible"}.get(status, "unknown")
+        result.stages.append(StageResult(stage.name, stage_status, value / stage.divisor, bound, seconds))
+        logger.info("stage %s: %s, value %s, bound %s, %.1f s", stage.name, stage_status, value / stage.divisor, bound, seconds)
+        # keep this stage's value for the stages after it
+        roster_model.model.add(stage.expr <= value)
+    result.interrupted = runner.interrupted
+    proven = all(stage.status == "optimal" for stage in result.stages)
+    result.status = "optimal" if proven else "feasible"
+    result.assignments, result.standby = _roster_of(roster_model, runner.solution or [])
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _roster_of(roster_model: RosterModel, solution: list[int]) -> tuple[list[Assignment], list[StandbyAssignment]]:
+    calendar = roster_model.calendar
+    assignments = [
+        Assignment(cadre=key.cadre, date=calendar.date_of(key.day), shift=key.shift, checkpoint=key.checkpoint)
+        for key, variable in roster_model.vars.duties.items()
+        if solution[variable.index]
+    ]
+    standby = [
+        StandbyAssignment(cadre=key.cadre, date=calendar.date_of(key.day), shift=key.shift, community=key.community)
+        for key, variable in roster_model.vars.standbys.items()
+        if solution[variable.index]
+    ]
+    assignments.sort(key=lambda item: (item.date, item.shift, item.checkpoint, item.cadre))
+    standby.sort(key=lambda item: (item.date, item.shift, item.community, item.cadre))
+    return assignments, standby
+
+
+def explain_infeasibility(instance: Instance, options: SolveOptions) -> list[Conflict]:
+    """Name the rules no roster can satisfy, using assumptions on each cadre's minimum hours."""
+    roster_model = RosterModel.build(instance, explain_infeasibility=True)
+    literals = roster_model.min_total_literals
+    roster_model.model.add_assumptions(list(literals.values()))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = max(min(options.time_limit or 60.0, 60.0), 1.0)
+    status = solver.solve(roster_model.model)
+    if status != cp_model.INFEASIBLE:
+        return [
+            Conflict(
+                rule="min_total_hours",
+                message="the minimum total hours of the cadres cannot all be met together "
+                "(no single cadre could be named within the time limit)",
+            )
+        ]
+    by_index = {literal.index: cadre_id for cadre_id, literal in literals.items()}
+    conflicts = []
+    for index in solver.sufficient_assumptions_for_infeasibility():
+        cadre_id = by_index.get(index)
+        if cadre_id is None:
+            continue
+        facts = roster_model.facts(cadre_id)
+        minutes = roster_model.calendar.prorated_min_total_minutes(facts) or 0
+        conflicts.append(
+            Conflict(
+                rule="min_total_hours",
+                cadre=cadre_id,
+                message=f"cadre {cadre_id} must work at least {minutes / 60:g} duty hours over the horizon "
+                f"({facts.available_days} available days), but the rules, the demand and the other "
+                "cadres' minimums leave no roster that gives that much duty",
+            )
+        )
+    if not conflicts:
+        conflicts.append(Conflict(rule="model", message="the rules contradict each other whatever the demand"))
+    return conflicts
