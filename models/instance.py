@@ -277,15 +277,11 @@ class Rules(Contract):
     max_hours_per_7_days: Hours | None = Field(
         default=None, description="Duty + unit + busy hours in every 7-day window."
     )
-    max_duty_hours_per_7_days: Hours | None = Field(
-        default=None, description="Duty hours in every 7-day window."
-    )
+    max_duty_hours_per_7_days: Hours | None = Field(default=None, description="Duty hours in every 7-day window.")
     max_night_shifts_per_7_days: Count | None = Field(
         default=None, description="Night duty shifts in every 7-day window."
     )
-    max_consecutive_nights: Count | None = Field(
-        default=None, description="Longest run of days with a night duty."
-    )
+    max_consecutive_nights: Count | None = Field(default=None, description="Longest run of days with a night duty.")
     min_total_hours: Hours | None = Field(
         default=None,
         description="Duty hours over the horizon, pro-rated by the share of days not wholly unavailable.",
@@ -324,9 +320,7 @@ class Cadre(Contract):
         default=None,
         description="seconded (full time in the community) or dual (keeps the unit job); required with a unit.",
     )
-    communities: list[Identifier] = Field(
-        min_length=1, description="Community ids the cadre may serve (non-empty)."
-    )
+    communities: list[Identifier] = Field(min_length=1, description="Community ids the cadre may serve (non-empty).")
     skills: list[Identifier] = Field(default_factory=list, description="Skills the cadre holds.")
     vulnerable: bool = Field(default=False, description="Never placed at a high-risk checkpoint.")
     unavailable: list[Unavailability] = Field(default_factory=list, description="Dates and shifts not available.")

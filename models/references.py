@@ -53,7 +53,7 @@ def _unknown(path: str, what: str, value: str, known: set[str]) -> Issue | None:
 
 def _rules_issues(path: str, rules: Rules, shift_ids: set[str]) -> list[Issue]:
     issues = []
-    for shift_id in (rules.max_shifts_by_type or {}):
+    for shift_id in rules.max_shifts_by_type or {}:
         issue = _unknown(f"{path}.max_shifts_by_type.{shift_id}", "shift", shift_id, shift_ids)
         if issue:
             issues.append(issue)
@@ -104,9 +104,7 @@ def reference_issues(instance: Instance) -> list[Issue]:
                 issues.append(issue)
         for position, entry in enumerate(cadre.unavailable):
             for shift_index, shift_id in enumerate(entry.shifts or []):
-                issue = _unknown(
-                    f"{base}.unavailable[{position}].shifts[{shift_index}]", "shift", shift_id, shift_ids
-                )
+                issue = _unknown(f"{base}.unavailable[{position}].shifts[{shift_index}]", "shift", shift_id, shift_ids)
                 if issue:
                     issues.append(issue)
         for position, request in enumerate(cadre.requests):

@@ -164,9 +164,7 @@ class Calendar:
             for day, when in enumerate(self.dates):
                 for shift_id in self.shift_ids:
                     matching = [
-                        rule
-                        for rule in checkpoint.demand
-                        if rule.matches_day(when) and rule.matches_shift(shift_id)
+                        rule for rule in checkpoint.demand if rule.matches_day(when) and rule.matches_shift(shift_id)
                     ]
                     dated = [rule for rule in matching if rule.dates]
                     chosen = dated or matching

@@ -185,7 +185,9 @@ def _unit_spread(roster: RosterModel) -> list[cp_model.LinearExprT]:
             for cadre in members
         }
         most = {
-            cadre.id: sum(roster.calendar.slots[(key.day, key.shift)].minutes for key, _ in roster.vars.duties_of_cadre(cadre.id))
+            cadre.id: sum(
+                roster.calendar.slots[(key.day, key.shift)].minutes for key, _ in roster.vars.duties_of_cadre(cadre.id)
+            )
             for cadre in members
         }
         group_minutes = sum(minutes_of.values())
@@ -215,7 +217,11 @@ def requests(roster: RosterModel) -> Part:
             if request.shift is not None:
                 duties = roster.vars.duty_in_slot(cadre.id, day, request.shift)
             else:
-                duties = [v for slot in roster.vars.slots_on(cadre.id, day) for v in roster.vars.duty_in_slot(cadre.id, day, slot.shift)]
+                duties = [
+                    v
+                    for slot in roster.vars.slots_on(cadre.id, day)
+                    for v in roster.vars.duty_in_slot(cadre.id, day, slot.shift)
+                ]
             if request.kind == "off":
                 if request.shift is not None:
                     terms.append(weight * sum(duties))
@@ -241,7 +247,9 @@ def continuity(roster: RosterModel) -> Part:
             by_checkpoint.setdefault(key.checkpoint, []).append(variable)
         if len(by_checkpoint) < 2:
             continue
-        uses = [roster.vars.any_of(f"uses[{cadre.id},{checkpoint}]", duties) for checkpoint, duties in by_checkpoint.items()]
+        uses = [
+            roster.vars.any_of(f"uses[{cadre.id},{checkpoint}]", duties) for checkpoint, duties in by_checkpoint.items()
+        ]
         served = model.new_bool_var(f"serves[{cadre.id}]")
         model.add(served <= sum(uses))
         terms.append(sum(uses) - served)
@@ -263,9 +271,10 @@ def stages(roster: RosterModel, parts: dict[str, Part]) -> list[Stage]:
     if objective.mode == "weighted":
         total = sum(scaled(objective.weights.get(name, 0)) * common[name] for name in parts)  # type: ignore[call-overload]
         return [Stage("weighted", total, WEIGHT_SCALE * WEIGHT_SCALE)]
-    last = scaled(objective.weights.get("requests", 1)) * common["requests"] + scaled(
-        objective.weights.get("continuity", 1)
-    ) * common["continuity"]
+    last = (
+        scaled(objective.weights.get("requests", 1)) * common["requests"]
+        + scaled(objective.weights.get("continuity", 1)) * common["continuity"]
+    )
     return [
         Stage("coverage", parts["coverage"].expr, parts["coverage"].divisor),
         Stage("standby", parts["standby"].expr, parts["standby"].divisor),

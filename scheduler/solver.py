@@ -181,7 +181,9 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> Result:
         if runner.interrupted or (budget_left is not None and budget_left <= 0.01 and runner.solution is not None):
             skipped_value = runner.values.get(stage.name)
             result.stages.append(
-                StageResult(stage.name, "skipped", None if skipped_value is None else skipped_value / stage.divisor, None, 0.0)
+                StageResult(
+                    stage.name, "skipped", None if skipped_value is None else skipped_value / stage.divisor, None, 0.0
+                )
             )
             continue
         share = 1.0 if last else STAGE_SHARE.get(stage.name, 0.5)
@@ -206,7 +208,9 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> Result:
         bound = solver.best_objective_bound / stage.divisor if found else None
         stage_status = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible"}.get(status, "unknown")
         result.stages.append(StageResult(stage.name, stage_status, value / stage.divisor, bound, seconds))
-        logger.info("stage %s: %s, value %s, bound %s, %.1f s", stage.name, stage_status, value / stage.divisor, bound, seconds)
+        logger.info(
+            "stage %s: %s, value %s, bound %s, %.1f s", stage.name, stage_status, value / stage.divisor, bound, seconds
+        )
         # keep this stage's value for the stages after it
         roster_model.model.add(stage.expr <= value)
     result.interrupted = runner.interrupted

@@ -126,7 +126,9 @@ class Variables:
 
     def has_duty_on(self, cadre: str, day: int, *, night_only: bool = False) -> bool:
         return any(
-            self.duty_in_slot(cadre, day, slot.shift) for slot in self.slots_on(cadre, day) if slot.night or not night_only
+            self.duty_in_slot(cadre, day, slot.shift)
+            for slot in self.slots_on(cadre, day)
+            if slot.night or not night_only
         )
 
     def standby_on(self, cadre: str, day: int, *, night_only: bool = False) -> list[tuple[Slot, cp_model.IntVar]]:

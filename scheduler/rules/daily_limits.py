@@ -38,7 +38,5 @@ def apply(roster: RosterModel) -> None:
             if daily_shifts is not None:
                 duty_count = variables.duty_count_on(cadre.id, day)
                 roster.model.add(duty_count <= daily_shifts)
-                standby_any = variables.any_of(
-                    f"standby_on[{cadre.id},{day}]", [standby for _, standby in standbys]
-                )
+                standby_any = variables.any_of(f"standby_on[{cadre.id},{day}]", [standby for _, standby in standbys])
                 roster.model.add(duty_count + standby_any <= daily_shifts)

@@ -22,9 +22,15 @@ def _nights_per_window(roster: RosterModel, cadre_id: str, limit: int) -> None:
     for last in range(roster.calendar.days):
         window = range(max(last - 6, 0), last + 1)
         nights = [variables.duty_count_on(cadre_id, day, night_only=True) for day in window]
-        night_standbys = [standby for day in window for _, standby in variables.standby_on(cadre_id, day, night_only=True)]
-        possible = sum(len(variables.duty_in_slot(cadre_id, day, slot.shift)) > 0 for day in window
-                       for slot in variables.slots_on(cadre_id, day) if slot.night)
+        night_standbys = [
+            standby for day in window for _, standby in variables.standby_on(cadre_id, day, night_only=True)
+        ]
+        possible = sum(
+            len(variables.duty_in_slot(cadre_id, day, slot.shift)) > 0
+            for day in window
+            for slot in variables.slots_on(cadre_id, day)
+            if slot.night
+        )
         fixed = sum(facts.history_nights.get(day, 0) for day in range(last - 6, last + 1))
         allowed = remaining(limit, fixed)
         if possible + (1 if night_standbys else 0) <= allowed:
@@ -45,8 +51,12 @@ def _night_runs(roster: RosterModel, cadre_id: str, longest: int) -> None:
         if variables.has_duty_on(cadre_id, day, night_only=True):
             night_day[day] = variables.any_of(
                 f"night_day[{cadre_id},{day}]",
-                [v for slot in variables.slots_on(cadre_id, day) if slot.night
-                 for v in variables.duty_in_slot(cadre_id, day, slot.shift)],
+                [
+                    v
+                    for slot in variables.slots_on(cadre_id, day)
+                    if slot.night
+                    for v in variables.duty_in_slot(cadre_id, day, slot.shift)
+                ],
             )
         standbys = [standby for _, standby in variables.standby_on(cadre_id, day, night_only=True)]
         if standbys:

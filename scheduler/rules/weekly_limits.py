@@ -41,7 +41,9 @@ def apply(roster: RosterModel) -> None:
                 for slot in variables.slots_on(cadre.id, day)
                 for variable in variables.duty_in_slot(cadre.id, day, slot.shift)
             ]
-            standby_terms = [(slot.minutes, standby) for day in window for slot, standby in variables.standby_on(cadre.id, day)]
+            standby_terms = [
+                (slot.minutes, standby) for day in window for slot, standby in variables.standby_on(cadre.id, day)
+            ]
             if not duty_terms and not standby_terms:
                 continue
             most_possible = sum(minutes for minutes, _ in duty_terms) + max(

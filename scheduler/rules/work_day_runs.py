@@ -25,9 +25,7 @@ def _limit_work_days(roster: RosterModel, cadre_id: str, length: int, most_work_
         days = range(last - length + 1, last + 1)
         fixed = sum(1 for day in days if day in facts.fixed_work_days)
         open_days = [
-            roster.vars.rostered_day(cadre_id, day)
-            for day in days
-            if day >= 0 and day not in facts.fixed_work_days
+            roster.vars.rostered_day(cadre_id, day) for day in days if day >= 0 and day not in facts.fixed_work_days
         ]
         open_days = [day for day in open_days if not isinstance(day, int)]
         allowed = remaining(most_work_days, fixed)
