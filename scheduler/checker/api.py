@@ -1,0 +1,393 @@
+"""Public API of the checker: evaluate a roster, check a roster file, explain why a duty cannot be added."""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from models.instance import Instance
+from models.roster import Assignment, Roster, Shortfall, StandbyAssignment, StandbyShortfall
+from scheduler.checker.callability import callability_findings, new_findings, standby_callable
+from scheduler.checker.context import Context, context_for
+from scheduler.checker.coverage import compute_coverage
+from scheduler.checker.findings import Finding
+from scheduler.checker.metrics import compute_metrics
+from scheduler.checker.objective import PART_NAMES, compute_objective
+from scheduler.checker.rules import CADRE_RULES, cadre_findings, max_away
+from scheduler.checker.timeline import (
+    DutyEntry,
+    RosterIndex,
+    StandbyEntry,
+    Timeline,
+    build_timeline,
+    index_roster,
+)
+
+logger = logging.getLogger(__name__)
+
+REL_TOL = 1e-6
+ABS_TOL = 1e-9
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A hard rule the roster breaks, in plain words."""
+
+    rule: str
+    cadre: str | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.rule}] {self.message}"
+
+
+@dataclass
+class Evaluation:
+    """Everything the checker recomputes from an instance and a roster."""
+
+    violations: list[Violation]
+    parts: dict[str, float]
+    stage_values: list[float]
+    weighted_total: float
+    shortfalls: list[Shortfall]
+    standby_shortfalls: list[StandbyShortfall]
+    metrics: dict[str, Any]
+    load_units: dict[str, int] = field(default_factory=dict)
+    load_spread: int = 0
+    unit_spread: int = 0
+
+    def total(self, mode: str) -> float | list[float]:
+        """``objective.total`` as a roster reports it in ``mode``."""
+        return list(self.stage_values) if mode == "lexicographic" else self.weighted_total
+
+
+@dataclass
+class CheckReport:
+    """The verdict on a roster file: rule violations and every figure that disagrees with the checker."""
+
+    evaluation: Evaluation
+    violations: list[Violation]
+    mismatches: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations and not self.mismatches
+
+    def lines(self) -> list[str]:
+        return [str(violation) for violation in self.violations] + [f"[mismatch] {text}" for text in self.mismatches]
+
+
+def _violation(finding: Finding) -> Violation:
+    return Violation(finding.rule, finding.cadre, finding.message)
+
+
+def _timelines(ctx: Context, roster: RosterIndex) -> dict[str, Timeline]:
+    return {
+        cadre_id: build_timeline(ctx, facts, roster.of(cadre_id).duties, roster.of(cadre_id).standbys)
+        for cadre_id, facts in ctx.cadres.items()
+    }
+
+
+def evaluate(instance: Instance, assignments: list[Assignment], standby: list[StandbyAssignment]) -> Evaluation:
+    """Judge a roster against every hard rule and recompute shortfalls, objective parts and metrics."""
+    ctx = context_for(instance)
+    roster = index_roster(ctx, assignments, standby)
+    timelines = _timelines(ctx, roster)
+    findings: list[Finding] = list(roster.problems)
+    at_limit: set[str] = set()
+    for cadre_id, timeline in timelines.items():
+        found, reached = cadre_findings(ctx, timeline)
+        faults = [finding for finding in found if not finding.fixed_only]
+        findings.extend(faults)
+        if reached:
+            at_limit.add(cadre_id)
+        if timeline.standbys:
+            known = {finding.identity for finding in faults}
+            findings.extend(callability_findings(ctx, timeline, known, timelines))
+    for unit_id in ctx.units:
+        findings.extend(max_away(ctx, unit_id, timelines))
+    coverage = compute_coverage(ctx, roster)
+    findings.extend(coverage.findings)
+    objective = compute_objective(ctx, roster, coverage)
+    metrics = compute_metrics(ctx, roster, timelines, coverage, objective.load_units, at_limit)
+    logger.debug("evaluated %d assignments, %d standbys: %d violations", len(assignments), len(standby),
+                 len(findings))
+    return Evaluation(
+        violations=[_violation(finding) for finding in findings],
+        parts={name: float(objective.parts[name]) for name in PART_NAMES},
+        stage_values=[float(value) for value in objective.stage_values],
+        weighted_total=float(objective.weighted_total),
+        shortfalls=coverage.shortfalls,
+        standby_shortfalls=coverage.standby_shortfalls,
+        metrics=metrics,
+        load_units=objective.load_units,
+        load_spread=objective.load_spread,
+        unit_spread=objective.unit_spread,
+    )
+
+
+def _close(first: float, second: float) -> bool:
+    return math.isclose(first, second, rel_tol=REL_TOL, abs_tol=ABS_TOL)
+
+
+def compare_values(path: str, expected: Any, reported: Any, out: list[str]) -> None:
+    """Recursively compare the checker's ``expected`` with the roster's ``reported``; floats within 1e-6."""
+    if isinstance(expected, dict) and isinstance(reported, dict):
+        for key in expected:
+            if key not in reported:
+                out.append(f"{path}.{key} is missing from the roster (checker: {expected[key]!r})")
+        for key in reported:
+            if key not in expected:
+                out.append(f"{path}.{key} is in the roster but the checker has no such figure")
+        for key in expected:
+            if key in reported:
+                compare_values(f"{path}.{key}", expected[key], reported[key], out)
+        return
+    if isinstance(expected, list) and isinstance(reported, list):
+        if len(expected) != len(reported):
+            out.append(f"{path} has {len(reported)} entries in the roster, the checker finds {len(expected)}")
+            return
+        for position, (mine, theirs) in enumerate(zip(expected, reported, strict=True)):
+            compare_values(f"{path}[{position}]", mine, theirs, out)
+        return
+    numbers = (int, float)
+    if (isinstance(expected, numbers) and isinstance(reported, numbers)
+            and not isinstance(expected, bool) and not isinstance(reported, bool)):
+        if not _close(float(expected), float(reported)):
+            out.append(f"{path} is {reported!r} in the roster, the checker finds {expected!r}")
+        return
+    if expected != reported:
+        out.append(f"{path} is {reported!r} in the roster, the checker finds {expected!r}")
+
+
+def _compare_shortfalls(evaluation: Evaluation, roster: Roster, out: list[str]) -> None:
+    mine = {(item.checkpoint, item.date, item.shift): item for item in evaluation.shortfalls}
+    theirs: dict[tuple[str, date, str], Shortfall] = {}
+    for item in roster.shortfalls:
+        key = (item.checkpoint, item.date, item.shift)
+        if key in theirs:
+            out.append(f"shortfall {item.checkpoint} {item.date.isoformat()} {item.shift} is listed twice")
+        theirs[key] = item
+    for key, item in mine.items():
+        name = f"{key[0]} on {key[1].isoformat()} shift {key[2]}"
+        if key not in theirs:
+            out.append(f"hidden shortfall: {name} has {item.assigned} on duty for min {item.min}"
+                       + (f", skills missing {item.skills_missing}" if item.skills_missing else "")
+                       + " but the roster does not list it")
+            continue
+        other = theirs[key]
+        for attribute in ("min", "target", "assigned", "skills_missing"):
+            if getattr(item, attribute) != getattr(other, attribute):
+                out.append(f"shortfall {name}: {attribute} is {getattr(other, attribute)!r} in the roster, the "
+                           f"checker finds {getattr(item, attribute)!r}")
+    for key in theirs:
+        if key not in mine:
+            out.append(f"invented shortfall: {key[0]} on {key[1].isoformat()} shift {key[2]} is listed but its "
+                       "minimum and skills are met (or no demand rule applies)")
+
+
+def _compare_standby_shortfalls(evaluation: Evaluation, roster: Roster, out: list[str]) -> None:
+    mine = {(item.community, item.date, item.shift): item for item in evaluation.standby_shortfalls}
+    theirs: dict[tuple[str, date, str], StandbyShortfall] = {}
+    for item in roster.standby_shortfalls:
+        key = (item.community, item.date, item.shift)
+        if key in theirs:
+            out.append(f"standby shortfall {item.community} {item.date.isoformat()} {item.shift} is listed twice")
+        theirs[key] = item
+    for key, item in mine.items():
+        name = f"{key[0]} on {key[1].isoformat()} shift {key[2]}"
+        if key not in theirs:
+            out.append(f"hidden standby shortfall: {name} has {item.assigned} on standby for {item.count} wanted "
+                       "but the roster does not list it")
+            continue
+        other = theirs[key]
+        for attribute in ("count", "assigned"):
+            if getattr(item, attribute) != getattr(other, attribute):
+                out.append(f"standby shortfall {name}: {attribute} is {getattr(other, attribute)!r} in the roster, "
+                           f"the checker finds {getattr(item, attribute)!r}")
+    for key in theirs:
+        if key not in mine:
+            out.append(f"invented standby shortfall: {key[0]} on {key[1].isoformat()} shift {key[2]} is listed "
+                       "but enough cadres stand by")
+
+
+def _compare_objective(instance: Instance, evaluation: Evaluation, roster: Roster, out: list[str]) -> None:
+    objective = roster.objective
+    mode = instance.objective.mode
+    if objective.mode != mode:
+        out.append(f"objective.mode is {objective.mode!r} in the roster but the instance asks for {mode!r}")
+    for name in PART_NAMES:
+        if name not in objective.parts:
+            out.append(f"objective part {name} is missing (checker: {evaluation.parts[name]:g})")
+        elif not _close(evaluation.parts[name], objective.parts[name]):
+            out.append(f"objective part {name} is {objective.parts[name]:g} in the roster, the checker finds "
+                       f"{evaluation.parts[name]:g}")
+    for name in objective.parts:
+        if name not in PART_NAMES:
+            out.append(f"objective part {name} is not a part the checker knows")
+    expected = evaluation.total(mode)
+    total = objective.total
+    if isinstance(expected, list):
+        if not isinstance(total, list) or len(total) != len(expected) or not all(
+                _close(mine, theirs) for mine, theirs in zip(expected, total, strict=True)):
+            out.append(f"objective.total is {total!r} in the roster, the checker finds the stage values {expected!r}")
+    elif isinstance(total, list) or total is None or not _close(expected, total):
+        out.append(f"objective.total is {total!r} in the roster, the checker finds the weighted total {expected:g}")
+
+
+def check(instance: Instance, roster: Roster) -> CheckReport:
+    """Evaluate ``roster`` and compare every figure it reports with the checker's own."""
+    mismatches: list[str] = []
+    if roster.instance is not None and instance.name is not None and roster.instance != instance.name:
+        mismatches.append(f"the roster names instance {roster.instance!r}, the instance is {instance.name!r}")
+    evaluation = evaluate(instance, roster.assignments, roster.standby)
+    if roster.status == "infeasible":
+        if roster.assignments or roster.standby:
+            mismatches.append("an infeasible roster must have no assignments and no standby")
+        if roster.shortfalls or roster.standby_shortfalls:
+            mismatches.append("an infeasible roster must have empty shortfall lists")
+        if not roster.conflicts:
+            mismatches.append("an infeasible roster must name at least one conflict")
+        return CheckReport(evaluation, evaluation.violations, mismatches)
+    if roster.conflicts:
+        mismatches.append(f"a {roster.status} roster lists {len(roster.conflicts)} conflicts")
+    _compare_shortfalls(evaluation, roster, mismatches)
+    _compare_standby_shortfalls(evaluation, roster, mismatches)
+    _compare_objective(instance, evaluation, roster, mismatches)
+    compare_values("metrics", evaluation.metrics, roster.metrics, mismatches)
+    return CheckReport(evaluation, evaluation.violations, mismatches)
+
+
+class Explainer:
+    """Answers "why can this cadre not take this duty (or standby)?" for one roster, many times.
+
+    Build it once per roster; each question then only rebuilds one cadre's timeline."""
+
+    def __init__(self, instance: Instance, assignments: list[Assignment], standby: list[StandbyAssignment]) -> None:
+        self.ctx = context_for(instance)
+        self.roster = index_roster(self.ctx, assignments, standby)
+        self.timelines = _timelines(self.ctx, self.roster)
+        self._known: dict[str, set[tuple[object, ...]]] = {}
+        self._on_duty: dict[tuple[str, int, str], int] = {}
+        for entries in self.roster.by_cadre.values():
+            for duty in entries.duties:
+                cell = (duty.checkpoint, duty.day, duty.shift)
+                self._on_duty[cell] = self._on_duty.get(cell, 0) + 1
+
+    def _known_faults(self, cadre_id: str) -> set[tuple[object, ...]]:
+        if cadre_id not in self._known:
+            found, _ = cadre_findings(self.ctx, self.timelines[cadre_id], CADRE_RULES)
+            self._known[cadre_id] = {finding.identity for finding in found if not finding.fixed_only}
+        return self._known[cadre_id]
+
+    def _common(self, cadre_id: str, when: date, shift_id: str) -> tuple[list[str], int]:
+        ctx = self.ctx
+        reasons = []
+        if cadre_id not in ctx.cadres:
+            reasons.append(f"there is no cadre {cadre_id}")
+        if shift_id not in ctx.shifts:
+            reasons.append(f"there is no shift {shift_id}")
+        day = ctx.day_of(when)
+        if not ctx.in_horizon(day):
+            reasons.append(f"{when.isoformat()} is outside the horizon")
+        if reasons:
+            return reasons, day
+        facts = ctx.cadres[cadre_id]
+        if day in facts.wholly_unavailable:
+            reasons.append(f"{cadre_id} is unavailable all day on {when.isoformat()}")
+        elif (day, shift_id) in facts.blocked:
+            reasons.append(f"{cadre_id} is unavailable for shift {shift_id} on {when.isoformat()}")
+        timeline = self.timelines[cadre_id]
+        for duty in timeline.duties:
+            if (duty.day, duty.shift) == (day, shift_id):
+                reasons.append(f"{cadre_id} is already on duty at {duty.checkpoint} on that shift")
+        for entry in timeline.standbys:
+            if (entry.day, entry.shift) == (day, shift_id):
+                reasons.append(f"{cadre_id} is already on standby for {entry.community} on that shift")
+        return reasons, day
+
+    def _new_rule_breaks(self, cadre_id: str, changed: Timeline) -> list[str]:
+        timeline = self.timelines[cadre_id]
+        broken = new_findings(self.ctx, timeline, changed, self._known_faults(cadre_id), self.timelines)
+        skip = {"placement", "unavailable", "one_per_shift", "communities", "vulnerable", "demand"}
+        return [finding.message for finding in broken if finding.rule not in skip]
+
+    def why_not(self, cadre_id: str, when: date, shift_id: str, checkpoint_id: str) -> list[str]:
+        """Plain-words reasons why adding that one duty would break a rule or is impossible ([] if it is fine)."""
+        ctx = self.ctx
+        reasons, day = self._common(cadre_id, when, shift_id)
+        if checkpoint_id not in ctx.checkpoints:
+            reasons.append(f"there is no checkpoint {checkpoint_id}")
+        if any(reason.startswith("there is no") or "outside the horizon" in reason for reason in reasons):
+            return reasons
+        checkpoint = ctx.checkpoints[checkpoint_id]
+        cadre = ctx.cadres[cadre_id].cadre
+        if checkpoint.community not in cadre.communities:
+            reasons.append(f"{cadre_id} may not serve community {checkpoint.community}")
+        if cadre.vulnerable and checkpoint.risk == "high":
+            reasons.append(f"{cadre_id} is vulnerable and {checkpoint_id} is a high-risk checkpoint")
+        rule = ctx.demand.get((checkpoint_id, day, shift_id))
+        if rule is None:
+            reasons.append(f"no demand rule of {checkpoint_id} matches {when.isoformat()} shift {shift_id}")
+        elif rule.max is not None and self._on_duty.get((checkpoint_id, day, shift_id), 0) >= rule.max:
+            reasons.append(f"{checkpoint_id} already has its maximum of {rule.max} on duty then")
+        timeline = self.timelines[cadre_id]
+        if any(duty == DutyEntry(day, shift_id, checkpoint_id) for duty in timeline.duties):
+            return reasons
+        duties = [*timeline.duties, DutyEntry(day, shift_id, checkpoint_id)]
+        changed = build_timeline(ctx, timeline.facts, duties, timeline.standbys)
+        reasons.extend(self._new_rule_breaks(cadre_id, changed))
+        return list(dict.fromkeys(reasons))
+
+    def standby_why_not(self, cadre_id: str, when: date, shift_id: str, community_id: str) -> list[str]:
+        """Plain-words reasons why adding that one standby would break a rule or is impossible."""
+        ctx = self.ctx
+        reasons, day = self._common(cadre_id, when, shift_id)
+        if community_id not in ctx.communities:
+            reasons.append(f"there is no community {community_id}")
+        if any(reason.startswith("there is no") or "outside the horizon" in reason for reason in reasons):
+            return reasons
+        facts = ctx.cadres[cadre_id]
+        if community_id not in facts.cadre.communities:
+            reasons.append(f"{cadre_id} may not serve community {community_id}")
+            return reasons
+        timeline = self.timelines[cadre_id]
+        entry = StandbyEntry(day, shift_id, community_id)
+        if entry in timeline.standbys:
+            return reasons
+        changed = build_timeline(ctx, facts, timeline.duties, [*timeline.standbys, entry])
+        reasons.extend(self._new_rule_breaks(cadre_id, changed))
+        if (day, shift_id) not in facts.blocked:
+            known = {finding.identity for finding in cadre_findings(ctx, changed, CADRE_RULES)[0]}
+            finding = standby_callable(ctx, changed, entry, known, self.timelines)
+            if finding is not None:
+                reasons.append(finding.message)
+        return list(dict.fromkeys(reasons))
+
+
+def why_not(instance: Instance, assignments: list[Assignment], standby: list[StandbyAssignment], cadre_id: str,
+            when: date, shift_id: str, checkpoint_id: str) -> list[str]:
+    """Why adding duty (cadre, date, shift, checkpoint) to the roster would break a rule; [] if it would not.
+
+    For many questions about one roster build an :class:`Explainer` once instead."""
+    return Explainer(instance, assignments, standby).why_not(cadre_id, when, shift_id, checkpoint_id)
+
+
+def standby_why_not(instance: Instance, assignments: list[Assignment], standby: list[StandbyAssignment],
+                    cadre_id: str, when: date, shift_id: str, community_id: str) -> list[str]:
+    """Why adding standby (cadre, date, shift, community) to the roster would break a rule; [] if it would not."""
+    return Explainer(instance, assignments, standby).standby_why_not(cadre_id, when, shift_id, community_id)
+
+
+def fixed_warnings(instance: Instance) -> list[str]:
+    """Fixed facts (history, unit hours, busy periods) that by themselves break a limit: instance warnings."""
+    ctx = context_for(instance)
+    warnings = []
+    for facts in ctx.cadres.values():
+        timeline = build_timeline(ctx, facts, [], [])
+        found, _ = cadre_findings(ctx, timeline, CADRE_RULES)
+        warnings.extend(finding.message for finding in found if finding.fixed_only)
+    return list(dict.fromkeys(warnings))
