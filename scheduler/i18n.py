@@ -1,0 +1,69 @@
+"""What people read, in English and Simplified Chinese. Ids, field names and JSON keys stay as they are."""
+
+from __future__ import annotations
+
+import locale
+import os
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "en": {
+        "invalid_input": "{source}: {count} problem(s); nothing was written:",
+        "warning": "warning",
+        "valid": "{source} is valid: {cadres} cadres, {checkpoints} checkpoints, {days} days, {warnings} warning(s)",
+        "status": "status: {status} ({seconds} s)",
+        "objective": "objective ({mode}):",
+        "bound": "bound",
+        "parts": "parts",
+        "coverage": "coverage: minimum {minimum:.1f} %, standby {standby:.1f} %, target {target:.1f} %",
+        "gini": "load Gini by group",
+        "shortfalls": "shortfalls: {count} checkpoint shifts, {standby} standby shifts",
+        "more": "more",
+        "wrote": "wrote {path}",
+        "internal_error": "internal error: the solver's roster fails the independent check",
+        "check_failed": "check failed: {count} problem(s)",
+        "check_ok": "roster passes every check ({assignments} duties, {standby} standby)",
+        "optimal": "optimal",
+        "feasible": "feasible",
+        "infeasible": "infeasible",
+        "unknown": "unknown",
+        "skipped": "skipped",
+    },
+    "zh": {
+        "invalid_input": "{source}：发现 {count} 个问题，未写出任何文件：",
+        "warning": "警告",
+        "valid": "{source} 有效：{cadres} 名干部，{checkpoints} 个卡口，{days} 天，{warnings} 条警告",
+        "status": "状态：{status}（{seconds} 秒）",
+        "objective": "目标（{mode}）：",
+        "bound": "界",
+        "parts": "各项",
+        "coverage": "覆盖率：最低需求 {minimum:.1f} %，候补 {standby:.1f} %，目标 {target:.1f} %",
+        "gini": "各组负荷基尼系数",
+        "shortfalls": "缺口：{count} 个卡口班次，{standby} 个候补班次",
+        "more": "条未列出",
+        "wrote": "已写出 {path}",
+        "internal_error": "内部错误：求解结果未通过独立检查",
+        "check_failed": "检查未通过：{count} 个问题",
+        "check_ok": "排班表通过全部检查（{assignments} 个值班，{standby} 个候补）",
+        "optimal": "最优",
+        "feasible": "可行",
+        "infeasible": "不可行",
+        "unknown": "未知",
+        "skipped": "跳过",
+    },
+}
+
+
+def default_language() -> str:
+    """zh when the locale is Chinese, else en."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    current = locale.getlocale()[0] or ""
+    return "zh" if current.lower().startswith("zh") else "en"
+
+
+def text(lang: str, key: str, **values: object) -> str:
+    table = MESSAGES.get(lang, MESSAGES["en"])
+    template = table.get(key) or MESSAGES["en"].get(key, key)
+    return template.format(**values)
