@@ -362,7 +362,7 @@ class Explainer:
         reasons.extend(self._new_rule_breaks(cadre_id, changed))
         if (day, shift_id) not in facts.blocked:
             known = {finding.identity for finding in cadre_findings(ctx, changed, CADRE_RULES)[0]}
-            finding = standby_callable(ctx, changed, entry, known, self.timelines)
+            finding = standby_callable(ctx, changed, entry, known, {**self.timelines, cadre_id: changed})
             if finding is not None:
                 reasons.append(finding.message)
         return list(dict.fromkeys(reasons))

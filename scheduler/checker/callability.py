@@ -47,7 +47,9 @@ def new_findings(ctx: Context, timeline: Timeline, changed: Timeline, known: set
         if days:
             first, last = min(days) - 1, max(days) + 2
             swapped = {**timelines, timeline.facts.id: changed}
-            found.extend(max_away(ctx, unit_id, swapped, range(first, last)))
+            before = {finding.identity for finding in max_away(ctx, unit_id, timelines, range(first, last))}
+            found.extend(finding for finding in max_away(ctx, unit_id, swapped, range(first, last))
+                         if finding.identity not in before)
     return [finding for finding in found if not finding.fixed_only and finding.identity not in known]
 
 
