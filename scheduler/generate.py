@@ -303,7 +303,9 @@ def _requests(ctx: _Context, draft: _CadreDraft) -> list[dict[str, Any]]:
 def _meeting(ctx: _Context) -> list[dict[str, Any]]:
     """A meeting or training at the command centre (a busy period of 2 to 3 hours)."""
     rng = ctx.rng
-    day = rng.choice(ctx.dates)
+    if ctx.days < 2:
+        return []
+    day = rng.choice(ctx.dates[1:])  # not on day 0: it might follow a night worked before the start
     hour = rng.choice((9, 10, 14, 15))
     length = rng.choice((2, 3))
     begin = dt.datetime.combine(day, dt.time(hour, 0))
@@ -336,11 +338,12 @@ def _history(
 
     One shift kind per cadre (so rest holds between consecutive days); nights
     never longer in a row than the rule allows; a dual cadre only served on a
-    weekend day before the start (one at most).
+    weekend day before the start (one at most), and so did someone still
+    employed elsewhere.
     """
     rng = ctx.rng
     before = [ctx.start - dt.timedelta(days=offset) for offset in range(HISTORY_DAYS, 0, -1)]
-    if draft.mode == "dual":
+    if draft.mode == "dual" or draft.kind == "employed":
         weekend = [day for day in before if day.weekday() >= 5]
         if weekend and rng.random() < 0.4:
             return [{"date": _iso(rng.choice(weekend)), "shift": weekend_shift}]
@@ -394,7 +397,7 @@ def _cadre_dicts(
             cadre["unavailable"] = unavailable
         if draft.kind == "employed":
             cadre["busy"] = _job_hours(ctx)
-        elif draft.mode != "dual" and rng.random() < 0.05:
+        elif draft.mode != "dual" and rng.random() < 0.05 and ctx.days > 1:
             cadre["busy"] = _meeting(ctx)
         requests = _requests(ctx, draft)
         if requests:
@@ -597,7 +600,7 @@ def _town(ctx: _Context) -> dict[str, Any]:
             street = site.endswith("路") or site.endswith("街")
             name = f"{site}路口" if street else f"{site}{rng.choice(_GATES[:4])}"
             demand = _town_demand(risk, rng, rural=False)
-            if not street and risk != "high":
+            if not street and risk != "high" and delivery_days:
                 base = demand[0]
                 demand.append(_rule(["day"], base["min"] + 1, base["target"] + 1, dates=delivery_days))
             add(community, name, risk, demand)

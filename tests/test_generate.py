@@ -70,6 +70,13 @@ def test_every_profile_validates(profile: str, days: int) -> None:
         assert item.name and not item.name.isascii()  # Chinese display names
 
 
+@pytest.mark.parametrize("profile", ["town", "district", "subdistrict"])
+def test_short_horizons_validate(profile: str) -> None:
+    # Dated rules (delivery days, screening day) must never come out with an empty date list.
+    for days in (1, 2):
+        parse_instance(generate_instance(profile, 5, days))
+
+
 def test_same_seed_same_output_and_different_seed_differs() -> None:
     first = _dumps(generate_instance("town", 42, 14))
     random.seed(12345)  # global random state must not matter
