@@ -344,13 +344,13 @@ def _parse_cover(section: _Section, shift_ids: list[str], horizon: int) -> list[
             )
         lines[key] = number
         cover.append(row)
-    for day in range(horizon):
+    for day_index in range(horizon):
         for shift_id in shift_ids:
-            if (day, shift_id) not in lines:
+            if (day_index, shift_id) not in lines:
                 raise CurtoisFormatError(
                     section.last_line,
                     f"SECTION_COVER has {len(cover)} rows, expected {horizon * len(shift_ids)}; "
-                    f"none for day {day} shift {shift_id!r} (truncated file?)",
+                    f"none for day {day_index} shift {shift_id!r} (truncated file?)",
                 )
     return cover
 
@@ -421,6 +421,10 @@ def _cover_rules(data: CurtoisData, start: date, grouped: bool) -> list[dict[str
     ]
 
 
+def _request_order(request: dict[str, Any]) -> tuple[str, str]:
+    return (request["date"], request["kind"])
+
+
 def to_instance(
     data: CurtoisData, name: str, *, start: date = BENCHMARK_START, group_cover: bool = True
 ) -> dict[str, Any]:
@@ -443,7 +447,7 @@ def to_instance(
     def on(day: int) -> str:
         return (start + timedelta(days=day)).isoformat()
 
-    shifts = []
+    shifts: list[dict[str, Any]] = []
     for shift in data.shifts:
         if shift.length > 24 * 60:
             raise ValueError(f"shift {shift.id!r} lasts {shift.length} minutes, longer than a day")
@@ -456,14 +460,14 @@ def to_instance(
                 {"date": on(request.day), "shift": request.shift, "kind": kind, "weight": request.weight}
             )
 
-    cadres = []
+    cadres: list[dict[str, Any]] = []
     for member in data.staff:
         cadres.append(
             {
                 "id": member.id,
                 "communities": [COMMUNITY_ID],
                 "unavailable": [{"date": on(day)} for day in data.days_off.get(member.id, [])],
-                "requests": sorted(requests[member.id], key=lambda request: (request["date"], request["kind"])),
+                "requests": sorted(requests[member.id], key=_request_order),
                 "limits": {
                     "max_duty_shifts_per_day": 1,
                     "max_shifts_by_type": dict(member.max_shifts),
