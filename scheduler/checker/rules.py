@@ -81,12 +81,12 @@ def _window_max(
         if fixed_total > limit:
             found.append(
                 Finding(rule, run.cadre, f"fixed facts alone give {run.cadre} {say(fixed_total)} on {span}, "
-                        f"more than {rule} {say(limit)}", (last,), fixed_only=True)
+                        f"more than the {rule} limit of {say(limit)}", (last,), fixed_only=True)
             )
         if full_total > limit and full_total > fixed_total:
             found.append(
-                Finding(rule, run.cadre, f"{run.cadre} has {say(full_total)} on {span}, more than {rule} "
-                        f"{say(limit)}", (last,))
+                Finding(rule, run.cadre, f"{run.cadre} has {say(full_total)} on {span}, more than the {rule} "
+                        f"limit of {say(limit)}", (last,))
             )
         elif full_total == limit and full_total > fixed_total:
             run.reached.add(rule)
