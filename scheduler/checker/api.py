@@ -385,7 +385,7 @@ def standby_why_not(instance: Instance, assignments: list[Assignment], standby: 
 def fixed_warnings(instance: Instance) -> list[str]:
     """Fixed facts (history, unit hours, busy periods) that by themselves break a limit: instance warnings."""
     ctx = context_for(instance)
-    warnings = []
+    warnings: list[str] = []
     for facts in ctx.cadres.values():
         timeline = build_timeline(ctx, facts, [], [])
         found, _ = cadre_findings(ctx, timeline, CADRE_RULES)

@@ -36,12 +36,19 @@ def as_duty(ctx: Context, timeline: Timeline, entry: StandbyEntry, checkpoint_id
     return build_timeline(ctx, timeline.facts, duties, standbys)
 
 
+def _away_intervals(timeline: Timeline) -> list[tuple[int, int]]:
+    """The roster's duty and standby intervals: all that max_away looks at (a standby turned into a duty
+    keeps them, so the unit check can only change when a shift is added)."""
+    return sorted((period.start, period.end) for period in timeline.periods if period.is_shift and not period.fixed)
+
+
 def new_findings(ctx: Context, timeline: Timeline, changed: Timeline, known: set[tuple[object, ...]],
                  timelines: dict[str, Timeline]) -> list[Finding]:
     """Roster faults of ``changed`` (the cadre's rules and its unit's max_away) not among ``known``."""
     found, _ = cadre_findings(ctx, changed, CADRE_RULES)
     unit_id = timeline.facts.cadre.unit
-    if unit_id is not None and unit_id in ctx.units and ctx.units[unit_id].max_away is not None:
+    if (unit_id is not None and unit_id in ctx.units and ctx.units[unit_id].max_away is not None
+            and _away_intervals(timeline) != _away_intervals(changed)):
         days = {entry.day for entry in changed.duties} ^ {entry.day for entry in timeline.duties}
         days |= {entry.day for entry in changed.standbys} ^ {entry.day for entry in timeline.standbys}
         if days:

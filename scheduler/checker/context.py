@@ -114,12 +114,16 @@ class Context:
     community_cells: dict[tuple[str, int, str], list[str]]
     standby_wanted: dict[tuple[str, int, str], int]
     unit_members: dict[str, list[str]] = field(default_factory=dict)
+    iso_cache: dict[int, str] = field(default_factory=dict)
 
     def date_of(self, day: int) -> date:
         return self.start + timedelta(days=day)
 
     def iso(self, day: int) -> str:
-        return self.date_of(day).isoformat()
+        text = self.iso_cache.get(day)
+        if text is None:
+            text = self.iso_cache[day] = self.date_of(day).isoformat()
+        return text
 
     def day_of(self, when: date) -> int:
         return (when - self.start).days

@@ -76,8 +76,7 @@ def _window_max(
         begin = max(0, end - width)
         full_total = full_sums[end] - full_sums[begin]
         fixed_total = fixed_sums[end] - fixed_sums[begin]
-        first = last - width + 1
-        span = _window_span(ctx, first, last)
+        span = _window_span(ctx, last - width + 1, last) if full_total >= limit or fixed_total > limit else ""
         if fixed_total > limit:
             found.append(
                 Finding(rule, run.cadre, f"fixed facts alone give {run.cadre} {say(fixed_total)} on {span}, "
@@ -183,6 +182,8 @@ def min_days_off_per_7_days(run: RuleRun) -> list[Finding]:
         begin = end - 7
         full_total = full_off[end] - full_off[begin]
         fixed_total = fixed_off[end] - fixed_off[begin]
+        if full_total >= limit and fixed_total >= limit:
+            continue
         span = _window_span(ctx, last - 6, last)
         if fixed_total < limit:
             found.append(Finding("min_days_off_per_7_days", run.cadre,
@@ -432,14 +433,17 @@ def cadre_findings(ctx: Context, timeline: Timeline, rules: tuple[RuleFunction, 
     return found, run.reached
 
 
-def _unit_shifts(ctx: Context, unit_id: str, timelines: dict[str, Timeline]) -> dict[int, list[tuple[int, int, str]]]:
+def _unit_shifts(ctx: Context, unit_id: str, timelines: dict[str, Timeline], days: range | None = None,
+                 ) -> dict[int, list[tuple[int, int, str]]]:
+    """The roster's duty and standby shifts of the unit's cadres by start day (only near ``days`` if given)."""
+    near = None if days is None else range(days.start - 1, days.stop + 1)
     by_day: dict[int, list[tuple[int, int, str]]] = {}
     for cadre_id in ctx.unit_members.get(unit_id, []):
         timeline = timelines.get(cadre_id)
         if timeline is None:
             continue
         for period in timeline.periods:
-            if period.is_shift and not period.fixed:
+            if period.is_shift and not period.fixed and (near is None or period.day in near):
                 by_day.setdefault(period.day, []).append((period.start, period.end, cadre_id))
     return by_day
 
@@ -450,7 +454,7 @@ def away_peaks(ctx: Context, unit_id: str, timelines: dict[str, Timeline], days:
     moment with the most of the unit's cadres on duty or standby inside the unit hours, as
     ``(minute, count, cadres)``. Candidate moments are the start of the hours and every shift start inside."""
     unit = ctx.units[unit_id]
-    by_day = _unit_shifts(ctx, unit_id, timelines)
+    by_day = _unit_shifts(ctx, unit_id, timelines, days)
     peaks = []
     for day in days if days is not None else range(-1, ctx.days + 1):
         window = ctx.unit_hours(unit, day)
