@@ -251,7 +251,8 @@ def check(instance: Instance, roster: Roster) -> CheckReport:
             mismatches.append("an infeasible roster must have empty shortfall lists")
         if not roster.conflicts:
             mismatches.append("an infeasible roster must name at least one conflict")
-        return CheckReport(evaluation, evaluation.violations, mismatches)
+        # The empty roster's own faults (e.g. min_total_hours) are what the conflicts explain.
+        return CheckReport(evaluation, [], mismatches)
     if roster.conflicts:
         mismatches.append(f"a {roster.status} roster lists {len(roster.conflicts)} conflicts")
     _compare_shortfalls(evaluation, roster, mismatches)

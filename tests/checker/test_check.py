@@ -157,3 +157,20 @@ def test_evaluate_is_fast_at_full_size() -> None:
     seconds = time.perf_counter() - began
     assert evaluation.metrics["totals"]["duty_hours"] > 0
     assert seconds < 10, f"evaluate took {seconds:.1f} s"
+
+
+def test_infeasible_roster_is_not_charged_with_the_empty_roster_faults() -> None:
+    # 100 h of duty asked in 7 days of at most one 12 h shift a day: the empty roster breaks min_total_hours.
+    instance = make_instance([cadre("a", limits={"min_total_hours": 100})])
+    roster = Roster(instance_sha256="0" * 64, status="infeasible", objective=ObjectiveReport(total=None),
+                    conflicts=[Conflict(rule="min_total_hours", cadre="a", message="100 h cannot be reached")])
+    assert check(instance, roster).ok
+
+
+def test_why_not_reports_max_away() -> None:
+    # Unit u lets 1 cadre away; a is on D Monday during unit hours, so b cannot take D Monday too.
+    instance = make_instance([cadre("a", unit="u", mode="seconded"), cadre("b", unit="u", mode="seconded")],
+                             units=[{"id": "u", "max_away": 1}])
+    reasons = why_not(instance, [duty("a", day(0))], [], "b", date(2024, 1, 1), "D", "k2")
+    assert len(reasons) == 1 and "max_away" in reasons[0]
+    assert why_not(instance, [duty("a", day(0))], [], "b", date(2024, 1, 6), "D", "k2") == []
