@@ -30,8 +30,18 @@ def small() -> tuple[Instance, list, list]:
 
 def test_an_honest_roster_passes() -> None:
     instance, assignments, standby = small()
-    report = check(instance, honest_roster(instance, assignments, standby))
+    roster = honest_roster(instance, assignments, standby)
+    report = check(instance, Roster.model_validate_json(roster.model_dump_json()))  # through JSON and back
     assert report.ok, report.lines()
+
+
+def test_an_honest_weighted_roster_passes() -> None:
+    _, assignments, standby = small()
+    instance = make_instance([cadre("a"), cadre("b")], days=2, standby={"per_community": 1},
+                             objective={"mode": "weighted", "weights": {"coverage": 100, "standby": 10}})
+    roster = honest_roster(instance, assignments, standby)
+    assert isinstance(roster.objective.total, float)
+    assert check(instance, roster).ok
 
 
 def test_hidden_and_invented_shortfalls_are_caught() -> None:
