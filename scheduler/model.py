@@ -40,6 +40,7 @@ class RosterModel:
     # min_total_hours constraints, by cadre, so that infeasibility can be explained
     min_total_literals: dict[str, cp_model.IntVar] = field(default_factory=dict)
     enforce_min_total_with_literals: bool = False
+    _day_most: dict[tuple[str, int], int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.vars = Variables(self.model, self.calendar)
@@ -116,6 +117,55 @@ class RosterModel:
             return False
         cadre = self.facts(cadre_id).cadre
         return not (cadre.vulnerable and self.calendar.checkpoints[checkpoint_id].risk == "high")
+
+    # -- bounds: constraints that cannot be broken are not added -------------
+    def conflict(self, cadre_id: str, first: Slot, second: Slot) -> bool:
+        """Whether one cadre can never hold both slots (overlap, or too little rest between them)."""
+        rest = self.facts(cadre_id).rest_minutes
+        if first.start > second.start:
+            first, second = second, first
+        return second.start < first.end + rest
+
+    def day_most_minutes(self, cadre_id: str, day: int) -> int:
+        """Most duty minutes (standby turned into duty included) the cadre can hold on ``day``."""
+        key = (cadre_id, day)
+        if key not in self._day_most:
+            slots = self.vars.slots_on(cadre_id, day)
+            facts = self.facts(cadre_id)
+            longest = max((slot.minutes for slot in slots), default=0)
+            exclusive = all(
+                self.conflict(cadre_id, first, second)
+                for index, first in enumerate(slots)
+                for second in slots[index + 1 :]
+            )
+            most = longest if exclusive else sum(slot.minutes for slot in slots)
+            per_day = facts.rules.max_duty_shifts_per_day
+            if per_day is not None:
+                most = min(most, per_day * longest)
+            daily = hours_to_minutes(facts.rules.max_hours_per_day)
+            if daily is not None:
+                most = min(most, max(daily - facts.fixed_minutes.get(day, 0), 0))
+            self._day_most[key] = most
+        return self._day_most[key]
+
+    def most_work_days(self, cadre_id: str, days: range) -> int:
+        """Most days of ``days`` that can hold a duty, given the work-day rules."""
+        rules = self.facts(cadre_id).rules
+        fixed = sum(1 for day in days if day in self.facts(cadre_id).fixed_work_days)
+        most = len(days)
+        if rules.min_days_off_per_7_days is not None and len(days) <= 7:
+            most = min(most, max(7 - rules.min_days_off_per_7_days, fixed))
+        longest = rules.max_consecutive_work_days
+        if longest is not None and len(days) <= longest + 1:
+            most = min(most, max(longest, fixed))
+        return most
+
+    def window_most_minutes(self, cadre_id: str, days: range) -> int:
+        """Most duty minutes the cadre can hold over ``days`` (inside the horizon)."""
+        per_day = sorted(
+            (self.day_most_minutes(cadre_id, day) for day in days if 0 <= day < self.calendar.days), reverse=True
+        )
+        return sum(per_day[: self.most_work_days(cadre_id, days)])
 
     # -- helpers for rule modules -------------------------------------------
     def work_day(self, cadre_id: str, day: int) -> cp_model.IntVar | int:

@@ -9,6 +9,7 @@ the roster by the checker, never the solver's objective value.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -48,11 +49,11 @@ class Part:
 
 @dataclass
 class Stage:
-    """A lexicographic stage (or the single weighted stage): an integer objective."""
+    """A lexicographic stage (or the single weighted stage): an integer objective, built when its turn comes."""
 
     name: str
-    expr: cp_model.LinearExprT
-    divisor: int
+    build: Callable[[], cp_model.LinearExprT]
+    divisor: int  # expr / divisor is the stage value in reported units
 
 
 def coverage(roster: RosterModel) -> Part:
@@ -142,7 +143,13 @@ def load_coefficients(roster: RosterModel, cadre_id: str) -> list[tuple[int, cp_
 
 
 def fairness(roster: RosterModel) -> Part:
-    """Spread of load within each group, plus each unit's distance from its fair share of duty."""
+    """Spread of load within each group, plus each unit's distance from its fair share of duty.
+
+    Written with linear constraints only (no division or abs constraints over
+    long sums, which make presolve crawl): ``mean`` is pinned to the floor of
+    the average by ``n*mean <= sum < n*(mean+1)``, deviations are bounded from
+    below and minimised.
+    """
     model = roster.model
     terms: list[cp_model.LinearExprT] = []
     groups: dict[str, list[str]] = {}
@@ -150,56 +157,59 @@ def fairness(roster: RosterModel) -> Part:
         if roster.facts(cadre.id).available_days > 0:
             groups.setdefault(cadre.group, []).append(cadre.id)
     for group, members in groups.items():
-        loads = {cadre_id: load_coefficients(roster, cadre_id) for cadre_id in members}
-        if len(members) < 2 or not any(loads.values()):
+        pairs_of = {cadre_id: load_coefficients(roster, cadre_id) for cadre_id in members}
+        if len(members) < 2 or not any(pairs_of.values()):
             continue
-        highest = max(sum(coefficient for coefficient, _ in pairs) for pairs in loads.values())
-        total = model.new_int_var(0, highest * len(members), f"load_sum[{group}]")
-        model.add(total == sum(coefficient * variable for pairs in loads.values() for coefficient, variable in pairs))
+        highest = max(sum(coefficient for coefficient, _ in pairs) for pairs in pairs_of.values())
+        loads = {}
+        for cadre_id, pairs in pairs_of.items():
+            load = model.new_int_var(0, sum(coefficient for coefficient, _ in pairs), f"load[{cadre_id}]")
+            model.add(load == cp_model.LinearExpr.weighted_sum([v for _, v in pairs], [c for c, _ in pairs]))
+            loads[cadre_id] = load
+        size = len(members)
+        total = cp_model.LinearExpr.sum(list(loads.values()))
         mean = model.new_int_var(0, highest, f"load_mean[{group}]")
-        model.add_division_equality(mean, total, len(members))
-        for cadre_id, pairs in loads.items():
+        model.add(size * mean <= total)
+        model.add(total <= size * mean + size - 1)
+        for cadre_id, load in loads.items():
             deviation = model.new_int_var(0, highest, f"load_deviation[{cadre_id}]")
-            model.add_abs_equality(deviation, sum(c * v for c, v in pairs) - mean)
+            model.add(deviation >= load - mean)
+            model.add(deviation >= mean - load)
             terms.append(deviation)
-    terms += _unit_spread(roster)
-    return Part("fairness", sum(terms), 1)
+    terms += _unit_spread(roster, groups)
+    return Part("fairness", cp_model.LinearExpr.sum(terms) if terms else 0, 1)
 
 
-def _unit_spread(roster: RosterModel) -> list[cp_model.LinearExprT]:
+def _unit_spread(roster: RosterModel, groups: dict[str, list[str]]) -> list[cp_model.LinearExprT]:
+    """Per group and unit: ``floor(|n*H_u - n_u*H| / n)`` minutes away from the unit's fair share."""
     model = roster.model
     terms: list[cp_model.LinearExprT] = []
+    unit_of = {cadre.id: cadre.unit for cadre in roster.instance.cadres}
     for group in ("seconded", "dual"):
-        members = [cadre for cadre in roster.instance.cadres if cadre.mode == group and cadre.unit is not None]
+        members = [cadre_id for cadre_id in groups.get(group, []) if unit_of[cadre_id] is not None]
         by_unit: dict[str, list[str]] = {}
-        for cadre in members:
-            assert cadre.unit is not None
-            by_unit.setdefault(cadre.unit, []).append(cadre.id)
+        for cadre_id in members:
+            by_unit.setdefault(str(unit_of[cadre_id]), []).append(cadre_id)
         if len(by_unit) < 2:
             continue
-        minutes_of = {
-            cadre.id: sum(
-                roster.calendar.slots[(key.day, key.shift)].minutes * variable
-                for key, variable in roster.vars.duties_of_cadre(cadre.id)
-            )
-            for cadre in members
-        }
-        most = {
-            cadre.id: sum(
-                roster.calendar.slots[(key.day, key.shift)].minutes for key, _ in roster.vars.duties_of_cadre(cadre.id)
-            )
-            for cadre in members
-        }
-        group_minutes = sum(minutes_of.values())
-        group_most = sum(most.values())
+        minutes: dict[str, cp_model.LinearExprT] = {}
+        most = 0
+        for cadre_id in members:
+            duties = roster.vars.duties_of_cadre(cadre_id)
+            lengths = [roster.calendar.slots[(key.day, key.shift)].minutes for key, _ in duties]
+            most += sum(lengths)
+            minutes[cadre_id] = cp_model.LinearExpr.weighted_sum([v for _, v in duties], lengths)
+        group_minutes = model.new_int_var(0, most, f"duty_minutes[{group}]")
+        model.add(group_minutes == cp_model.LinearExpr.sum(list(minutes.values())))
         size = len(members)
         for unit_id, unit_members in by_unit.items():
-            unit_minutes = sum(minutes_of[cadre_id] for cadre_id in unit_members)
-            bound = size * group_most
-            gap = model.new_int_var(0, bound, f"unit_gap[{group},{unit_id}]")
-            model.add_abs_equality(gap, size * unit_minutes - len(unit_members) * group_minutes)
-            share_gap = model.new_int_var(0, group_most, f"unit_share_gap[{group},{unit_id}]")
-            model.add_division_equality(share_gap, gap, size)
+            unit_minutes = cp_model.LinearExpr.sum([minutes[cadre_id] for cadre_id in unit_members])
+            gap_expr = size * unit_minutes - len(unit_members) * group_minutes
+            gap = model.new_int_var(0, size * most, f"unit_gap[{group},{unit_id}]")
+            model.add(gap >= gap_expr)
+            model.add(gap >= -gap_expr)
+            share_gap = model.new_int_var(0, most, f"unit_share_gap[{group},{unit_id}]")
+            model.add(size * share_gap >= gap - (size - 1))  # minimised: floor(gap / size)
             terms.append(share_gap)
     return terms
 
@@ -256,29 +266,54 @@ def continuity(roster: RosterModel) -> Part:
     return Part("continuity", sum(terms), 1)
 
 
-PART_BUILDERS = (coverage, standby, target, fairness, requests, continuity)
+PART_BUILDERS: dict[str, Callable[[RosterModel], Part]] = {
+    "coverage": coverage,
+    "standby": standby,
+    "target": target,
+    "fairness": fairness,
+    "requests": requests,
+    "continuity": continuity,
+}
 
 
-def build_parts(roster: RosterModel) -> dict[str, Part]:
-    return {part.name: part for part in (builder(roster) for builder in PART_BUILDERS)}
+def _combined(roster: RosterModel, weights: dict[str, int]) -> cp_model.LinearExprT:
+    """``sum(weight * part)`` on the common scale ``WEIGHT_SCALE**2 * value``; zero-weight parts are not built."""
+    terms: list[cp_model.LinearExprT] = []
+    for name, weight in weights.items():
+        if weight == 0:
+            continue
+        part = PART_BUILDERS[name](roster)
+        terms.append(weight * (WEIGHT_SCALE // part.divisor) * part.expr)
+    return sum(terms)
 
 
-def stages(roster: RosterModel, parts: dict[str, Part]) -> list[Stage]:
-    """The stages to solve: five lexicographic ones, or one weighted sum."""
+def plan_stages(roster: RosterModel) -> list[Stage]:
+    """The stages to solve: five lexicographic ones, or one weighted sum.
+
+    A stage's parts (their auxiliary variables and constraints) are added to
+    the model only when the stage comes, so earlier stages search a smaller
+    model.
+    """
     objective = roster.instance.objective
-    # every part brought to a common integer scale: WEIGHT_SCALE * value
-    common = {name: (part.expr * (WEIGHT_SCALE // part.divisor)) for name, part in parts.items()}
     if objective.mode == "weighted":
-        total = sum(scaled(objective.weights.get(name, 0)) * common[name] for name in parts)  # type: ignore[call-overload]
-        return [Stage("weighted", total, WEIGHT_SCALE * WEIGHT_SCALE)]
-    last = (
-        scaled(objective.weights.get("requests", 1)) * common["requests"]
-        + scaled(objective.weights.get("continuity", 1)) * common["continuity"]
-    )
+        weights = {name: scaled(objective.weights.get(name, 0)) for name in PART_BUILDERS}  # type: ignore[call-overload]
+        return [Stage("weighted", lambda: _combined(roster, weights), WEIGHT_SCALE * WEIGHT_SCALE)]
+
+    def single(name: str) -> Stage:
+        def build() -> cp_model.LinearExprT:
+            return PART_BUILDERS[name](roster).expr
+
+        divisor = WEIGHT_SCALE if name in ("coverage", "target", "requests") else 1
+        return Stage(name, build, divisor)
+
+    last_weights = {
+        "requests": scaled(objective.weights.get("requests", 1)),
+        "continuity": scaled(objective.weights.get("continuity", 1)),
+    }
     return [
-        Stage("coverage", parts["coverage"].expr, parts["coverage"].divisor),
-        Stage("standby", parts["standby"].expr, parts["standby"].divisor),
-        Stage("target", parts["target"].expr, parts["target"].divisor),
-        Stage("fairness", parts["fairness"].expr, parts["fairness"].divisor),
-        Stage("requests+continuity", last, WEIGHT_SCALE * WEIGHT_SCALE),
+        single("coverage"),
+        single("standby"),
+        single("target"),
+        single("fairness"),
+        Stage("requests+continuity", lambda: _combined(roster, last_weights), WEIGHT_SCALE * WEIGHT_SCALE),
     ]

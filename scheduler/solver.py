@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 from models.instance import Instance
 from models.roster import Assignment, Conflict, StandbyAssignment
 from scheduler.model import RosterModel
-from scheduler.objective import Stage, build_parts, stages
+from scheduler.objective import Stage, plan_stages
 
 logger = logging.getLogger(__name__)
 
@@ -78,14 +78,17 @@ class Result:
 
 
 class _ProgressReporter(cp_model.CpSolverSolutionCallback):
-    def __init__(self, stage: Stage, report: Callable[[Progress], None], started: float) -> None:
+    def __init__(
+        self, stage: StageResult | Stage, divisor: int, report: Callable[[Progress], None], started: float
+    ) -> None:
         super().__init__()
         self._stage = stage
+        self._divisor = divisor
         self._report = report
         self._started = started
 
     def on_solution_callback(self) -> None:
-        divisor = self._stage.divisor
+        divisor = self._divisor
         self._report(
             Progress(
                 self._stage.name,
@@ -107,7 +110,8 @@ class StageSolver:
         self.roster_model = roster_model
         self.options = options
         self.solution: list[int] | None = None
-        self.values: dict[str, int] = {}  # every stage's value under the kept solution
+        self.values: dict[str, int] = {}  # every built stage's value under the kept solution
+        self.exprs: dict[str, cp_model.LinearExprT] = {}
         self.interrupted = False
 
     def _parameters(self, budget: float | None) -> cp_model.CpSolver:
@@ -136,14 +140,42 @@ class StageSolver:
             hint.vars.extend(range(len(self.solution)))
             hint.values.extend(self.solution)
 
-    def run(self, stage: Stage, budget: float | None, plan: list[Stage]) -> tuple[int, cp_model.CpSolver, float]:
-        """Solve ``stage``; returns (CP-SAT status, solver, seconds)."""
-        model = self.roster_model.model
-        model.minimize(stage.expr)
+    def complete_hint(self, budget: float | None) -> float:
+        """Extend the kept solution to variables added since (a new stage's auxiliaries).
+
+        The roster's decisions are fixed to the kept solution and CP-SAT only
+        fills in what they determine, so the next stage starts from a complete,
+        feasible hint. Returns the budget used.
+        """
+        if self.solution is None or len(self.solution) >= len(self.roster_model.model.proto.variables):
+            return 0.0
         self._hint()
         solver = self._parameters(budget)
+        solver.parameters.fix_variables_to_their_hinted_value = True
         started = time.monotonic()
-        reporter = _ProgressReporter(stage, self.options.progress, started) if self.options.progress else None
+        status = solver.solve(self.roster_model.model)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            self.solution = list(solver.response_proto.solution)
+        else:
+            logger.info("could not complete the hint (%s)", solver.status_name(status))
+        return solver.response_proto.deterministic_time if self.options.deterministic else time.monotonic() - started
+
+    def run(
+        self, stage: Stage, expr: cp_model.LinearExprT, budget: float | None
+    ) -> tuple[int, cp_model.CpSolver, float, float]:
+        """Minimise ``expr``; returns (CP-SAT status, solver, seconds, budget used)."""
+        model = self.roster_model.model
+        model.minimize(expr)
+        self.exprs[stage.name] = expr
+        started = time.monotonic()
+        completion = self.complete_hint(None if budget is None else budget * 0.3)
+        if budget is not None:
+            budget -= completion
+        self._hint()
+        solver = self._parameters(budget)
+        reporter = (
+            _ProgressReporter(stage, stage.divisor, self.options.progress, started) if self.options.progress else None
+        )
         outcome: dict[str, int] = {}
 
         def work() -> None:
@@ -162,8 +194,10 @@ class StageSolver:
         status = outcome.get("status", cp_model.UNKNOWN)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             self.solution = list(solver.response_proto.solution)
-            self.values = {item.name: _evaluate(solver, item.expr) for item in plan}
-        return status, solver, time.monotonic() - started
+            self.values = {name: _evaluate(solver, built) for name, built in self.exprs.items()}
+        seconds = time.monotonic() - started
+        used = completion + solver.response_proto.deterministic_time if self.options.deterministic else seconds
+        return status, solver, seconds, used
 
 
 def solve(instance: Instance, options: SolveOptions | None = None) -> Result:
@@ -171,11 +205,12 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> Result:
     options = options or SolveOptions()
     started = time.monotonic()
     roster_model = RosterModel.build(instance)
-    parts = build_parts(roster_model)
-    plan = stages(roster_model, parts)
+    plan = plan_stages(roster_model)
     runner = StageSolver(roster_model, options)
     result = Result(status="unknown", mode=instance.objective.mode)
     budget_left = options.time_limit
+    if budget_left is not None and not options.deterministic:
+        budget_left -= time.monotonic() - started  # the limit covers building the model too
     for index, stage in enumerate(plan):
         last = index == len(plan) - 1
         if runner.interrupted or (budget_left is not None and budget_left <= 0.01 and runner.solution is not None):
@@ -188,9 +223,9 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> Result:
             continue
         share = 1.0 if last else STAGE_SHARE.get(stage.name, 0.5)
         budget = None if budget_left is None else budget_left * share
-        status, solver, seconds = runner.run(stage, budget, plan)
+        expr = stage.build()
+        status, solver, seconds, used = runner.run(stage, expr, budget)
         if budget_left is not None:
-            used = solver.response_proto.deterministic_time if options.deterministic else seconds
             budget_left -= used
         if status == cp_model.INFEASIBLE and runner.solution is None:
             result.status = "infeasible"
@@ -203,16 +238,22 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> Result:
             result.interrupted = runner.interrupted
             result.seconds = time.monotonic() - started
             return result
+        if stage.name not in runner.values:
+            # no solution of this stage's model within its budget: keep the previous roster, fix nothing
+            result.stages.append(StageResult(stage.name, "unknown", None, None, seconds))
+            logger.info("stage %s: no solution within %.1f s", stage.name, seconds)
+            continue
         value = runner.values[stage.name]
         found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-        bound = solver.best_objective_bound / stage.divisor if found else None
+        # every part is >= 0, so a negative bound says nothing more than 0
+        bound = max(solver.best_objective_bound, 0) / stage.divisor if found else None
         stage_status = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible"}.get(status, "unknown")
         result.stages.append(StageResult(stage.name, stage_status, value / stage.divisor, bound, seconds))
         logger.info(
             "stage %s: %s, value %s, bound %s, %.1f s", stage.name, stage_status, value / stage.divisor, bound, seconds
         )
         # keep this stage's value for the stages after it
-        roster_model.model.add(stage.expr <= value)
+        roster_model.model.add(expr <= value)
     result.interrupted = runner.interrupted
     proven = all(stage.status == "optimal" for stage in result.stages)
     result.status = "optimal" if proven else "feasible"

@@ -29,13 +29,21 @@ def apply(roster: RosterModel) -> None:
             if not slots:
                 continue
             standbys = variables.standby_on(cadre.id, day)
+            exclusive = all(
+                roster.conflict(cadre.id, first, second)
+                for index, first in enumerate(slots)
+                for second in slots[index + 1 :]
+            )
             if daily_minutes is not None:
                 allowed = remaining(daily_minutes, facts.fixed_minutes.get(day, 0))
-                duty_minutes = variables.duty_minutes_on(cadre.id, day)
-                roster.model.add(duty_minutes <= allowed)
-                for slot, standby in standbys:
-                    roster.model.add(duty_minutes + slot.minutes * standby <= allowed)
-            if daily_shifts is not None:
+                if exclusive and max(slot.minutes for slot in slots) <= allowed:
+                    pass  # one shift at most, and it fits
+                else:
+                    duty_minutes = variables.duty_minutes_on(cadre.id, day)
+                    roster.model.add(duty_minutes <= allowed)
+                    for slot, standby in standbys:
+                        roster.model.add(duty_minutes + slot.minutes * standby <= allowed)
+            if daily_shifts is not None and not (exclusive and daily_shifts >= 1):
                 duty_count = variables.duty_count_on(cadre.id, day)
                 roster.model.add(duty_count <= daily_shifts)
                 standby_any = variables.any_of(f"standby_on[{cadre.id},{day}]", [standby for _, standby in standbys])

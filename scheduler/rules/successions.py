@@ -29,6 +29,10 @@ def apply(roster: RosterModel) -> None:
                 ):
                     model.add(variable == 0)
             for day in range(roster.calendar.days - 1):
+                first_slot = roster.calendar.slots[(day, first)]
+                second_slot = roster.calendar.slots[(day + 1, second)]
+                if roster.conflict(cadre.id, first_slot, second_slot):
+                    continue  # rest already keeps them apart
                 duty_first = variables.duty_in_slot(cadre.id, day, first)
                 duty_second = variables.duty_in_slot(cadre.id, day + 1, second)
                 standby_first = variables.standby_in_slot(cadre.id, day, first)

@@ -46,9 +46,8 @@ def apply(roster: RosterModel) -> None:
             ]
             if not duty_terms and not standby_terms:
                 continue
-            most_possible = sum(minutes for minutes, _ in duty_terms) + max(
-                (minutes for minutes, _ in standby_terms), default=0
-            )
+            # a standby turned into duty takes a day's place like a duty, so one bound serves both
+            most_possible = roster.window_most_minutes(cadre.id, range(last - WINDOW + 1, last + 1))
             duty_minutes = sum(minutes * variable for minutes, variable in duty_terms)
             for name, limit, fixed_by_day in limits:
                 fixed = sum(fixed_by_day.get(day, 0) for day in range(last - WINDOW + 1, last + 1))
