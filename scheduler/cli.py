@@ -243,17 +243,14 @@ def check(instance: Path, roster: Path, lang: str | None) -> None:
     problems = report.lines()
     if roster_data.instance_sha256 != digest:
         problems.append(
-            f"roster was made for an instance with SHA-256 {roster_data.instance_sha256}, "
-            f"but {instance} has {digest}"
+            f"roster was made for an instance with SHA-256 {roster_data.instance_sha256}, but {instance} has {digest}"
         )
     for problem in problems:
         click.echo(f"  {problem}", err=True)
     if problems:
         click.echo(text(lang, "check_failed", count=len(problems)), err=True)
         sys.exit(EXIT_CHECK_FAILED)
-    click.echo(
-        text(lang, "check_ok", assignments=len(roster_data.assignments), standby=len(roster_data.standby))
-    )
+    click.echo(text(lang, "check_ok", assignments=len(roster_data.assignments), standby=len(roster_data.standby)))
 
 
 @main.command()

@@ -56,17 +56,18 @@ def compose_roster(
     if evaluation.violations:
         listed = "; ".join(violation.message for violation in evaluation.violations[:10])
         raise RosterBreaksRules(f"{len(evaluation.violations)} rule violation(s) in the solver's roster: {listed}")
+    lexicographic = instance.objective.mode == "lexicographic"
     stages = [
         Stage(
             part=stage.name,
-            value=evaluation.stage_values[index] if instance.objective.mode == "lexicographic" else evaluation.weighted_total,
+            value=evaluation.stage_values[index] if lexicographic else evaluation.weighted_total,
             bound=stage.bound,
             status=stage.status,
             seconds=round(stage.seconds, 3),
         )
         for index, stage in enumerate(result.stages)
     ]
-    if instance.objective.mode == "lexicographic":
+    if lexicographic:
         total: float | list[float] = list(evaluation.stage_values)
         bound: float | list[float | None] | None = [stage.bound for stage in result.stages]
     else:

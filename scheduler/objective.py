@@ -81,7 +81,7 @@ def coverage(roster: RosterModel) -> Part:
 
 
 def standby(roster: RosterModel) -> Part:
-    """Standby cadres missing per community, day and shift (never more than asked for)."""
+    """Standby cadres missing per community, day and shift."""
     calendar = roster.calendar
     terms: list[cp_model.LinearExprT] = []
     for community in roster.instance.communities:
@@ -91,8 +91,7 @@ def standby(roster: RosterModel) -> Part:
                 if wanted <= 0:
                     continue
                 holders = [variable for _, variable in roster.vars.standby_by_cell.get((community.id, day, shift), [])]
-                if len(holders) > wanted:
-                    roster.model.add(sum(holders) <= wanted)
+                # never more than wanted (rules.standby_limits), so this is the shortfall
                 terms.append(wanted - sum(holders))
     return Part("standby", sum(terms), 1)
 

@@ -145,9 +145,10 @@ class StageSolver:
 
         The roster's decisions are fixed to the kept solution and CP-SAT only
         fills in what they determine, so the next stage starts from a complete,
-        feasible hint. Returns the budget used.
+        feasible hint and its value for the kept roster is known even if the
+        stage's own search finds nothing better in time. Returns the budget used.
         """
-        if self.solution is None or len(self.solution) >= len(self.roster_model.model.proto.variables):
+        if self.solution is None:
             return 0.0
         self._hint()
         solver = self._parameters(budget)
@@ -156,6 +157,7 @@ class StageSolver:
         status = solver.solve(self.roster_model.model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             self.solution = list(solver.response_proto.solution)
+            self.values = {name: _evaluate(solver, built) for name, built in self.exprs.items()}
         else:
             logger.info("could not complete the hint (%s)", solver.status_name(status))
         return solver.response_proto.deterministic_time if self.options.deterministic else time.monotonic() - started
@@ -239,12 +241,14 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> Result:
             result.seconds = time.monotonic() - started
             return result
         if stage.name not in runner.values:
-            # no solution of this stage's model within its budget: keep the previous roster, fix nothing
+            # neither the hint nor the search gave this stage a value: keep the previous roster, fix nothing
             result.stages.append(StageResult(stage.name, "unknown", None, None, seconds))
             logger.info("stage %s: no solution within %.1f s", stage.name, seconds)
             continue
         value = runner.values[stage.name]
         found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        if not found:
+            status = cp_model.FEASIBLE  # the kept roster, completed for this stage, is a solution of it
         # every part is >= 0, so a negative bound says nothing more than 0
         bound = max(solver.best_objective_bound, 0) / stage.divisor if found else None
         stage_status = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible"}.get(status, "unknown")

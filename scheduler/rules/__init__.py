@@ -15,6 +15,7 @@ from scheduler.rules import (
     one_place_at_a_time,
     run_lengths,
     shift_types,
+    standby_limits,
     successions,
     total_hours,
     unit_presence,
@@ -26,6 +27,7 @@ from scheduler.rules import (
 RULES = [
     one_place_at_a_time,
     demand_limits,
+    standby_limits,
     daily_limits,
     weekly_limits,
     work_day_runs,
@@ -34,6 +36,7 @@ RULES = [
     weekends,
     run_lengths,
     shift_types,
+    standby_limits,
     successions,
     unit_presence,
 ]
