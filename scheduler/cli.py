@@ -270,5 +270,41 @@ def generate(profile: str, seed: int, days: int, start: Any, output: Path) -> No
     click.echo(f"{output}: {len(data['cadres'])} cadres, {len(data['checkpoints'])} checkpoints, {days} days")
 
 
+@main.group(name="import")
+def import_group() -> None:
+    """Convert benchmark files into instance files."""
+
+
+@import_group.command(name="curtois")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
+@click.option("--name", default=None, help="Instance name (default: the file name without extension).")
+def import_curtois(source: Path, output: Path, name: str | None) -> None:
+    """Convert a Curtois & Qu shift scheduling benchmark file (InstanceN.txt) into instance.json."""
+    from models.loading import parse_instance
+    from scheduler.importers.curtois import CurtoisFormatError, parse_curtois, to_instance
+
+    try:
+        text_bytes = source.read_bytes()
+    except OSError as error:
+        click.echo(f"{source}: cannot read the file ({error.strerror})", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    try:
+        data = parse_curtois(text_bytes.decode("utf-8-sig"))
+        instance = to_instance(data, name or source.stem)
+    except UnicodeDecodeError:
+        click.echo(f"{source}: not a text file", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except (CurtoisFormatError, ValueError) as error:
+        click.echo(f"{source}: {error}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    parse_instance(instance, str(output))  # never write an instance we would reject
+    write_atomic(output, json.dumps(instance, indent=1) + "\n")
+    click.echo(
+        f"{output}: {data.horizon} days, {len(data.staff)} staff, {len(data.shifts)} shift types, "
+        f"{len(data.cover)} cover rows"
+    )
+
+
 if __name__ == "__main__":
     main()

@@ -252,6 +252,8 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> Result:
         # every part is >= 0, so a negative bound says nothing more than 0
         bound = max(solver.best_objective_bound, 0) / stage.divisor if found else None
         stage_status = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible"}.get(status, "unknown")
+        if bound is not None and value / stage.divisor <= bound:
+            stage_status = "optimal"  # the value meets the proven bound, even if the search was cut short
         result.stages.append(StageResult(stage.name, stage_status, value / stage.divisor, bound, seconds))
         logger.info(
             "stage %s: %s, value %s, bound %s, %.1f s", stage.name, stage_status, value / stage.divisor, bound, seconds
