@@ -1,0 +1,113 @@
+"""``schedule export`` and ``schedule report``: click commands registered on the main group with
+``main.add_command(export)`` and ``main.add_command(report)``.
+
+Bad input prints every problem with its JSON path and exits with code 2, without a traceback and
+without writing anything. Every output file is written atomically.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from models.loading import InputError, load_instance, load_roster
+from scheduler.exports.i18n import label
+from scheduler.exports.tables import ExportData
+from scheduler.files import sha256_of, write_atomic
+from scheduler.i18n import default_language, text
+
+logger = logging.getLogger(__name__)
+
+EXIT_BAD_INPUT = 2
+DEFAULT_OUTPUT = {"xlsx": Path("roster.xlsx"), "csv": Path("roster.csv"), "ics": Path("calendars")}
+
+
+def _fail(error: InputError, lang: str) -> NoReturn:
+    click.echo(text(lang, "invalid_input", source=error.source, count=len(error.issues)), err=True)
+    for issue in error.issues:
+        click.echo(f"  {issue}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def _fail_message(path: Path, message: str, lang: str) -> NoReturn:
+    click.echo(text(lang, "invalid_input", source=str(path), count=1), err=True)
+    click.echo(f"  {message}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def load_export_data(instance: Path, roster: Path, lang: str) -> ExportData:
+    """Read both files and index them; exits with code 2 on bad input."""
+    try:
+        loaded_instance = load_instance(instance)
+        loaded_roster = load_roster(roster)
+        data = ExportData(loaded_instance, loaded_roster, lang, source=str(roster))
+    except InputError as error:
+        _fail(error, lang)
+    if loaded_roster.instance_sha256 and loaded_roster.instance_sha256 != sha256_of(instance):
+        click.echo(f"{text(lang, 'warning')}: {label(lang, 'sha_mismatch', roster=roster, instance=instance)}",
+                   err=True)
+    return data
+
+
+lang_option = click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default=None,
+    help="Language of headers and labels (default from the locale); ids stay as they are.",
+)
+
+
+@click.command()
+@click.argument("instance", type=click.Path(path_type=Path))
+@click.argument("roster", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["xlsx", "csv", "ics"]), default="xlsx", show_default=True,
+              help="xlsx: one workbook of every view; csv: one table; ics: one calendar file per cadre.")
+@click.option("--by", "view", type=click.Choice(["long", "checkpoint", "cadre", "unit", "day"]), default="long",
+              show_default=True, help="csv only: long (one row per duty or standby) or a wide view.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Output file (a directory for ics). Default: roster.xlsx, roster.csv or calendars/.")
+@lang_option
+def export(instance: Path, roster: Path, fmt: str, view: str, output: Path | None, lang: str | None) -> None:
+    """Export a roster for HR and home units: Excel workbook, CSV or calendar files."""
+    lang = lang or default_language()
+    if view != "long" and fmt != "csv":
+        raise click.UsageError("--by applies to --format csv only (the workbook holds every view)")
+    output = output or DEFAULT_OUTPUT[fmt]
+    data = load_export_data(instance, roster, lang)
+    if fmt == "csv":
+        from scheduler.exports.csv_export import export_csv
+
+        write_atomic(output, export_csv(data, view))
+    elif fmt == "xlsx":
+        from scheduler.exports.xlsx import export_xlsx
+
+        write_atomic(output, export_xlsx(data))
+    else:
+        from scheduler.exports.ics import export_ics
+
+        if output.exists() and not output.is_dir():
+            _fail_message(output, label(lang, "not_a_directory"), lang)
+        files = export_ics(data)
+        output.mkdir(parents=True, exist_ok=True)
+        for name, payload in files.items():
+            write_atomic(output / name, payload)
+    click.echo(text(lang, "wrote", path=str(output)))
+
+
+@click.command()
+@click.argument("instance", type=click.Path(path_type=Path))
+@click.argument("roster", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("report.html"), show_default=True)
+@lang_option
+def report(instance: Path, roster: Path, output: Path, lang: str | None) -> None:
+    """Write the command-centre report: one self-contained HTML file, readable offline."""
+    from scheduler.exports.report import render_report
+
+    lang = lang or default_language()
+    data = load_export_data(instance, roster, lang)
+    write_atomic(output, render_report(data))
+    click.echo(text(lang, "wrote", path=str(output)))
