@@ -7,7 +7,7 @@ import logging
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from scheduler.exports.safety import safe_filename
 from scheduler.exports.tables import DUTY, Entry, ExportData
@@ -15,6 +15,18 @@ from scheduler.exports.tables import DUTY, Entry, ExportData
 logger = logging.getLogger(__name__)
 
 PRODID = "-//schedule//sunk cadre roster//EN"
+_CONTROL = {code: " " for code in range(32)}
+
+
+def one_line(value: str) -> vText:
+    """A text property on one line: line breaks and control characters become spaces (no header injection
+    through a name), then the library escapes commas, semicolons and backslashes."""
+    return vText(" ".join(value.translate(_CONTROL).split()))
+
+
+def lines(values: list[str]) -> vText:
+    """A multi-line text property: each line cleaned, joined with newlines (escaped by the library)."""
+    return vText("\n".join(" ".join(value.translate(_CONTROL).split()) for value in values))
 
 
 def _uid(data: ExportData, entry: Entry) -> str:
@@ -39,22 +51,23 @@ def _event(data: ExportData, entry: Entry, zone: ZoneInfo, stamp: datetime) -> E
     if entry.kind == DUTY:
         checkpoint = data.checkpoints[entry.place]
         community = data.community_name(checkpoint.community)
-        event.add("summary", data.t("ics_duty", checkpoint=data.checkpoint_name(entry.place), shift=shift_text))
-        event.add("location", f"{data.checkpoint_name(entry.place)}, {community}")
-        event.add("description", "\n".join([
+        event.add("summary", one_line(data.t("ics_duty", checkpoint=data.checkpoint_name(entry.place),
+                                                  shift=shift_text)))
+        event.add("location", one_line(f"{data.checkpoint_name(entry.place)}, {community}"))
+        event.add("description", lines([
             f"{data.t('checkpoint_name')}{colon}{data.checkpoint_name(entry.place)} ({entry.place})",
             f"{data.t('community_name')}{colon}{community}",
             data.t("ics_risk", risk=data.t(checkpoint.risk)),
             f"{data.t('shift')}{colon}{shift_text}",
         ]))
-        event.add("categories", [data.t("duty")])
+        event.add("categories", [one_line(data.t("duty"))])
     else:
         community = data.community_name(entry.place)
-        event.add("summary", data.t("ics_standby", community=community, shift=shift_text))
-        event.add("location", community)
-        event.add("description", "\n".join([data.t("ics_callable", community=community),
-                                            f"{data.t('shift')}{colon}{shift_text}"]))
-        event.add("categories", [data.t("standby")])
+        event.add("summary", one_line(data.t("ics_standby", community=community, shift=shift_text)))
+        event.add("location", one_line(community))
+        event.add("description", lines([data.t("ics_callable", community=community),
+                                        f"{data.t('shift')}{colon}{shift_text}"]))
+        event.add("categories", [one_line(data.t("standby"))])
     event.add("transp", "OPAQUE")
     return event
 
@@ -68,7 +81,7 @@ def cadre_calendar(data: ExportData, cadre_id: str, stamp: datetime | None = Non
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", data.t("ics_calendar", name=data.cadre_name(cadre_id)))
+    calendar.add("x-wr-calname", one_line(data.t("ics_calendar", name=data.cadre_name(cadre_id))))
     calendar.add("x-wr-timezone", data.instance.horizon.timezone)
     for day in data.dates:
         for entry in data.entries.get(cadre_id, {}).get(day, []):
