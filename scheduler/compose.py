@@ -43,11 +43,12 @@ def compose_roster(
         time_limit=options.time_limit,
         interrupted=result.interrupted,
     )
-    if result.status == "infeasible":
+    if result.status == "infeasible" or (result.status == "unknown" and not result.assignments and not result.standby):
+        # no roster: infeasible (with its conflicts) or nothing found within the time limit
         return Roster(
             instance=instance.name,
             instance_sha256=instance_sha256,
-            status="infeasible",
+            status=result.status,  # type: ignore[arg-type]
             objective=ObjectiveReport(mode=instance.objective.mode, total=None, bound=None),
             solver=solver_info,
             conflicts=result.conflicts,

@@ -60,6 +60,33 @@ def capacity_warnings(instance: Instance, calendar: Calendar) -> list[str]:
     return warnings
 
 
+def minimum_hours_warnings(instance: Instance, calendar: Calendar) -> list[str]:
+    """A cadre owing ``min_total_hours`` who may serve no checkpoint at all: the solve will be infeasible."""
+    warnings = []
+    for cadre in instance.cadres:
+        owed = calendar.prorated_min_total_minutes(calendar.cadre_facts[cadre.id])
+        if not owed:
+            continue
+        servable = [
+            checkpoint.id
+            for checkpoint in instance.checkpoints
+            if checkpoint.community in cadre.communities
+            and not (cadre.vulnerable and checkpoint.risk == "high")
+            and any(key[0] == checkpoint.id for key in calendar.demand)
+        ]
+        if not servable:
+            warnings.append(
+                f"cadre {cadre.id} owes {owed / 60:g} duty hours (min_total_hours) but may serve no checkpoint with "
+                "demand; no roster can satisfy that"
+            )
+    return warnings
+
+
 def presolve_warnings(instance: Instance) -> list[str]:
     calendar = Calendar(instance)
-    return skill_warnings(instance, calendar) + capacity_warnings(instance, calendar) + fixed_warnings(instance)
+    return (
+        skill_warnings(instance, calendar)
+        + capacity_warnings(instance, calendar)
+        + minimum_hours_warnings(instance, calendar)
+        + fixed_warnings(instance)
+    )

@@ -253,6 +253,11 @@ def check(instance: Instance, roster: Roster) -> CheckReport:
             mismatches.append("an infeasible roster must name at least one conflict")
         # The empty roster's own faults (e.g. min_total_hours) are what the conflicts explain.
         return CheckReport(evaluation, [], mismatches)
+    if roster.status == "unknown" and not roster.assignments and not roster.standby:
+        # No roster was found in time: nothing to judge but the shape.
+        if roster.shortfalls or roster.standby_shortfalls or roster.conflicts:
+            mismatches.append("a roster with status unknown and no assignments must list nothing else")
+        return CheckReport(evaluation, [], mismatches)
     if roster.conflicts:
         mismatches.append(f"a {roster.status} roster lists {len(roster.conflicts)} conflicts")
     _compare_shortfalls(evaluation, roster, mismatches)
