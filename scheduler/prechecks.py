@@ -63,6 +63,7 @@ def capacity_warnings(instance: Instance, calendar: Calendar) -> list[str]:
 def minimum_hours_warnings(instance: Instance, calendar: Calendar) -> list[str]:
     """A cadre owing ``min_total_hours`` who may serve no checkpoint at all: the solve will be infeasible."""
     warnings = []
+    with_demand = {checkpoint_id for checkpoint_id, _, _ in calendar.demand}
     for cadre in instance.cadres:
         owed = calendar.prorated_min_total_minutes(calendar.cadre_facts[cadre.id])
         if not owed:
@@ -72,7 +73,7 @@ def minimum_hours_warnings(instance: Instance, calendar: Calendar) -> list[str]:
             for checkpoint in instance.checkpoints
             if checkpoint.community in cadre.communities
             and not (cadre.vulnerable and checkpoint.risk == "high")
-            and any(key[0] == checkpoint.id for key in calendar.demand)
+            and checkpoint.id in with_demand
         ]
         if not servable:
             warnings.append(

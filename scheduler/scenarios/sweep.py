@@ -23,11 +23,9 @@ import hashlib
 import json
 import logging
 import math
-import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +33,7 @@ from typing import Any
 from models.loading import InputError
 from scheduler.files import write_atomic
 from scheduler.scenarios.absence import simulate_absences
+from scheduler.scenarios.parallel import default_jobs, map_unordered
 from scheduler.scenarios.variation import (
     HEADCOUNT,
     Dimension,
@@ -103,15 +102,6 @@ class SweepReport:
     done_now: int = 0
     interrupted: bool = False
     rows: list[dict[str, str]] = field(default_factory=list)
-
-
-def default_jobs(solver_workers: int) -> int:
-    """Runs in parallel on this machine: usable cores // CP-SAT workers per solve (at least 1)."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        cores = os.cpu_count() or 1
-    return max(1, cores // max(1, solver_workers))
 
 
 class Sweep:
@@ -297,59 +287,12 @@ class ResultsFile:
         return cells
 
 
-# --------------------------------------------------------------------------- executors
-
-_WORKER_BASE: dict[str, Any] = {}
+# --------------------------------------------------------------------------- running
 
 
-def _init_worker(base: dict[str, Any], log_level: int) -> None:
-    _WORKER_BASE.clear()
-    _WORKER_BASE.update(base)
-    logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
-
-
-def _run_in_worker(run: Run, settings: SweepSettings) -> dict[str, Any]:
-    return run_one(_WORKER_BASE, run, settings)
-
-
-def _local_rows(base: dict[str, Any], runs: list[Run], settings: SweepSettings, jobs: int) -> Iterator[dict[str, Any]]:
-    if jobs <= 1 or len(runs) <= 1:
-        for run in runs:
-            yield run_one(base, run, settings)
-        return
-    context = multiprocessing.get_context("spawn")  # no fork of a process holding CP-SAT or tqdm threads
-    executor = ProcessPoolExecutor(max_workers=min(jobs, len(runs)), mp_context=context, initializer=_init_worker,
-                                   initargs=(base, logging.getLogger().getEffectiveLevel()))
-    try:
-        pending: set[Future[dict[str, Any]]] = {executor.submit(_run_in_worker, run, settings) for run in runs}
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                yield future.result()
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
-
-
-def _dask_rows(base: dict[str, Any], runs: list[Run], settings: SweepSettings, address: str,
-               sweep_id: str) -> Iterator[dict[str, Any]]:
-    try:
-        from dask.distributed import Client, as_completed
-    except ImportError:
-        raise RuntimeError("--dask needs dask's distributed scheduler: pip install 'dask[distributed]'") from None
-    client = Client(address)
-    futures = []
-    try:
-        shared = client.scatter(base, broadcast=True)
-        futures = [
-            client.submit(run_one, shared, run, settings, key=f"schedule-run-{sweep_id}-{run.index}", pure=False)
-            for run in runs
-        ]
-        for future in as_completed(futures):
-            yield future.result()
-    finally:
-        if futures:
-            client.cancel(futures)
-        client.close()
+def _sweep_task(base: dict[str, Any], item: tuple[Run, SweepSettings]) -> dict[str, Any]:
+    run, settings = item
+    return run_one(base, run, settings)
 
 
 def run_sweep(
@@ -379,10 +322,8 @@ def run_sweep(
     if pending:
         logger.info("%d of %d runs to do (%d already in %s)", len(pending), report.total, report.done_before, output)
     jobs = jobs if jobs is not None else default_jobs(sweep.settings.workers)
-    stream = (
-        _dask_rows(sweep.base, pending, sweep.settings, dask_address, sweep.sweep_id) if dask_address
-        else _local_rows(sweep.base, pending, sweep.settings, jobs)
-    )
+    stream = map_unordered(_sweep_task, sweep.base, [(run, sweep.settings) for run in pending], jobs=jobs,
+                           dask_address=dask_address, label=f"schedule-sweep-{sweep.sweep_id}")
     try:
         for row in stream:
             written = results.append(row)
@@ -393,9 +334,7 @@ def run_sweep(
     except (KeyboardInterrupt, RunInterrupted):
         report.interrupted = True
     finally:
-        close = getattr(stream, "close", None)
-        if close is not None:
-            close()
+        stream.close()
     rows.sort(key=lambda row: int(row["index"]))
     if not report.interrupted and rows:
         results.rewrite(rows)
