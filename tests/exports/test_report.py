@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from scheduler.exports.report import render_report
+from tests.exports.conftest import FORMULA_NAME, SCRIPT_NAME
+from tests.exports.helpers import data_for
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def _tags(page: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _Tags()
+    parser.feed(page)
+    return parser.tags
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_page_is_self_contained_and_escaped(files: tuple[Path, Path], lang: str) -> None:
+    page = render_report(data_for(files, lang))
+    tags = _tags(page)
+    assert [tag for tag, _ in tags].count("script") == 1  # only our own inline script
+    assert not any(tag == "img" for tag, _ in tags)  # the hostile <img onerror> stayed text
+    for tag, attrs in tags:
+        assert not any(name.startswith("on") for name in attrs), (tag, attrs)
+        for name in ("src", "href"):
+            value = attrs.get(name)
+            assert value is None or value.startswith("#"), (tag, name, value)  # nothing loaded from outside
+    assert SCRIPT_NAME not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<svg" in page and 'class="heatmap"' in page
+    assert "测试镇 &lt;b&gt;test&lt;/b&gt;" in page
+    assert FORMULA_NAME.replace('"', "&quot;") in page  # a formula is plain text in HTML
+
+
+def test_heatmap_marks_shortfalls(files: tuple[Path, Path]) -> None:
+    page = render_report(data_for(files))
+    heat = re.search(r'<svg class="heatmap".*?</svg>', page, re.S)
+    assert heat is not None
+    assert heat.group(0).count('class="cell short"') == 2  # one checkpoint and one standby shortfall
+    assert "nobody free &lt;img src=x onerror=alert(3)&gt;" in page  # the reason, escaped
+
+
+def _chromium() -> str | None:
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def test_report_renders_in_headless_chromium(files: tuple[Path, Path], tmp_path: Path) -> None:
+    binary = _chromium()
+    if binary is None:
+        pytest.skip("no chromium binary found (apt-get install chromium)")
+    page = tmp_path / "report.html"
+    page.write_text(render_report(data_for(files, "zh")), encoding="utf-8")
+    base = [binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr",
+            "--v=0"]
+    dom = subprocess.run([*base, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    console = [line for line in dom.stderr.splitlines() if ":CONSOLE" in line]
+    assert not console, console
+    assert 'data-rendered="ok"' in dom.stdout
+    cells = re.search(r'data-heat-cells="(\d+)"', dom.stdout)
+    assert cells is not None and int(cells.group(1)) > 20
+    assert '<svg class="heatmap"' in dom.stdout and dom.stdout.count("<table") >= 4
+    tags = _tags(dom.stdout)
+    assert [tag for tag, _ in tags].count("script") == 1 and not any(tag == "img" for tag, _ in tags)
+    shot = tmp_path / "report.png"
+    result = subprocess.run([*base, "--window-size=1400,2200", f"--screenshot={shot}", page.as_uri()],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert shot.exists() and shot.stat().st_size > 30_000
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
