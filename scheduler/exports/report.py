@@ -62,7 +62,10 @@ def html_table(frame: pd.DataFrame, *, css: str = "", numeric_digits: int = 2, l
         for value in values:
             numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
             shown = _fmt(value, numeric_digits)
-            cells.append(f'<td class="num">{esc(shown)}</td>' if numeric else f"<td>{esc(shown)}</td>")
+            if numeric:
+                cells.append(f'<td class="num">{esc(shown)}</td>')
+            else:
+                cells.append(f'<td class="wrap">{esc(shown)}</td>' if len(shown) > 40 else f"<td>{esc(shown)}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     extra = f'<p class="note">{esc(more)}</p>' if limit is not None and len(frame) > limit and more else ""
     return (f'<div class="tablewrap"><table class="data sortable {esc(css)}"><thead><tr>{head}</tr></thead>'
@@ -98,7 +101,10 @@ def bar_chart(counts: Sequence[tuple[str, float]], *, title: str, width: int = 3
     """Vertical bars of ``(label, value)``."""
     left, bottom, top = 34, 26, 24
     plot_w, plot_h = width - left - 8, height - bottom - top
-    peak = _nice_max(max((value for _, value in counts), default=0))
+    step = _nice_max(max((value for _, value in counts), default=0) / 4)
+    if step < 1 and all(float(value).is_integer() for _, value in counts):
+        step = 1.0  # counts of cadres: whole ticks
+    peak = step * 4
     parts = [_text(width / 2, 15, title, size=12, anchor="middle", weight="bold")]
     for tick in range(5):
         value = peak * tick / 4
@@ -155,7 +161,7 @@ def lorenz_chart(series: dict[str, tuple[list[float], float | None]], names: dic
                      f'stroke="#eee"/>')
     parts.append(f'<polyline points="{point(0, 0)} {point(1, 1)}" fill="none" stroke="#999" stroke-dasharray="4 3"/>')
     parts.append(_text(margin + plot * 0.55, top + plot * 0.4, equality, size=9, fill="#888"))
-    legend_y = top + plot - 8
+    legend_y = top + 16
     for group, (values, gini) in series.items():
         colour = GROUP_COLOURS.get(group, "#555")
         points = " ".join(point(x, y) for x, y in lorenz_points(values))
@@ -163,7 +169,7 @@ def lorenz_chart(series: dict[str, tuple[list[float], float | None]], names: dic
         caption = f"{names.get(group, group)}  Gini {_fmt(gini, 3)}"
         parts.append(f'<rect x="{margin + 8}" y="{legend_y - 8 - 0}" width="10" height="3" fill="{colour}"/>')
         parts.append(_text(margin + 22, legend_y - 4, caption, size=10))
-        legend_y -= 14
+        legend_y += 14
     parts.append(_text(margin + plot / 2, size - 2 + 0, x_label, size=9, anchor="middle", fill="#666"))
     parts.append(f'<text x="10" y="{top + plot / 2:.0f}" font-size="9" fill="#666" text-anchor="middle" '
                  f'transform="rotate(-90 10 {top + plot / 2:.0f})">{esc(y_label)}</text>')
@@ -201,8 +207,8 @@ def heatmap(data: ExportData) -> str:
     """Checkpoint (and community standby) × day-shift; shortfalls red with a cross; names in tooltips."""
     slots = data.slots()
     shifts = len(data.shift_order) or 1
-    cell_w = max(5.0, min(22.0, 1000 / max(len(slots), 1)))
-    cell_h = 14
+    cell_w = max(5.0, min(30.0, 1000 / max(len(slots), 1)))
+    cell_h = 15
     label_w = 210
     head_h = 44
     rows: list[tuple[str, str, bool]] = []  # (kind, id, community first row)
@@ -255,6 +261,12 @@ def heatmap(data: ExportData) -> str:
             parts.append(f'<rect class="cell{" short" if short else ""}" x="{x:.1f}" y="{y:.1f}" '
                          f'width="{cell_w - 1:.1f}" height="{cell_h - 1}" fill="{colour}"><title>{esc(tip)}</title>'
                          f"</rect>")
+            count = len(data.duty_cells.get((identifier, day, shift_id), []) if kind == "checkpoint"
+                        else data.standby_cells.get((identifier, day, shift_id), []))
+            if count and not short and cell_w >= 14:
+                parts.append(_text(x + (cell_w - 1) / 2, y + 11, count, size=9, anchor="middle",
+                                   fill="#fff" if colour in (C_TARGET, C_OVER) else "#333", css="count")
+                             .replace("<text ", '<text pointer-events="none" ', 1))
             if short and cell_w >= 8:
                 x0, y0, x1, y1 = x + 2, y + 2, x + cell_w - 3, y + cell_h - 3
                 parts.append(f'<path d="M{x0:.1f} {y0:.1f}L{x1:.1f} {y1:.1f}M{x1:.1f} {y0:.1f}L{x0:.1f} {y1:.1f}" '
@@ -426,7 +438,8 @@ svg.chart { background:#fff; border:1px solid #eef0f3; }
 table.data { border-collapse:collapse; font-size:12.5px; width:100%; }
 table.data th { position:sticky; top:0; background:#e9eef5; text-align:left; padding:5px 8px; cursor:pointer;
   border-bottom:1px solid var(--line); white-space:nowrap; }
-table.data td { padding:4px 8px; border-bottom:1px solid #eef0f3; vertical-align:top; }
+table.data td { padding:4px 8px; border-bottom:1px solid #eef0f3; vertical-align:top; white-space:nowrap; }
+table.data td.wrap { white-space:normal; min-width:280px; }
 table.data td.num { text-align:right; font-variant-numeric:tabular-nums; }
 table.data tr:hover td { background:#f6f9fc; }
 table.reasons td:last-child { max-width:720px; font-size:12px; color:#333; }

@@ -135,11 +135,12 @@ class ExportData:
         self.lang = lang
         self.dates: list[date] = instance.horizon.dates
         self.shifts: dict[str, Shift] = {shift.id: shift for shift in instance.shifts}
-        self.shift_order = sorted(self.shifts, key=lambda sid: list(self.shifts).index(sid))
+        self.shift_order = list(self.shifts)
         self.communities = {community.id: community for community in instance.communities}
         self.checkpoints = {checkpoint.id: checkpoint for checkpoint in instance.checkpoints}
         self.units = {unit.id: unit for unit in instance.units}
         self.cadres: dict[str, Cadre] = {cadre.id: cadre for cadre in instance.cadres}
+        self._position = {cadre_id: index for index, cadre_id in enumerate(self.cadres)}
         names: dict[str, int] = defaultdict(int)
         for cadre in instance.cadres:
             names[cadre.name or cadre.id] += 1
@@ -223,7 +224,7 @@ class ExportData:
         return separator.join(self.cadre_label(cadre_id) for cadre_id in sorted(cadre_ids, key=self._cadre_order))
 
     def _cadre_order(self, cadre_id: str) -> int:
-        return list(self.cadres).index(cadre_id) if cadre_id in self.cadres else len(self.cadres)
+        return self._position.get(cadre_id, len(self._position))
 
     def slots(self) -> list[tuple[date, str]]:
         return [(day, shift_id) for day in self.dates for shift_id in self.shift_order]
