@@ -49,6 +49,8 @@ TITLE_FONT = Font(name=FONT_NAME, bold=True, size=14)
 THIN = Side(style="thin", color="BFBFBF")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 MAX_SHEET_TITLE = 31
+PERCENT_KEYS = {"min_coverage", "target_coverage", "standby_coverage", "duty_share", "cadre_share"}
+PERCENT_FORMAT = "0.0%"
 
 
 def _display_width(text: str) -> int:
@@ -122,6 +124,10 @@ class _Book:
         shown = localised(frame, self.data.lang)
         self.header(sheet, first_row, list(shown.columns))
         self.body(sheet, first_row + 1, shown, flags or {}, keys)
+        for position, column in enumerate(frame.columns):
+            if column in PERCENT_KEYS:
+                for offset in range(len(frame)):
+                    sheet.cell(row=first_row + 1 + offset, column=position + 1).number_format = PERCENT_FORMAT
         if freeze:
             sheet.freeze_panes = sheet.cell(row=first_row + 1, column=keys + 1)
         return first_row + 1 + len(shown)
@@ -210,7 +216,11 @@ class _Book:
             if frame.empty:
                 continue
             sheet.cell(row=row, column=1, value=neutralise(title)).font = TITLE_FONT
-            row = self.table(sheet, frame, first_row=row + 1, freeze=False) + 1
+            end = self.table(sheet, frame, first_row=row + 1, freeze=False)
+            if title == data.t("totals_title"):  # the coverage figures of the totals are shares
+                for offset in range(3):
+                    sheet.cell(row=row + 2 + offset, column=2).number_format = PERCENT_FORMAT
+            row = end + 1
             shown = localised(frame, data.lang)
             for position, column in enumerate(shown.columns):
                 values = [str(_cell_value(value)) for value in shown.iloc[:, position].tolist()] + [str(column)]
