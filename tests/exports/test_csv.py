@@ -10,8 +10,9 @@ import pytest
 
 from scheduler.exports.csv_export import export_csv
 from scheduler.exports.i18n import label
-from tests.exports.conftest import FORMULA_NAME, HOSTILE_ID
-from tests.exports.helpers import data_for, is_dangerous, restore
+
+from .conftest import FORMULA_NAME, HOSTILE_ID
+from .helpers import data_for, is_dangerous, restore
 
 
 def _read(payload: bytes) -> pd.DataFrame:

@@ -13,8 +13,9 @@ from models.loading import load_instance, load_roster
 from scheduler.exports.ics import export_ics
 from scheduler.exports.safety import safe_filename
 from scheduler.exports.tables import ExportData
-from tests.exports.conftest import HOSTILE_ID, NEWLINE_NAME, instance_data
-from tests.exports.helpers import data_for
+
+from .conftest import HOSTILE_ID, NEWLINE_NAME, instance_data
+from .helpers import data_for
 
 SHIFT_TIMES = {"day": ("08:00", 12), "night": ("20:00", 12)}
 

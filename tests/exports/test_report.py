@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from scheduler.exports.report import render_report
-from tests.exports.conftest import FORMULA_NAME, SCRIPT_NAME
-from tests.exports.helpers import data_for
+
+from .conftest import FORMULA_NAME, SCRIPT_NAME
+from .helpers import data_for
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 

@@ -9,8 +9,9 @@ import pytest
 
 from scheduler.exports.i18n import label
 from scheduler.exports.xlsx import export_xlsx
-from tests.exports.conftest import FORMULA_NAME, HOSTILE_ID
-from tests.exports.helpers import data_for, is_dangerous, restore
+
+from .conftest import FORMULA_NAME, HOSTILE_ID
+from .helpers import data_for, is_dangerous, restore
 
 
 @pytest.fixture(params=["en", "zh"])
