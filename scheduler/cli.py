@@ -306,5 +306,14 @@ def import_curtois(source: Path, output: Path, name: str | None) -> None:
     )
 
 
+def _register_subcommands() -> None:
+    from scheduler.export_cli import export, report
+
+    main.add_command(export)
+    main.add_command(report)
+
+
+_register_subcommands()
+
 if __name__ == "__main__":
     main()
