@@ -13,7 +13,9 @@ One trial, on a solved roster:
    checkpoint id. For each, the standby cadres of that checkpoint's community on that day and shift
    (present, not yet called) are tried in order of fewest calls so far, then id; the first whose
    standby, turned into that duty, adds no rule fault for the cadre (its rules, and the callability of
-   its remaining standbys, recomputed by the independent checker) takes it over. Other cadres'
+   its remaining standbys, recomputed by the independent checker) takes it over; a standby of the same
+   cadre that the call makes uncallable (e.g. the week's duty hours are now used up) is released, when
+   releasing it breaks nothing either. Other cadres'
    timelines and the units' ``max_away`` cannot change (the same shift, a duty instead of a standby),
    and a checkpoint never gets more than it had.
 4. **Verdict.** The whole activated roster is evaluated by the checker; a violation that the roster
@@ -129,6 +131,9 @@ def _violation_keys(violations: Sequence[Violation]) -> set[tuple[str, str | Non
     return {(violation.rule, violation.cadre, violation.message) for violation in violations}
 
 
+Proposal = tuple[Timeline, list[StandbyEntry]]
+
+
 class _LocalJudge:
     """Decides one call at a time from the calling cadre's own timeline (fast, Explainer-style)."""
 
@@ -143,75 +148,117 @@ class _LocalJudge:
 
     def _findings(self, timeline: Timeline) -> set[tuple[object, ...]]:
         found, _ = cadre_findings(self.ctx, timeline, CADRE_RULES)
-        faults = [finding for finding in found if not finding.fixed_only]
-        known = {finding.identity for finding in faults}
+        known = {finding.identity for finding in found if not finding.fixed_only}
         swapped = {**self.timelines, timeline.facts.id: timeline}
-        callable_faults = callability_findings(self.ctx, timeline, known, swapped)
-        return known | {finding.identity for finding in callable_faults}
+        return known | {finding.identity for finding in callability_findings(self.ctx, timeline, known, swapped)}
 
-    def call(self, cadre_id: str, when: date, shift_id: str, community: str, checkpoint: str) -> bool:
-        """Turn the cadre's standby into that duty if that adds no fault; True when done."""
-        timeline = self.timelines[cadre_id]
-        day = self.ctx.day_of(when)
-        entry = StandbyEntry(day, shift_id, community)
-        if entry not in timeline.standbys:
-            return False
+    def _rebuild(self, timeline: Timeline, duties: list[DutyEntry], standbys: list[StandbyEntry]) -> Timeline:
+        duties = sorted(duties, key=lambda duty: (duty.day, self.ctx.shift_order.index(duty.shift), duty.checkpoint))
+        return build_timeline(self.ctx, timeline.facts, duties, standbys)
+
+    def known_faults(self, cadre_id: str) -> set[tuple[object, ...]]:
         if cadre_id not in self._faults:
-            self._faults[cadre_id] = self._findings(timeline)
+            self._faults[cadre_id] = self._findings(self.timelines[cadre_id])
+        return self._faults[cadre_id]
+
+    def propose(self, cadre_id: str, when: date, shift_id: str, community: str, checkpoint: str) -> Proposal | None:
+        """The cadre's timeline with that standby turned into the duty, and the cadre's other standbys that
+        this call makes uncallable (released); None when the call would add any other fault."""
+        timeline = self.timelines[cadre_id]
+        entry = StandbyEntry(self.ctx.day_of(when), shift_id, community)
+        if entry not in timeline.standbys:
+            return None
+        known = self.known_faults(cadre_id)
+        duties = [*timeline.duties, DutyEntry(entry.day, shift_id, checkpoint)]
         standbys = [other for other in timeline.standbys if other != entry]
-        duties = sorted(
-            [*timeline.duties, DutyEntry(day, shift_id, checkpoint)],
-            key=lambda duty: (duty.day, self.ctx.shift_order.index(duty.shift), duty.checkpoint),
-        )
-        changed = build_timeline(self.ctx, timeline.facts, duties, standbys)
-        faults = self._findings(changed)
-        if not faults <= self._faults[cadre_id]:
-            return False
+        changed = self._rebuild(timeline, duties, standbys)
+        added = self._findings(changed) - known
+        if not added:
+            return changed, []
+        # A called cadre may no longer be callable on another standby: release those, if nothing else breaks.
+        uncallable = {fault[2:] for fault in added if fault[0] == "callable"}
+        released = [other for other in standbys if (other.day, other.shift, other.community) in uncallable]
+        if len(released) != len(added):
+            return None
+        changed = self._rebuild(timeline, duties, [other for other in standbys if other not in released])
+        if not self._findings(changed) <= known:
+            return None
+        return changed, released
+
+    def commit(self, cadre_id: str, changed: Timeline) -> None:
         self.timelines[cadre_id] = changed
-        self._faults[cadre_id] = faults
-        return True
+        self._faults[cadre_id] = self._findings(changed)
+
+    def released(self, cadre_id: str, entries: list[StandbyEntry]) -> list[StandbyAssignment]:
+        return [
+            StandbyAssignment(cadre=cadre_id, date=self.ctx.date_of(item.day), shift=item.shift,
+                              community=item.community)
+            for item in entries
+        ]
+
+    def call(self, cadre_id: str, when: date, shift_id: str, community: str,
+             checkpoint: str) -> list[StandbyAssignment] | None:
+        """Make the call if it adds no fault; the standbys it releases, or None when refused."""
+        proposal = self.propose(cadre_id, when, shift_id, community, checkpoint)
+        if proposal is None:
+            return None
+        self.commit(cadre_id, proposal[0])
+        return self.released(cadre_id, proposal[1])
 
 
-class _StrictJudge:
-    """Decides each call by evaluating the whole roster (slow, used only as a fallback)."""
+class StrictJudge:
+    """The local judge's calls, each vetoed unless a full evaluation of the roster agrees (slow; a fallback)."""
 
     def __init__(self, instance: Instance, assignments: list[Assignment], standby: list[StandbyAssignment]) -> None:
         self.instance = instance
+        self.local = _LocalJudge(instance, assignments, standby)
         self.assignments = list(assignments)
         self.standby = list(standby)
         self.known = _violation_keys(evaluate(instance, self.assignments, self.standby).violations)
 
-    def call(self, cadre_id: str, when: date, shift_id: str, community: str, checkpoint: str) -> bool:
-        standby = [
-            item for item in self.standby
-            if (item.cadre, item.date, item.shift, item.community) != (cadre_id, when, shift_id, community)
-        ]
+    def call(self, cadre_id: str, when: date, shift_id: str, community: str,
+             checkpoint: str) -> list[StandbyAssignment] | None:
+        proposal = self.local.propose(cadre_id, when, shift_id, community, checkpoint)
+        if proposal is None:
+            return None
+        released = self.local.released(cadre_id, proposal[1])
+        gone = {(cadre_id, when, shift_id, community)} | {
+            (item.cadre, item.date, item.shift, item.community) for item in released
+        }
+        standby = [item for item in self.standby if (item.cadre, item.date, item.shift, item.community) not in gone]
         assignments = [*self.assignments, Assignment(cadre=cadre_id, date=when, shift=shift_id, checkpoint=checkpoint)]
         found = _violation_keys(evaluate(self.instance, assignments, standby).violations)
         if not found <= self.known:
-            return False
+            return None
+        self.local.commit(cadre_id, proposal[0])
         self.assignments, self.standby, self.known = assignments, standby, found
-        return True
+        return released
 
 
 Judge = Callable[[Instance, list[Assignment], list[StandbyAssignment]], Any]
 
 
-def _activate(
+def activate_standbys(
     instance: Instance,
     assignments: list[Assignment],
     standby: list[StandbyAssignment],
     lost: list[Assignment],
-    judge_type: Judge,
+    judge_type: Judge | None = None,
 ) -> tuple[list[Assignment], list[StandbyAssignment], int]:
+    """Call standbys to take over the ``lost`` duties (step 3 of the module's description).
+
+    ``assignments`` and ``standby`` are the roster without the lost duties; returns the roster after the
+    calls (called standbys become duties; standbys a call made uncallable are released) and the number of
+    calls. ``judge_type`` is the local judge by default, :class:`StrictJudge` to veto each call by a full
+    evaluation."""
+    judge = (judge_type or _LocalJudge)(instance, assignments, standby)
     checkpoints = {checkpoint.id: checkpoint for checkpoint in instance.checkpoints}
     shift_order = {shift.id: position for position, shift in enumerate(instance.shifts)}
     on_call: dict[tuple[str, date, str], list[str]] = {}
     for item in standby:
         on_call.setdefault((item.community, item.date, item.shift), []).append(item.cadre)
-    judge = judge_type(instance, assignments, standby)
     calls: dict[str, int] = {}
-    called: set[tuple[str, date, str]] = set()
+    gone: set[tuple[str, date, str]] = set()  # standbys called or released
     promoted: list[Assignment] = []
     lost_order = sorted(
         lost,
@@ -224,17 +271,18 @@ def _activate(
         community = checkpoints[duty.checkpoint].community
         candidates = [
             cadre_id for cadre_id in on_call.get((community, duty.date, duty.shift), [])
-            if (cadre_id, duty.date, duty.shift) not in called
+            if (cadre_id, duty.date, duty.shift) not in gone
         ]
         for cadre_id in sorted(candidates, key=lambda cadre_id: (calls.get(cadre_id, 0), cadre_id)):
-            if judge.call(cadre_id, duty.date, duty.shift, community, duty.checkpoint):
-                called.add((cadre_id, duty.date, duty.shift))
-                calls[cadre_id] = calls.get(cadre_id, 0) + 1
-                promoted.append(
-                    Assignment(cadre=cadre_id, date=duty.date, shift=duty.shift, checkpoint=duty.checkpoint)
-                )
-                break
-    remaining_standby = [item for item in standby if (item.cadre, item.date, item.shift) not in called]
+            released = judge.call(cadre_id, duty.date, duty.shift, community, duty.checkpoint)
+            if released is None:
+                continue
+            gone.add((cadre_id, duty.date, duty.shift))
+            gone.update((item.cadre, item.date, item.shift) for item in released)
+            calls[cadre_id] = calls.get(cadre_id, 0) + 1
+            promoted.append(Assignment(cadre=cadre_id, date=duty.date, shift=duty.shift, checkpoint=duty.checkpoint))
+            break
+    remaining_standby = [item for item in standby if (item.cadre, item.date, item.shift) not in gone]
     return [*assignments, *promoted], remaining_standby, len(promoted)
 
 
@@ -257,7 +305,7 @@ def run_trial(
     before = evaluate(trial_instance, kept, kept_standby)
     known = _violation_keys(before.violations)
     strict = False
-    after_assignments, after_standby, promoted = _activate(trial_instance, kept, kept_standby, lost, _LocalJudge)
+    after_assignments, after_standby, promoted = activate_standbys(trial_instance, kept, kept_standby, lost)
     after = evaluate(trial_instance, after_assignments, after_standby)
     new = [violation for violation in after.violations if _violation_keys([violation]) - known]
     if new:
@@ -266,7 +314,9 @@ def run_trial(
             "full evaluations", trial, len(new), new[0],
         )
         strict = True
-        after_assignments, after_standby, promoted = _activate(trial_instance, kept, kept_standby, lost, _StrictJudge)
+        after_assignments, after_standby, promoted = activate_standbys(
+            trial_instance, kept, kept_standby, lost, StrictJudge
+        )
         after = evaluate(trial_instance, after_assignments, after_standby)
         new = [violation for violation in after.violations if _violation_keys([violation]) - known]
     return TrialResult(

@@ -7,6 +7,8 @@ into the instance JSON:
 
 * dict keys: ``rules.max_consecutive_work_days``, ``standby.per_community``, ``objective.weights.fairness``
   (missing objects on the way are created, so a misspelt key is rejected by the instance schema);
+* a value with a colon is a range when its parts are numbers, except under a ``start`` or ``end`` key
+  (``shifts.D.start=08:00,09:00`` are times); quote it as JSON to be sure: ``'"08:00"'``;
 * list items by ``id`` or by position: ``checkpoints.k001.risk``, ``checkpoints.k001.demand.0.min``;
 * ``*`` for every item of a list: ``cadres.*.limits.max_total_hours``.
 
@@ -24,6 +26,7 @@ import hashlib
 import itertools
 import json
 import random
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -34,6 +37,7 @@ from models.instance import Instance
 from models.loading import parse_instance
 
 HEADCOUNT = "headcount"
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 MAX_VALUES = 10_000
 
 
@@ -95,7 +99,8 @@ def parse_vary(text: str) -> Dimension:
     if any(not segment for segment in name.split(".")):
         raise VaryError(f"--vary {text!r}: {name!r} is not a dotted path (empty segment)")
     spec = spec.strip()
-    if ":" in spec and "," not in spec and not spec.startswith(("[", "{", '"')):
+    times = name.rsplit(".", 1)[-1] in ("start", "end")  # shifts.D.start=08:00 is a time, not a range
+    if ":" in spec and "," not in spec and not times and all(_NUMBER.match(part.strip()) for part in spec.split(":")):
         values = _read_range(name, spec)
     else:
         values = tuple(_read_value(item) for item in spec.split(","))
