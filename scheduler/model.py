@@ -37,20 +37,20 @@ class RosterModel:
     calendar: Calendar
     model: cp_model.CpModel = field(default_factory=cp_model.CpModel)
     vars: Variables = field(init=False)
-    # min_total_hours constraints, by cadre, so that infeasibility can be explained
-    min_total_literals: dict[str, cp_model.IntVar] = field(default_factory=dict)
-    enforce_min_total_with_literals: bool = False
+    # With soft_minimum_hours, min_total_hours is written with a deficit per cadre (minutes short)
+    # instead of as a hard constraint: used to explain an infeasible instance.
+    soft_minimum_hours: bool = False
+    min_total_deficits: dict[str, cp_model.IntVar] = field(default_factory=dict)
     _day_most: dict[tuple[str, int], int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.vars = Variables(self.model, self.calendar)
 
     @classmethod
-    def build(cls, instance: Instance, *, explain_infeasibility: bool = False) -> RosterModel:
+    def build(cls, instance: Instance, *, soft_minimum_hours: bool = False) -> RosterModel:
         from scheduler.rules import RULES
 
-        roster_model = cls(instance, Calendar(instance))
-        roster_model.enforce_min_total_with_literals = explain_infeasibility
+        roster_model = cls(instance, Calendar(instance), soft_minimum_hours=soft_minimum_hours)
         roster_model.create_variables()
         for rule in RULES:
             rule.apply(roster_model)

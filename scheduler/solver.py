@@ -202,6 +202,56 @@ class StageSolver:
         return status, solver, seconds, used
 
 
+def _no_roster(result: Result, started: float, runner: StageSolver) -> Result:
+    result.interrupted = runner.interrupted
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def explain_infeasibility(instance: Instance, options: SolveOptions) -> tuple[bool, list[Conflict]]:
+    """Name the cadres whose ``min_total_hours`` no roster can give.
+
+    Every other rule holds for the empty roster, so only minimum hours can
+    make an instance infeasible. The minimum is relaxed into a deficit per
+    cadre and the total deficit minimised: if that optimum is above 0 the
+    instance is infeasible, and the cadres still short are the conflicts.
+    Returns (proven infeasible, conflicts).
+    """
+    roster_model = RosterModel.build(instance, soft_minimum_hours=True)
+    total = cp_model.LinearExpr.sum(list(roster_model.min_total_deficits.values()))
+    roster_model.model.minimize(total)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = max(options.workers, 1)
+    solver.parameters.random_seed = options.seed
+    if options.time_limit is not None:
+        solver.parameters.max_time_in_seconds = max(options.time_limit, 1.0)
+    status = solver.solve(roster_model.model)
+    if status != cp_model.OPTIMAL or solver.objective_value <= 0:
+        return False, []
+    return True, _minimum_hours_conflicts(roster_model, solver)
+
+
+def _minimum_hours_conflicts(roster_model: RosterModel, solver: cp_model.CpSolver) -> list[Conflict]:
+    conflicts = []
+    for cadre_id, deficit in roster_model.min_total_deficits.items():
+        short = solver.value(deficit)
+        if short <= 0:
+            continue
+        facts = roster_model.facts(cadre_id)
+        owed = roster_model.calendar.prorated_min_total_minutes(facts) or 0
+        conflicts.append(
+            Conflict(
+                rule="min_total_hours",
+                cadre=cadre_id,
+                message=f"cadre {cadre_id} must work at least {owed / 60:g} duty hours over the horizon "
+                f"({facts.available_days} available days), but no roster gives every cadre their minimum: "
+                f"in the roster closest to it, {cadre_id} still lacks {short / 60:g} hours (the rules, "
+                "the demand and the checkpoints this cadre may serve leave no more duty)",
+            )
+        )
+    return conflicts
+
+
 def solve(instance: Instance, options: SolveOptions | None = None) -> Result:
     """Build and solve the roster model of ``instance``."""
     options = options or SolveOptions()
@@ -229,17 +279,15 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> Result:
         status, solver, seconds, used = runner.run(stage, expr, budget)
         if budget_left is not None:
             budget_left -= used
-        if status == cp_model.INFEASIBLE and runner.solution is None:
-            result.status = "infeasible"
-            result.conflicts = explain_infeasibility(instance, options)
-            result.seconds = time.monotonic() - started
-            return result
         if runner.solution is None:
-            # nothing found in the first stage: no roster to give
+            if status == cp_model.INFEASIBLE:
+                proven, conflicts = explain_infeasibility(instance, options)
+                if proven:
+                    result.status, result.conflicts = "infeasible", conflicts
+                    return _no_roster(result, started, runner)
+            # nothing found in the first stage within the time limit: no roster to give
             result.stages.append(StageResult(stage.name, "unknown", None, None, seconds))
-            result.interrupted = runner.interrupted
-            result.seconds = time.monotonic() - started
-            return result
+            return _no_roster(result, started, runner)
         if stage.name not in runner.values:
             # neither the hint nor the search gave this stage a value: keep the previous roster, fix nothing
             result.stages.append(StageResult(stage.name, "unknown", None, None, seconds))
@@ -283,42 +331,3 @@ def _roster_of(roster_model: RosterModel, solution: list[int]) -> tuple[list[Ass
     assignments.sort(key=lambda item: (item.date, item.shift, item.checkpoint, item.cadre))
     standby.sort(key=lambda item: (item.date, item.shift, item.community, item.cadre))
     return assignments, standby
-
-
-def explain_infeasibility(instance: Instance, options: SolveOptions) -> list[Conflict]:
-    """Name the rules no roster can satisfy, using assumptions on each cadre's minimum hours."""
-    roster_model = RosterModel.build(instance, explain_infeasibility=True)
-    literals = roster_model.min_total_literals
-    roster_model.model.add_assumptions(list(literals.values()))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = max(min(options.time_limit or 60.0, 60.0), 1.0)
-    status = solver.solve(roster_model.model)
-    if status != cp_model.INFEASIBLE:
-        return [
-            Conflict(
-                rule="min_total_hours",
-                message="the minimum total hours of the cadres cannot all be met together "
-                "(no single cadre could be named within the time limit)",
-            )
-        ]
-    by_index = {literal.index: cadre_id for cadre_id, literal in literals.items()}
-    conflicts = []
-    for index in solver.sufficient_assumptions_for_infeasibility():
-        cadre_id = by_index.get(index)
-        if cadre_id is None:
-            continue
-        facts = roster_model.facts(cadre_id)
-        minutes = roster_model.calendar.prorated_min_total_minutes(facts) or 0
-        conflicts.append(
-            Conflict(
-                rule="min_total_hours",
-                cadre=cadre_id,
-                message=f"cadre {cadre_id} must work at least {minutes / 60:g} duty hours over the horizon "
-                f"({facts.available_days} available days), but the rules, the demand and the other "
-                "cadres' minimums leave no roster that gives that much duty",
-            )
-        )
-    if not conflicts:
-        conflicts.append(Conflict(rule="model", message="the rules contradict each other whatever the demand"))
-    return conflicts

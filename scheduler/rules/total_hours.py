@@ -37,9 +37,10 @@ def apply(roster: RosterModel) -> None:
                 peak = roster.peak(f"total_standby_peak[{cadre.id}]", standby_terms)
                 roster.model.add(duty_minutes + peak <= most)
         least = roster.calendar.prorated_min_total_minutes(facts)
-        if least:
-            constraint = roster.model.add(duty_minutes >= least)
-            if roster.enforce_min_total_with_literals:
-                literal = roster.model.new_bool_var(f"min_total_hours[{cadre.id}]")
-                constraint.only_enforce_if(literal)
-                roster.min_total_literals[cadre.id] = literal
+        if least and not roster.soft_minimum_hours:
+            roster.model.add(duty_minutes >= least)
+        elif least:
+            # to explain infeasibility: the minutes each cadre falls short, to be minimised
+            deficit = roster.model.new_int_var(0, least, f"min_total_deficit[{cadre.id}]")
+            roster.model.add(duty_minutes + deficit >= least)
+            roster.min_total_deficits[cadre.id] = deficit
