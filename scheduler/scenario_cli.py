@@ -68,9 +68,11 @@ def _progress_bar(enabled: bool, total: int, unit: str) -> Any:
 
 
 def _print_rows(rows: list[dict[str, str]], absence: bool, limit: int = 40) -> None:
+    click.echo("coverage of minimum, target and standby; load Gini and Jain; with absences: minimum coverage "
+               "(mean over trials) before and after calling standbys")
     header = f"{'run':<48} {'status':<10} {'min':>7} {'target':>7} {'standby':>7} {'gini':>6} {'jain':>6}"
     if absence:
-        header += f" {'absent':>7} {'called':>7}"
+        header += f" {'absence':>8} {'+standby':>8}"
     header += f" {'seconds':>8}"
     click.echo(header)
     for row in rows[:limit]:
@@ -80,8 +82,8 @@ def _print_rows(rows: list[dict[str, str]], absence: bool, limit: int = 40) -> N
             f"{_number(row['load_gini']):>6} {_number(row['load_jain']):>6}"
         )
         if absence:
-            line += (f" {_percent(row.get('absence_min_coverage_before')):>7}"
-                     f" {_percent(row.get('absence_min_coverage_after')):>7}")
+            line += (f" {_percent(row.get('absence_min_coverage_before')):>8}"
+                     f" {_percent(row.get('absence_min_coverage_after')):>8}")
         line += f" {_number(row['seconds'], 1):>8}"
         click.echo(line)
         if row.get("error"):
@@ -251,7 +253,7 @@ def staffing(
             needed, share = "-", "-"
             proof = ("short even with all (proven)" if item.proven else "short with all (not proven)")
             if left is not None:
-                proof += f", {left} left"
+                proof += f", {left} shortfalls"
         else:
             needed, share = str(item.needed), _percent(item.share)
             proof = "minimal (one fewer proven short)" if item.proven else "enough; minimal not proven"
@@ -262,20 +264,26 @@ def staffing(
                       "" if item.share is None else f"{item.share:.6f}", str(item.proven).lower(),
                       str(item.community in report.binding).lower(), str(item.shared), units,
                       str(len(item.probes)), _number(sum(probe.seconds for probe in item.probes), 1)])
-    click.echo(f"total needed: {report.total_needed} cadres over {len(report.communities)} communities "
+    staffed = len(report.communities) - len(report.short)
+    click.echo(f"total needed: {report.total_needed} cadres over the {staffed} communities that can be staffed "
                f"(each meeting every {what} on its own; cadres serving several communities sit in each pool)")
     if report.short:
-        click.echo(f"short even with every cadre: {', '.join(report.short)}")
+        click.echo(f"short even with every cadre who may serve them: {', '.join(report.short)} (the solve with all "
+                   "of them shows the shortfalls; more cadres or less demand are needed there)")
     if report.uniform_share is not None:
         tight = [name for name in report.binding if name not in report.short]
         click.echo(f"binding (*): {', '.join(report.binding)}; a uniform headcount cut below "
                    f"{_percent(report.uniform_share)} leaves shortfalls in {', '.join(tight)}")
     elif report.binding:
         click.echo(f"binding (*): {', '.join(report.binding)}")
-    unproven = [item.community for item in report.communities if not item.proven]
+    unproven = [item.community for item in report.communities if not item.proven and item.needed is not None]
     if unproven:
-        click.echo(f"not proven within {time_limit:g} s per probe: {', '.join(unproven)}; the true minimum may be "
-                   "lower (raise --time-limit)")
+        click.echo(f"not proven minimal within {time_limit:g} s per probe: {', '.join(unproven)}; the true minimum "
+                   "may be lower (raise --time-limit)")
+    undecided = [item.community for item in report.communities if not item.proven and item.needed is None]
+    if undecided:
+        click.echo(f"not proven short within {time_limit:g} s per probe: {', '.join(undecided)}; with more time a "
+                   "roster meeting every minimum may exist (raise --time-limit)")
     if output is not None:
         import io
 

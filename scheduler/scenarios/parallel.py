@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import uuid
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, TypeVar
@@ -81,8 +82,9 @@ def _dask(function: Callable[[Any, Item], Output], shared: Any, items: Sequence[
     futures: list[Any] = []
     try:
         scattered = client.scatter(shared, broadcast=True)
+        token = uuid.uuid4().hex[:12]  # never reuse a key of an earlier call that the cluster may still hold
         futures = [
-            client.submit(function, scattered, item, key=f"{label}-{position}", pure=False)
+            client.submit(function, scattered, item, key=f"{label}-{token}-{position}", pure=False)
             for position, item in enumerate(items)
         ]
         logger.info("%d tasks sent to the Dask scheduler at %s", len(futures), address)

@@ -105,11 +105,14 @@ def plot_sweep(rows: Sequence[dict[str, str]], dimensions: Sequence[str], csv_pa
 
     if rows and "absence_min_coverage_after" in rows[0]:
         figure, axis = plt.subplots(figsize=(6.5, 4.5))
-        for column, name in (("min_coverage", "no absence"), ("absence_min_coverage_before", "absences"),
-                             ("absence_min_coverage_after", "absences, standbys called")):
-            for label, points in _series(rows, x, column, others).items():
+        styles = ("-", "--", ":", "-.")
+        measures = (("min_coverage", "no absence", "tab:blue"), ("absence_min_coverage_before", "absences", "tab:red"),
+                    ("absence_min_coverage_after", "absences, standbys called", "tab:green"))
+        for column, name, colour in measures:
+            for position, (label, points) in enumerate(sorted(_series(rows, x, column, others).items())):
                 text = name if not label or label == "mean" else f"{name} ({label})"
-                axis.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=text)
+                axis.plot([p[0] for p in points], [p[1] for p in points], marker="o", color=colour,
+                          linestyle=styles[position % len(styles)], label=text)
         axis.set_xlabel(x_label)
         axis.set_ylabel("minimum coverage (mean over trials)")
         axis.set_title(f"Absence p={rows[0].get('absence', '')}: coverage kept")

@@ -48,8 +48,8 @@ from scheduler.scenarios.variation import (
 logger = logging.getLogger(__name__)
 
 SOLVE_COLUMNS = [
-    "cadres", "status", "coverage_status", "min_coverage", "target_coverage", "standby_coverage", "shortfalls",
-    "standby_shortfalls", "duty_hours", "load_gini", "load_cv", "load_jain", "at_limit", "at_limit_share",
+    "cadres", "status", "coverage_status", "stage_status", "min_coverage", "target_coverage", "standby_coverage",
+    "shortfalls", "standby_shortfalls", "duty_hours", "load_gini", "load_cv", "load_jain", "at_limit", "at_limit_share",
     "objective_coverage", "objective_standby", "objective_target", "objective_fairness",
 ]
 ABSENCE_COLUMNS = [
@@ -187,6 +187,7 @@ def run_one(base: dict[str, Any], run: Run, settings: SweepSettings) -> dict[str
         row["status"] = result.status
         if result.stages:
             row["coverage_status"] = result.stages[0].status
+            row["stage_status"] = "/".join(f"{stage.name}:{stage.status}" for stage in result.stages)
         if result.status in ("optimal", "feasible"):
             roster = compose_roster(instance, "", result, options, explain=False)
             totals = roster.metrics["totals"]
