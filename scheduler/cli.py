@@ -308,9 +308,10 @@ def import_curtois(source: Path, output: Path, name: str | None) -> None:
 
 def _register_subcommands() -> None:
     from scheduler.export_cli import export, report
+    from scheduler.scenario_cli import scenario, staffing
 
-    main.add_command(export)
-    main.add_command(report)
+    for command in (export, report, scenario, staffing):
+        main.add_command(command)
 
 
 _register_subcommands()

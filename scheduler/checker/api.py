@@ -277,6 +277,7 @@ class Explainer:
         self.roster = index_roster(self.ctx, assignments, standby)
         self.timelines = _timelines(self.ctx, self.roster)
         self._known: dict[str, set[tuple[object, ...]]] = {}
+        self._breaks: dict[tuple[str, int, str], tuple[str, list[str]]] = {}
         self._on_duty: dict[tuple[str, int, str], int] = {}
         for entries in self.roster.by_cadre.values():
             for duty in entries.duties:
@@ -343,10 +344,22 @@ class Explainer:
         timeline = self.timelines[cadre_id]
         if any(duty == DutyEntry(day, shift_id, checkpoint_id) for duty in timeline.duties):
             return reasons
-        duties = [*timeline.duties, DutyEntry(day, shift_id, checkpoint_id)]
-        changed = build_timeline(ctx, timeline.facts, duties, timeline.standbys)
-        reasons.extend(self._new_rule_breaks(cadre_id, changed))
+        reasons.extend(self._duty_rule_breaks(cadre_id, day, shift_id, checkpoint_id))
         return list(dict.fromkeys(reasons))
+
+    def _duty_rule_breaks(self, cadre_id: str, day: int, shift_id: str, checkpoint_id: str) -> list[str]:
+        """Rule breaks of one added duty. The rules do not depend on which checkpoint the duty is at, so
+        the answer for one (cadre, day, shift) serves every checkpoint, with the checkpoint named anew."""
+        key = (cadre_id, day, shift_id)
+        if key not in self._breaks:
+            timeline = self.timelines[cadre_id]
+            duties = [*timeline.duties, DutyEntry(day, shift_id, checkpoint_id)]
+            changed = build_timeline(self.ctx, timeline.facts, duties, timeline.standbys)
+            self._breaks[key] = (checkpoint_id, self._new_rule_breaks(cadre_id, changed))
+        asked, messages = self._breaks[key]
+        if asked == checkpoint_id:
+            return messages
+        return [message.replace(f" at {asked}", f" at {checkpoint_id}") for message in messages]
 
     def standby_why_not(self, cadre_id: str, when: date, shift_id: str, community_id: str) -> list[str]:
         """Plain-words reasons why adding that one standby would break a rule or is impossible."""
