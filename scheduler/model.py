@@ -44,7 +44,7 @@ class RosterModel:
     _day_most: dict[tuple[str, int], int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.vars = Variables(self.model, self.calendar)
+        self.vars = Variables(self.model, self.calendar, exclusive_day=self.exclusive_day)
 
     @classmethod
     def build(cls, instance: Instance, *, soft_minimum_hours: bool = False) -> RosterModel:
@@ -126,6 +126,13 @@ class RosterModel:
             first, second = second, first
         return second.start < first.end + rest
 
+    def exclusive_day(self, cadre_id: str, day: int) -> bool:
+        """Whether the cadre can hold at most one of the shifts of ``day`` (every pair conflicts)."""
+        slots = self.vars.slots_on(cadre_id, day)
+        return all(
+            self.conflict(cadre_id, first, second) for index, first in enumerate(slots) for second in slots[index + 1 :]
+        )
+
     def day_most_minutes(self, cadre_id: str, day: int) -> int:
         """Most duty minutes (standby turned into duty included) the cadre can hold on ``day``."""
         key = (cadre_id, day)
@@ -133,12 +140,7 @@ class RosterModel:
             slots = self.vars.slots_on(cadre_id, day)
             facts = self.facts(cadre_id)
             longest = max((slot.minutes for slot in slots), default=0)
-            exclusive = all(
-                self.conflict(cadre_id, first, second)
-                for index, first in enumerate(slots)
-                for second in slots[index + 1 :]
-            )
-            most = longest if exclusive else sum(slot.minutes for slot in slots)
+            most = longest if self.exclusive_day(cadre_id, day) else sum(slot.minutes for slot in slots)
             per_day = facts.rules.max_duty_shifts_per_day
             if per_day is not None:
                 most = min(most, per_day * longest)

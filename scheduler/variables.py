@@ -10,6 +10,7 @@ the cadre could be called to some checkpoint of that community.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -56,6 +57,8 @@ class Variables:
     duty_keys_of_cadre: dict[str, list[DutyKey]] = field(default_factory=lambda: defaultdict(list))
     standby_keys_of_cadre: dict[str, list[StandbyKey]] = field(default_factory=lambda: defaultdict(list))
     _rostered_day: dict[tuple[str, int], cp_model.IntVar | int] = field(default_factory=dict)
+    # set by the model: whether the cadre can hold at most one shift on a day (rest and overlap)
+    exclusive_day: Callable[[str, int], bool] = field(default=lambda cadre, day: False)
 
     # -- creation ---------------------------------------------------------
     def add_duty(self, cadre: str, day: int, shift: str, checkpoint: str) -> cp_model.IntVar:
@@ -150,9 +153,15 @@ class Variables:
             ]
             if not held:
                 self._rostered_day[key] = 0
+            elif len(held) == 1:
+                self._rostered_day[key] = held[0]
             else:
                 indicator = self.model.new_bool_var(f"rostered[{cadre},{day}]")
-                self.model.add_max_equality(indicator, held)
+                if self.exclusive_day(cadre, day):
+                    # at most one of them can hold: the indicator is their sum (a tight linear link)
+                    self.model.add(indicator == sum(held))
+                else:
+                    self.model.add_max_equality(indicator, held)
                 self._rostered_day[key] = indicator
         return self._rostered_day[key]
 

@@ -29,11 +29,7 @@ def apply(roster: RosterModel) -> None:
             if not slots:
                 continue
             standbys = variables.standby_on(cadre.id, day)
-            exclusive = all(
-                roster.conflict(cadre.id, first, second)
-                for index, first in enumerate(slots)
-                for second in slots[index + 1 :]
-            )
+            exclusive = roster.exclusive_day(cadre.id, day)
             if daily_minutes is not None:
                 allowed = remaining(daily_minutes, facts.fixed_minutes.get(day, 0))
                 if exclusive and max(slot.minutes for slot in slots) <= allowed:
