@@ -3,12 +3,15 @@ instances small enough to enumerate, the coverage stage equals a brute-force opt
 
 The checker (``scheduler.checker``) is independent of the CP-SAT model, so enumerating every duty roster
 (no standby) and keeping the ones ``evaluate`` finds violation-free is a real cross-check of stage 1.
+On the tiniest instances every roster with standby is enumerated too, and the whole lexicographic
+vector of stage values must equal the brute-force optimum.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
+from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
@@ -17,7 +20,7 @@ from hypothesis import strategies as st
 
 from models.instance import WEEKDAYS
 from models.loading import parse_instance
-from models.roster import Assignment
+from models.roster import Assignment, StandbyAssignment
 from scheduler.checker import check, evaluate
 from scheduler.compose import compose_roster
 from scheduler.solver import SolveOptions, solve
@@ -31,6 +34,8 @@ SHIFT_POOL = [
     {"id": "E", "start": "16:00", "end": "00:00"},
     {"id": "L", "start": "12:00", "end": "20:00"},
     {"id": "M", "start": "06:00", "end": "14:00"},
+    {"id": "F", "start": "08:00", "end": "08:00"},  # end == start: 24 hours
+    {"id": "S", "start": "22:00", "end": "02:00", "night": True},
 ]
 
 # PROPERTY_SCALE=20 multiplies the number of examples for a longer bug hunt.
@@ -89,7 +94,7 @@ def demand_rule(draw: st.DrawFn, shift_ids: list[str], dates: list[str], *, date
 
 @st.composite
 def instances(draw: st.DrawFn, *, small: bool = False) -> dict[str, Any]:
-    days = draw(st.integers(2, 3 if small else 5))
+    days = draw(st.integers(2, 3 if small else 8))
     start = START + timedelta(days=draw(st.integers(0, 6)))
     dates = [(start + timedelta(days=offset)).isoformat() for offset in range(days)]
     shifts = [SHIFT_POOL[0]] if draw(st.booleans()) else []
@@ -147,11 +152,11 @@ def instances(draw: st.DrawFn, *, small: bool = False) -> dict[str, Any]:
             {"date": when, **({"shifts": [draw(st.sampled_from(shift_ids))]} if draw(st.booleans()) else {})}
             for when in off
         ]
-        if draw(st.integers(0, 3)) == 0:
-            back = draw(st.integers(1, 3))
+        if draw(st.integers(0, 2)) == 0:
+            backs = draw(st.lists(st.integers(1, 7), unique=True, min_size=1, max_size=4))
             member["history"] = [{"date": (start - timedelta(days=back)).isoformat(),
                                   "shift": draw(st.sampled_from(shift_ids)),
-                                  "kind": draw(st.sampled_from(["duty", "standby"]))}]
+                                  "kind": draw(st.sampled_from(["duty", "standby"]))} for back in backs]
         if draw(st.integers(0, 4)) == 0:
             when = start + timedelta(days=draw(st.integers(-1, days)))
             begin = draw(st.sampled_from([6, 10, 18, 22]))
@@ -175,6 +180,16 @@ def instances(draw: st.DrawFn, *, small: bool = False) -> dict[str, Any]:
         "rules": draw(limits(shift_ids)),
         "standby": {"per_community": draw(st.sampled_from([0, 1, 1]))},
     }
+    if draw(st.integers(0, 3)) == 0:
+        override: dict[str, Any] = {"count": draw(st.integers(0, 2))}
+        if draw(st.booleans()):
+            override["community"] = draw(st.sampled_from(community_ids))
+        if draw(st.booleans()):
+            override["shifts"] = [draw(st.sampled_from(shift_ids))]
+        if draw(st.booleans()):
+            override["dates"] = [draw(st.sampled_from(dates))]
+        data["standby"]["overrides"] = [override]
+        data["standby"]["load_factor"] = draw(st.sampled_from([0, 0.25, 0.5, 1]))
     if not small and draw(st.integers(0, 4)) == 0:
         data["objective"] = {"mode": "weighted",
                              "weights": {"coverage": 100, "standby": 10, "target": 5, "fairness": 0.01,
@@ -273,3 +288,65 @@ def test_coverage_stage_matches_brute_force(data: dict[str, Any]) -> None:
         assert coverage is not None and coverage <= best
     else:
         assert coverage == best, (coverage, best)
+
+
+def roster_choices(instance: Any) -> list[list[Assignment | StandbyAssignment | None]]:
+    """Per cadre, day and shift: nothing, a duty at a checkpoint it may serve, or standby where some is wanted."""
+    slots: list[list[Assignment | StandbyAssignment | None]] = []
+    for cadre in instance.cadres:
+        for offset in range(instance.horizon.days):
+            when = instance.horizon.start + timedelta(days=offset)
+            for shift in instance.shifts:
+                options: list[Assignment | StandbyAssignment | None] = [None]
+                for checkpoint in instance.checkpoints:
+                    if (checkpoint.community in cadre.communities
+                            and not (cadre.vulnerable and checkpoint.risk == "high")
+                            and any(rule.matches_day(when) and rule.matches_shift(shift.id)
+                                    for rule in checkpoint.demand)):
+                        options.append(Assignment(cadre=cadre.id, date=when, shift=shift.id,
+                                                  checkpoint=checkpoint.id))
+                for community in cadre.communities:
+                    if instance.standby.wanted(community, when, shift.id) > 0:
+                        options.append(StandbyAssignment(cadre=cadre.id, date=when, shift=shift.id,
+                                                         community=community))
+                if len(options) > 1:
+                    slots.append(options)
+    return slots
+
+
+def brute_force_stages(instance: Any) -> list[float] | None:
+    """The least stage vector over every roster the checker accepts, with standby at most the wanted count
+    per cell (the solver's cap, scheduler/rules/standby_limits.py; the checker does not enforce it, see
+    tests/rules/test_standby_limits.py)."""
+    best: list[float] | None = None
+    for choice in itertools.product(*roster_choices(instance)):
+        duties = [item for item in choice if isinstance(item, Assignment)]
+        standbys = [item for item in choice if isinstance(item, StandbyAssignment)]
+        cells = Counter((item.community, item.date, item.shift) for item in standbys)
+        if any(count > instance.standby.wanted(*cell) for cell, count in cells.items()):
+            continue
+        evaluation = evaluate(instance, duties, standbys)
+        if evaluation.violations:
+            continue
+        values = [round(value, 6) for value in evaluation.stage_values]
+        if best is None or values < best:
+            best = values
+    return best
+
+
+@settings(max_examples=60 * SCALE, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(instances(small=True))
+def test_every_stage_matches_brute_force(data: dict[str, Any]) -> None:
+    instance = parse_instance(data)
+    size = 1
+    for options in roster_choices(instance):
+        size *= len(options)
+    assume(size <= 1500)
+    _, result = solve_and_check(data)
+    best = brute_force_stages(instance)
+    if best is None:
+        assert result.status == "infeasible", (result.status, result.stages)
+        return
+    assert result.status == "optimal", (result.status, result.stages)
+    assert [round(stage.value, 6) for stage in result.stages] == best
