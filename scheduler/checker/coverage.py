@@ -90,6 +90,10 @@ def compute_coverage(ctx: Context, roster: RosterIndex) -> Coverage:
         wanted = ctx.standby_wanted.get((community, day, shift_id), 0)
         standby_cell = StandbyCell(community, day, shift_id, wanted, on_standby.get((community, day, shift_id), set()))
         standby_cells.append(standby_cell)
+        if standby_cell.rostered > wanted:
+            findings.append(Finding("standby_beyond_wanted", None, f"community {community} has "
+                                    f"{standby_cell.rostered} cadres on standby on {ctx.iso(day)} shift {shift_id}, "
+                                    f"more than the {wanted} asked for", (community, day, shift_id)))
         if standby_cell.rostered < wanted:
             standby_shortfalls.append(StandbyShortfall(community=community, date=ctx.date_of(day), shift=shift_id,
                                                        count=wanted, assigned=standby_cell.rostered, reason=""))

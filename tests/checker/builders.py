@@ -36,6 +36,11 @@ def cadre(cadre_id: str, **fields: Any) -> dict[str, Any]:
     return {"id": cadre_id, "communities": ["c1"], **fields}
 
 
+# One standby asked per community, day and shift: tests that roster standby must ask for it
+# (standby beyond what is asked is a fault of its own, `standby_beyond_wanted`).
+ASKED: dict[str, Any] = {"per_community": 1}
+
+
 def make_instance(cadres: list[dict[str, Any]], *, days: int = 7, start: str = "2024-01-01",
                   shifts: list[dict[str, Any]] | None = None, checkpoints: list[dict[str, Any]] | None = None,
                   **extra: Any) -> Instance:

@@ -6,7 +6,7 @@ from typing import Any
 
 from scheduler.checker import evaluate
 from scheduler.checker.api import Violation
-from tests.checker.builders import cadre, day, demand, duty, make_instance, on_standby
+from tests.checker.builders import ASKED, cadre, day, demand, duty, make_instance, on_standby
 
 
 def callable_violations(limits: dict[str, Any], duties: list[tuple[int, str]], standbys: list[tuple[int, str]],
@@ -59,7 +59,7 @@ def test_standby_without_an_eligible_checkpoint_is_not_callable() -> None:
         {"id": "k1", "community": "c1", "demand": [demand(shifts=["D"])]},
         {"id": "k2", "community": "c1", "risk": "high", "demand": [demand()]},
     ]
-    instance = make_instance([cadre("a", vulnerable=True)], checkpoints=checkpoints)
+    instance = make_instance([cadre("a", vulnerable=True)], checkpoints=checkpoints, standby=ASKED)
     night = evaluate(instance, [], [on_standby("a", day(0), "N")])
     assert [violation.rule for violation in night.violations] == ["callable"]
     assert "no checkpoint of c1" in night.violations[0].message
@@ -68,6 +68,6 @@ def test_standby_without_an_eligible_checkpoint_is_not_callable() -> None:
 
 def test_standby_counts_as_work_for_rest() -> None:
     # Rest 12 h: standby N day 0 ends day 1 08:00; duty D day 1 starts then. A rest fault, not a callability one.
-    instance = make_instance([cadre("a", limits={"min_rest_hours": 12})])
+    instance = make_instance([cadre("a", limits={"min_rest_hours": 12})], standby=ASKED)
     evaluation = evaluate(instance, [duty("a", day(1), "D")], [on_standby("a", day(0), "N")])
     assert [violation.rule for violation in evaluation.violations] == ["min_rest_hours"]

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from scheduler.checker import evaluate, fixed_warnings
-from tests.checker.builders import broken_rules, cadre, day, demand, duty, make_instance, on_standby
+from tests.checker.builders import ASKED, broken_rules, cadre, day, demand, duty, make_instance, on_standby
 
 
 def rules_for(limits: dict[str, Any], duties: list[tuple[int, str]], **cadre_fields: Any) -> set[str]:
@@ -159,7 +159,8 @@ def test_placement_rules() -> None:
         {"id": "k3", "community": "c2", "demand": [demand()]},
     ]
     instance = make_instance(
-        [cadre("a", vulnerable=True, unavailable=[{"date": day(2), "shifts": ["D"]}])], checkpoints=checkpoints)
+        [cadre("a", vulnerable=True, unavailable=[{"date": day(2), "shifts": ["D"]}])], checkpoints=checkpoints,
+        standby=ASKED)
 
     def rules(*assignments: Any) -> set[str]:
         return broken_rules(evaluate(instance, list(assignments), []))
@@ -205,7 +206,7 @@ def test_max_away_at_a_moment() -> None:
     shifts = [{"id": "D", "start": "08:00", "end": "16:00"}, {"id": "E", "start": "12:00", "end": "20:00"},
               {"id": "L", "start": "16:00", "end": "00:00"}]
     instance = make_instance([cadre("a", unit="u", mode="seconded"), cadre("b", unit="u", mode="seconded")],
-                             shifts=shifts, units=[{"id": "u", "max_away": 1}])
+                             shifts=shifts, units=[{"id": "u", "max_away": 1}], standby=ASKED)
     # Monday, unit hours 08:30-17:30. a on D (08:00-16:00); b on E (12:00-20:00) overlaps the hours
     # partially and a's D from 12:00 to 16:00: 2 away at 12:00 > 1.
     crowded = evaluate(instance, [duty("a", day(0), "D"), duty("b", day(0), "E", "k2")], [])

@@ -64,7 +64,7 @@ def _standby(cadre: str, day: int, shift: str = "D", community: str = "c1") -> S
 def test_a_call_releases_the_standby_it_makes_uncallable(judge: type | None) -> None:
     """s stands by on days 1 and 2; each standby alone is callable, but both as duties exceed 24 h (D is 12 h):
     after the call on day 1, the day-2 standby cannot be called any more and is released, not kept invalid."""
-    data = tiny_data(3, days=4, standby=0, rules={"max_total_hours": 24})
+    data = tiny_data(3, days=4, standby=1, rules={"max_total_hours": 24})
     data["checkpoints"] = data["checkpoints"][:1]
     data["cadres"] = [{"id": cadre_id, "communities": ["c1"]} for cadre_id in ("a", "b", "s")]
     instance = parse_instance(data)
