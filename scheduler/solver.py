@@ -162,15 +162,45 @@ class StageSolver:
             logger.info("could not complete the hint (%s)", solver.status_name(status))
         return solver.response_proto.deterministic_time if self.options.deterministic else time.monotonic() - started
 
+    def improve_with_fixed(self, keep: list[int], budget: float | None) -> float:
+        """Search the stage with the variables ``keep`` (indices) fixed to the kept solution.
+
+        With the duties fixed, the standby stage is a small problem whose
+        presolve and search are fast; its answer becomes the full stage's
+        hint. Returns the budget used.
+        """
+        if self.solution is None:
+            return 0.0
+        proto = self.roster_model.model.proto
+        proto.clear_solution_hint()
+        proto.solution_hint.vars.extend(keep)
+        proto.solution_hint.values.extend(self.solution[index] for index in keep)
+        solver = self._parameters(budget)
+        solver.parameters.fix_variables_to_their_hinted_value = True
+        started = time.monotonic()
+        status = solver.solve(self.roster_model.model)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            self.solution = list(solver.response_proto.solution)
+            self.values = {name: _evaluate(solver, built) for name, built in self.exprs.items()}
+            logger.info("with duties fixed: %s in %.1f s", solver.objective_value, time.monotonic() - started)
+        return solver.response_proto.deterministic_time if self.options.deterministic else time.monotonic() - started
+
     def run(
-        self, stage: Stage, expr: cp_model.LinearExprT, budget: float | None
+        self, stage: Stage, expr: cp_model.LinearExprT, budget: float | None, fixed_first: list[int] | None = None
     ) -> tuple[int, cp_model.CpSolver, float, float]:
-        """Minimise ``expr``; returns (CP-SAT status, solver, seconds, budget used)."""
+        """Minimise ``expr``; returns (CP-SAT status, solver, seconds, budget used).
+
+        With ``fixed_first``, a first pass searches with those variables fixed
+        to the kept solution (see :meth:`improve_with_fixed`).
+        """
         model = self.roster_model.model
         model.minimize(expr)
         self.exprs[stage.name] = expr
         started = time.monotonic()
-        completion = self.complete_hint(None if budget is None else budget * 0.3)
+        if fixed_first:
+            completion = self.improve_with_fixed(fixed_first, None if budget is None else budget * 0.5)
+        else:
+            completion = self.complete_hint(None if budget is None else budget * 0.3)
         if budget is not None:
             budget -= completion
         self._hint()
@@ -276,7 +306,11 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> Result:
         share = 1.0 if last else STAGE_SHARE.get(stage.name, 0.5)
         budget = None if budget_left is None else budget_left * share
         expr = stage.build()
-        status, solver, seconds, used = runner.run(stage, expr, budget)
+        # standby first fills in around the duties as they stand, then searches freely
+        fixed_first = (
+            [variable.index for variable in roster_model.vars.duties.values()] if stage.name == "standby" else None
+        )
+        status, solver, seconds, used = runner.run(stage, expr, budget, fixed_first)
         if budget_left is not None:
             budget_left -= used
         if runner.solution is None:
