@@ -22,6 +22,7 @@ from scheduler.i18n import default_language, text
 
 EXIT_BAD_INPUT = 2
 EXIT_CHECK_FAILED = 1
+EXIT_INTERRUPTED = 130
 
 
 def _fail_input(error: InputError, lang: str) -> NoReturn:
@@ -157,7 +158,12 @@ def solve(
         log_callback=log_lines.append if log_path else None,
         progress=live,
     )
-    result = run_solver(loaded, options)
+    try:
+        result = run_solver(loaded, options)
+    except KeyboardInterrupt:
+        live.finish()
+        click.echo(text(lang, "interrupted_early"), err=True)
+        sys.exit(EXIT_INTERRUPTED)
     live.finish()
     if log_path is not None:
         write_atomic(log_path, "\n".join(log_lines) + "\n")
@@ -182,9 +188,15 @@ def _print_summary(roster: dict[str, Any], lang: str, output: Path) -> None:
     echo: Callable[[str], None] = click.echo
     objective = roster["objective"]
     echo(text(lang, "status", status=text(lang, roster["status"]), seconds=roster["solver"]["seconds"]))
+    if roster["solver"].get("interrupted"):
+        echo(text(lang, "interrupted"))
     if roster["status"] == "infeasible":
         for conflict in roster["conflicts"]:
             echo(f"  {conflict['rule']}: {conflict['message']}")
+        echo(text(lang, "wrote", path=str(output)))
+        return
+    if roster["status"] == "unknown" and not roster["assignments"] and not roster["standby"]:
+        echo(text(lang, "no_roster"))
         echo(text(lang, "wrote", path=str(output)))
         return
     echo(text(lang, "objective", mode=objective["mode"]))

@@ -27,6 +27,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "infeasible": "infeasible",
         "unknown": "unknown",
         "skipped": "skipped",
+        "interrupted_early": "interrupted while the model was being built; nothing was written",
+        "interrupted": "interrupted: this is the best roster found so far",
+        "no_roster": "no roster was found in the time given; try a longer --time-limit",
     },
     "zh": {
         "invalid_input": "{source}：发现 {count} 个问题，未写出任何文件：",
@@ -49,6 +52,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "infeasible": "不可行",
         "unknown": "未知",
         "skipped": "跳过",
+        "interrupted_early": "在建立模型时被中断，未写出任何文件",
+        "interrupted": "已中断：以下为目前找到的最佳排班",
+        "no_roster": "在给定时间内未找到排班，请加大 --time-limit",
     },
 }
 

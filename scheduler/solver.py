@@ -132,6 +132,33 @@ class StageSolver:
             solver.log_callback = self.options.log_callback
         return solver
 
+    def _solve(self, solver: cp_model.CpSolver, reporter: _ProgressReporter | None = None) -> int:
+        """Run CP-SAT in a thread, so that Ctrl-C reaches Python and stops the search cleanly."""
+        if self.interrupted:
+            return cp_model.UNKNOWN
+        model = self.roster_model.model
+        outcome: dict[str, int] = {}
+        done = threading.Event()
+
+        def work() -> None:
+            try:
+                outcome["status"] = solver.solve(model, reporter) if reporter else solver.solve(model)
+            finally:
+                done.set()
+
+        thread = threading.Thread(target=work, name="cp-sat", daemon=True)
+        thread.start()
+        # Wait on an event, not Thread.join: an interrupted join can leave is_alive() wrong (CPython < 3.12).
+        while not done.is_set():
+            try:
+                done.wait(0.2)
+            except KeyboardInterrupt:
+                logger.warning("interrupted: stopping the search and keeping the best roster found")
+                self.interrupted = True
+                solver.stop_search()
+        thread.join()
+        return outcome.get("status", cp_model.UNKNOWN)
+
     def _hint(self) -> None:
         proto = self.roster_model.model.proto
         proto.clear_solution_hint()
@@ -154,7 +181,7 @@ class StageSolver:
         solver = self._parameters(budget)
         solver.parameters.fix_variables_to_their_hinted_value = True
         started = time.monotonic()
-        status = solver.solve(self.roster_model.model)
+        status = self._solve(solver)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             self.solution = list(solver.response_proto.solution)
             self.values = {name: _evaluate(solver, built) for name, built in self.exprs.items()}
@@ -178,7 +205,7 @@ class StageSolver:
         solver = self._parameters(budget)
         solver.parameters.fix_variables_to_their_hinted_value = True
         started = time.monotonic()
-        status = solver.solve(self.roster_model.model)
+        status = self._solve(solver)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             self.solution = list(solver.response_proto.solution)
             self.values = {name: _evaluate(solver, built) for name, built in self.exprs.items()}
@@ -208,22 +235,7 @@ class StageSolver:
         reporter = (
             _ProgressReporter(stage, stage.divisor, self.options.progress, started) if self.options.progress else None
         )
-        outcome: dict[str, int] = {}
-
-        def work() -> None:
-            outcome["status"] = solver.solve(model, reporter) if reporter else solver.solve(model)
-
-        # Solve in a thread so that Ctrl-C reaches Python and can stop the search cleanly.
-        thread = threading.Thread(target=work, name=f"cp-sat-{stage.name}", daemon=True)
-        thread.start()
-        while thread.is_alive():
-            try:
-                thread.join(0.2)
-            except KeyboardInterrupt:
-                logger.warning("interrupted: stopping the search and keeping the best roster found")
-                self.interrupted = True
-                solver.stop_search()
-        status = outcome.get("status", cp_model.UNKNOWN)
+        status = self._solve(solver, reporter)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             self.solution = list(solver.response_proto.solution)
             self.values = {name: _evaluate(solver, built) for name, built in self.exprs.items()}
