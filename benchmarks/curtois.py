@@ -67,7 +67,7 @@ def run(name: str, options: SolveOptions) -> dict[str, object]:
         return row
     roster = compose_roster(instance, "benchmark", result, options, explain=False)
     report = check(instance, roster)
-    benchmark_roster = roster_from_assignments(roster.assignments)
+    benchmark_roster = roster_from_assignments(item.model_dump() for item in roster.assignments)
     ours = roster.objective.total
     official = curtois_objective(data, benchmark_roster)
     hard = curtois_violations(data, benchmark_roster)
