@@ -167,17 +167,23 @@ class StageSolver:
             hint.vars.extend(range(len(self.solution)))
             hint.values.extend(self.solution)
 
-    def complete_hint(self, budget: float | None) -> float:
-        """Extend the kept solution to variables added since (a new stage's auxiliaries).
+    def solve_with_fixed(self, keep: list[int] | None, budget: float | None) -> float:
+        """Search the current stage with the variables ``keep`` (indices; all of the kept solution
+        when None) fixed to their values in the kept solution. Returns the budget used.
 
-        The roster's decisions are fixed to the kept solution and CP-SAT only
-        fills in what they determine, so the next stage starts from a complete,
-        feasible hint and its value for the kept roster is known even if the
-        stage's own search finds nothing better in time. Returns the budget used.
+        With every variable of the kept solution fixed, CP-SAT only fills in the
+        auxiliaries a new stage added: the stage starts from a complete, feasible
+        hint and its value for the kept roster is known even if its own search
+        finds nothing better in time. With only the duties fixed, the standby
+        stage is a small problem whose presolve and search are fast.
         """
         if self.solution is None:
             return 0.0
-        self._hint()
+        fixed = range(len(self.solution)) if keep is None else keep
+        proto = self.roster_model.model.proto
+        proto.clear_solution_hint()
+        proto.solution_hint.vars.extend(fixed)
+        proto.solution_hint.values.extend(self.solution[index] for index in fixed)
         solver = self._parameters(budget)
         solver.parameters.fix_variables_to_their_hinted_value = True
         started = time.monotonic()
@@ -186,30 +192,7 @@ class StageSolver:
             self.solution = list(solver.response_proto.solution)
             self.values = {name: _evaluate(solver, built) for name, built in self.exprs.items()}
         else:
-            logger.info("could not complete the hint (%s)", solver.status_name(status))
-        return solver.response_proto.deterministic_time if self.options.deterministic else time.monotonic() - started
-
-    def improve_with_fixed(self, keep: list[int], budget: float | None) -> float:
-        """Search the stage with the variables ``keep`` (indices) fixed to the kept solution.
-
-        With the duties fixed, the standby stage is a small problem whose
-        presolve and search are fast; its answer becomes the full stage's
-        hint. Returns the budget used.
-        """
-        if self.solution is None:
-            return 0.0
-        proto = self.roster_model.model.proto
-        proto.clear_solution_hint()
-        proto.solution_hint.vars.extend(keep)
-        proto.solution_hint.values.extend(self.solution[index] for index in keep)
-        solver = self._parameters(budget)
-        solver.parameters.fix_variables_to_their_hinted_value = True
-        started = time.monotonic()
-        status = self._solve(solver)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            self.solution = list(solver.response_proto.solution)
-            self.values = {name: _evaluate(solver, built) for name, built in self.exprs.items()}
-            logger.info("with duties fixed: %s in %.1f s", solver.objective_value, time.monotonic() - started)
+            logger.info("no solution with the kept values fixed (%s)", solver.status_name(status))
         return solver.response_proto.deterministic_time if self.options.deterministic else time.monotonic() - started
 
     def run(
@@ -217,17 +200,15 @@ class StageSolver:
     ) -> tuple[int, cp_model.CpSolver, float, float]:
         """Minimise ``expr``; returns (CP-SAT status, solver, seconds, budget used).
 
-        With ``fixed_first``, a first pass searches with those variables fixed
-        to the kept solution (see :meth:`improve_with_fixed`).
+        A first pass searches with the kept solution fixed (only ``fixed_first``
+        when given; see :meth:`solve_with_fixed`).
         """
         model = self.roster_model.model
         model.minimize(expr)
         self.exprs[stage.name] = expr
         started = time.monotonic()
-        if fixed_first:
-            completion = self.improve_with_fixed(fixed_first, None if budget is None else budget * 0.5)
-        else:
-            completion = self.complete_hint(None if budget is None else budget * 0.3)
+        share = 0.5 if fixed_first else 0.3
+        completion = self.solve_with_fixed(fixed_first, None if budget is None else budget * share)
         if budget is not None:
             budget -= completion
         self._hint()
