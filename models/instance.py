@@ -29,6 +29,7 @@ MAX_FILE_BYTES = 50_000_000
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_MONDAY_TO_FRIDAY: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
 Risk = Literal["low", "medium", "high"]
 Mode = Literal["seconded", "dual"]
 
@@ -201,7 +202,7 @@ class Unit(Contract):
     id: Identifier = Field(description="Home unit id, unique.")
     name: str | None = Field(default=None, description="Display name (defaults to the id).")
     workdays: list[Weekday] = Field(
-        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"],
+        default_factory=lambda: list(_MONDAY_TO_FRIDAY),
         description="Weekdays the unit works (default mon-fri; [] means none).",
     )
     hours: UnitHours = Field(

@@ -271,7 +271,7 @@ def _unavailable(ctx: _Context, draft: _CadreDraft, roll: float) -> list[dict[st
     if roll < 0.006:
         return [{"date": _iso(day)} for day in dates]
     if roll < 0.10:
-        entries = []
+        entries: list[dict[str, Any]] = []
         for day in sorted(rng.sample(dates, min(len(dates), rng.randint(1, 3)))):
             if rng.random() < 0.5:
                 entries.append({"date": _iso(day)})

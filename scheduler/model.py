@@ -15,7 +15,7 @@ from ortools.sat.python import cp_model
 
 from models.instance import Instance
 from scheduler.calendar import CadreFacts, Calendar, Slot, hours_to_minutes
-from scheduler.variables import Variables
+from scheduler.variables import Expr, Variables
 
 logger = logging.getLogger(__name__)
 
@@ -178,7 +178,7 @@ class RosterModel:
             return self.vars.rostered_day(cadre_id, day)
         return 0
 
-    def peak(self, name: str, items: list[tuple[int, cp_model.IntVar]]) -> cp_model.LinearExprT:
+    def peak(self, name: str, items: list[tuple[int, cp_model.IntVar]]) -> Expr:
         """An expression at least ``max(coef * var)`` over ``items``: the largest single standby.
 
         Used for callability: a standby turned into duty adds its own amount to

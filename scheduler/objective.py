@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from scheduler.variables import Expr
+
 if TYPE_CHECKING:
     from scheduler.model import RosterModel
 
@@ -43,7 +45,7 @@ class Part:
     """One labelled part of the objective: ``expr / divisor`` in reported units."""
 
     name: str
-    expr: cp_model.LinearExprT
+    expr: Expr
     divisor: int
 
 
@@ -52,7 +54,7 @@ class Stage:
     """A lexicographic stage (or the single weighted stage): an integer objective, built when its turn comes."""
 
     name: str
-    build: Callable[[], cp_model.LinearExprT]
+    build: Callable[[], Expr]
     divisor: int  # expr / divisor is the stage value in reported units
 
 
@@ -61,7 +63,7 @@ def coverage(roster: RosterModel) -> Part:
     model = roster.model
     risk_weights = roster.instance.objective.risk_weights
     cadres = {cadre.id: cadre for cadre in roster.instance.cadres}
-    terms: list[cp_model.LinearExprT] = []
+    terms: list[Expr] = []
     for cell, rule in roster.calendar.demand.items():
         checkpoint_id, day, shift = cell
         weight = scaled(getattr(risk_weights, roster.calendar.checkpoints[checkpoint_id].risk))
@@ -83,7 +85,7 @@ def coverage(roster: RosterModel) -> Part:
 def standby(roster: RosterModel) -> Part:
     """Standby cadres missing per community, day and shift."""
     calendar = roster.calendar
-    terms: list[cp_model.LinearExprT] = []
+    terms: list[Expr] = []
     for community in roster.instance.communities:
         for day, when in enumerate(calendar.dates):
             for shift in calendar.shift_ids:
@@ -99,7 +101,7 @@ def standby(roster: RosterModel) -> Part:
 def target(roster: RosterModel) -> Part:
     """Distance from ``target``: ``under_weight`` per cadre below, ``over_weight`` per cadre above."""
     model = roster.model
-    terms: list[cp_model.LinearExprT] = []
+    terms: list[Expr] = []
     for cell, rule in roster.calendar.demand.items():
         holders = [variable for _, variable in roster.vars.duty_by_cell.get(cell, [])]
         on_duty = sum(holders)
@@ -150,7 +152,7 @@ def fairness(roster: RosterModel) -> Part:
     below and minimised.
     """
     model = roster.model
-    terms: list[cp_model.LinearExprT] = []
+    terms: list[Expr] = []
     groups: dict[str, list[str]] = {}
     for cadre in roster.instance.cadres:
         if roster.facts(cadre.id).available_days > 0:
@@ -179,10 +181,10 @@ def fairness(roster: RosterModel) -> Part:
     return Part("fairness", cp_model.LinearExpr.sum(terms) if terms else 0, 1)
 
 
-def _unit_spread(roster: RosterModel, groups: dict[str, list[str]]) -> list[cp_model.LinearExprT]:
+def _unit_spread(roster: RosterModel, groups: dict[str, list[str]]) -> list[Expr]:
     """Per group and unit: ``floor(|n*H_u - n_u*H| / n)`` minutes away from the unit's fair share."""
     model = roster.model
-    terms: list[cp_model.LinearExprT] = []
+    terms: list[Expr] = []
     unit_of = {cadre.id: cadre.unit for cadre in roster.instance.cadres}
     for group in ("seconded", "dual"):
         members = [cadre_id for cadre_id in groups.get(group, []) if unit_of[cadre_id] is not None]
@@ -191,7 +193,7 @@ def _unit_spread(roster: RosterModel, groups: dict[str, list[str]]) -> list[cp_m
             by_unit.setdefault(str(unit_of[cadre_id]), []).append(cadre_id)
         if len(by_unit) < 2:
             continue
-        minutes: dict[str, cp_model.LinearExprT] = {}
+        minutes: dict[str, Expr] = {}
         most = 0
         for cadre_id in members:
             duties = roster.vars.duties_of_cadre(cadre_id)
@@ -215,7 +217,7 @@ def _unit_spread(roster: RosterModel, groups: dict[str, list[str]]) -> list[cp_m
 
 def requests(roster: RosterModel) -> Part:
     """Weights of requests not granted (duty only)."""
-    terms: list[cp_model.LinearExprT] = []
+    terms: list[Expr] = []
     calendar = roster.calendar
     for cadre in roster.instance.cadres:
         for index, request in enumerate(cadre.requests):
@@ -249,7 +251,7 @@ def requests(roster: RosterModel) -> Part:
 def continuity(roster: RosterModel) -> Part:
     """Checkpoints beyond the first that a cadre serves (residents know the face)."""
     model = roster.model
-    terms: list[cp_model.LinearExprT] = []
+    terms: list[Expr] = []
     for cadre in roster.instance.cadres:
         by_checkpoint: dict[str, list[cp_model.IntVar]] = {}
         for key, variable in roster.vars.duties_of_cadre(cadre.id):
@@ -275,9 +277,9 @@ PART_BUILDERS: dict[str, Callable[[RosterModel], Part]] = {
 }
 
 
-def _combined(roster: RosterModel, weights: dict[str, int]) -> cp_model.LinearExprT:
+def _combined(roster: RosterModel, weights: dict[str, int]) -> Expr:
     """``sum(weight * part)`` on the common scale ``WEIGHT_SCALE**2 * value``; zero-weight parts are not built."""
-    terms: list[cp_model.LinearExprT] = []
+    terms: list[Expr] = []
     for name, weight in weights.items():
         if weight == 0:
             continue
@@ -299,7 +301,7 @@ def plan_stages(roster: RosterModel) -> list[Stage]:
         return [Stage("weighted", lambda: _combined(roster, weights), WEIGHT_SCALE * WEIGHT_SCALE)]
 
     def single(name: str) -> Stage:
-        def build() -> cp_model.LinearExprT:
+        def build() -> Expr:
             return PART_BUILDERS[name](roster).expr
 
         divisor = WEIGHT_SCALE if name in ("coverage", "target", "requests") else 1

@@ -47,15 +47,15 @@ def capacity_warnings(instance: Instance, calendar: Calendar) -> list[str]:
         total_cap = hours_to_minutes(facts.rules.max_total_hours)
         if total_cap is not None:
             most = min(most, total_cap)
-        for community in cadre.communities:
-            capacity[community] += most
+        for community_id in cadre.communities:
+            capacity[community_id] += most
     warnings = []
-    for community in instance.communities:
-        asked = demand_minutes.get(community.id, 0)
-        if asked > capacity.get(community.id, 0):
+    for place in instance.communities:
+        asked = demand_minutes.get(place.id, 0)
+        if asked > capacity.get(place.id, 0):
             warnings.append(
-                f"community {community.id}: minimum demand is {asked / 60:g} duty hours, but its cadres could give "
-                f"at most {capacity.get(community.id, 0) / 60:g} hours even with no rest rules; shortfalls are certain"
+                f"community {place.id}: minimum demand is {asked / 60:g} duty hours, but its cadres could give "
+                f"at most {capacity.get(place.id, 0) / 60:g} hours even with no rest rules; shortfalls are certain"
             )
     return warnings
 

@@ -14,14 +14,15 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib.metadata import version
 
-import ortools
 from ortools.sat.python import cp_model
 
 from models.instance import Instance
 from models.roster import Assignment, Conflict, StandbyAssignment
 from scheduler.model import RosterModel
 from scheduler.objective import Stage, plan_stages
+from scheduler.variables import Expr
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +74,7 @@ class Result:
     conflicts: list[Conflict] = field(default_factory=list)
     seconds: float = 0.0
     interrupted: bool = False
-    solver_version: str = ortools.__version__
+    solver_version: str = version("ortools")
     mode: str = "lexicographic"
 
 
@@ -99,7 +100,7 @@ class _ProgressReporter(cp_model.CpSolverSolutionCallback):
         )
 
 
-def _evaluate(solver: cp_model.CpSolver, expr: cp_model.LinearExprT) -> int:
+def _evaluate(solver: cp_model.CpSolver, expr: Expr) -> int:
     return expr if isinstance(expr, int) else int(solver.value(expr))
 
 
@@ -111,7 +112,7 @@ class StageSolver:
         self.options = options
         self.solution: list[int] | None = None
         self.values: dict[str, int] = {}  # every built stage's value under the kept solution
-        self.exprs: dict[str, cp_model.LinearExprT] = {}
+        self.exprs: dict[str, Expr] = {}
         self.interrupted = False
 
     def _parameters(self, budget: float | None) -> cp_model.CpSolver:
@@ -132,12 +133,12 @@ class StageSolver:
             solver.log_callback = self.options.log_callback
         return solver
 
-    def _solve(self, solver: cp_model.CpSolver, reporter: _ProgressReporter | None = None) -> int:
+    def _solve(self, solver: cp_model.CpSolver, reporter: _ProgressReporter | None = None) -> cp_model.CpSolverStatus:
         """Run CP-SAT in a thread, so that Ctrl-C reaches Python and stops the search cleanly."""
         if self.interrupted:
             return cp_model.UNKNOWN
         model = self.roster_model.model
-        outcome: dict[str, int] = {}
+        outcome: dict[str, cp_model.CpSolverStatus] = {}
         done = threading.Event()
 
         def work() -> None:
@@ -196,8 +197,8 @@ class StageSolver:
         return solver.response_proto.deterministic_time if self.options.deterministic else time.monotonic() - started
 
     def run(
-        self, stage: Stage, expr: cp_model.LinearExprT, budget: float | None, fixed_first: list[int] | None = None
-    ) -> tuple[int, cp_model.CpSolver, float, float]:
+        self, stage: Stage, expr: Expr, budget: float | None, fixed_first: list[int] | None = None
+    ) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver, float, float]:
         """Minimise ``expr``; returns (CP-SAT status, solver, seconds, budget used).
 
         A first pass searches with the kept solution fixed (only ``fixed_first``

@@ -17,6 +17,9 @@ from ortools.sat.python import cp_model
 
 from scheduler.calendar import Calendar, Slot
 
+# A linear expression of the model, or a constant (what sums of variables give).
+Expr = cp_model.LinearExpr | int
+
 
 @dataclass(frozen=True)
 class DutyKey:
@@ -112,14 +115,14 @@ class Variables:
             and ((cadre, day, shift) in self.duty_by_slot or (cadre, day, shift) in self.standby_by_slot)
         ]
 
-    def duty_minutes_on(self, cadre: str, day: int) -> cp_model.LinearExprT:
+    def duty_minutes_on(self, cadre: str, day: int) -> Expr:
         return sum(
             slot.minutes * variable
             for slot in self.slots_on(cadre, day)
             for variable in self.duty_in_slot(cadre, day, slot.shift)
         )
 
-    def duty_count_on(self, cadre: str, day: int, *, night_only: bool = False) -> cp_model.LinearExprT:
+    def duty_count_on(self, cadre: str, day: int, *, night_only: bool = False) -> Expr:
         return sum(
             variable
             for slot in self.slots_on(cadre, day)

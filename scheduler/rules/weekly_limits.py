@@ -30,8 +30,8 @@ def apply(roster: RosterModel) -> None:
             ("hours7", hours_to_minutes(facts.rules.max_hours_per_7_days), facts.fixed_minutes),
             ("duty_hours7", hours_to_minutes(facts.rules.max_duty_hours_per_7_days), facts.fixed_duty_minutes),
         ]
-        limits = [(name, limit, fixed) for name, limit, fixed in limits if limit is not None]
-        if not limits or cadre.id not in variables.slots_of_cadre:
+        checked = [(name, limit, fixed) for name, limit, fixed in limits if limit is not None]
+        if not checked or cadre.id not in variables.slots_of_cadre:
             continue
         for last in range(roster.calendar.days):
             window = range(max(last - WINDOW + 1, 0), last + 1)
@@ -49,7 +49,7 @@ def apply(roster: RosterModel) -> None:
             # a standby turned into duty takes a day's place like a duty, so one bound serves both
             most_possible = roster.window_most_minutes(cadre.id, range(last - WINDOW + 1, last + 1))
             duty_minutes = sum(minutes * variable for minutes, variable in duty_terms)
-            for name, limit, fixed_by_day in limits:
+            for name, limit, fixed_by_day in checked:
                 fixed = sum(fixed_by_day.get(day, 0) for day in range(last - WINDOW + 1, last + 1))
                 allowed = remaining(limit, fixed)
                 if most_possible <= allowed:
