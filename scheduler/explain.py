@@ -9,6 +9,7 @@ already on duty elsewhere, and so on. The reason names them.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from models.instance import Instance
 from models.roster import Assignment, Shortfall, StandbyAssignment, StandbyShortfall
@@ -36,7 +37,16 @@ class ShortfallExplainer:
         name = self.names[cadre_id]
         return cadre_id if name == cadre_id else f"{name} ({cadre_id})"
 
-    def _summarise(self, blocked: list[tuple[str, list[str]]], free: list[str], what: str) -> str:
+    def _summarise(self, candidates: list[str], why_not: Callable[[str], list[str]], what: str) -> str:
+        """``what``, then what stops each candidate (``why_not``), then who was free but not used."""
+        blocked: list[tuple[str, list[str]]] = []
+        free: list[str] = []
+        for cadre_id in candidates:
+            reasons = why_not(cadre_id)
+            if reasons:
+                blocked.append((cadre_id, reasons))
+            else:
+                free.append(cadre_id)
         parts = []
         for cadre_id, reasons in blocked[:NAMED]:
             parts.append(f"{self._label(cadre_id)}: {reasons[0]}")
@@ -69,21 +79,17 @@ class ShortfallExplainer:
             what = f"{item.assigned} of {item.min} on duty; no more cadres of community {community} could serve"
         if not candidates:
             return f"{what}: nobody else may serve there"
-        blocked: list[tuple[str, list[str]]] = []
-        free: list[str] = []
-        for cadre_id in candidates:
-            reasons = self.checker.why_not(cadre_id, item.date, item.shift, item.checkpoint)
-            (blocked.append((cadre_id, reasons)) if reasons else free.append(cadre_id))
-        return self._summarise(blocked, free, what)
+        return self._summarise(
+            candidates, lambda cadre_id: self.checker.why_not(cadre_id, item.date, item.shift, item.checkpoint), what
+        )
 
     def standby_shortfall(self, item: StandbyShortfall) -> str:
         candidates = self.cadres_of_community.get(item.community, [])
         what = f"{item.assigned} of {item.count} standby in community {item.community}"
         if not candidates:
             return f"{what}: nobody may serve there"
-        blocked: list[tuple[str, list[str]]] = []
-        free: list[str] = []
-        for cadre_id in candidates:
-            reasons = self.checker.standby_why_not(cadre_id, item.date, item.shift, item.community)
-            (blocked.append((cadre_id, reasons)) if reasons else free.append(cadre_id))
-        return self._summarise(blocked, free, what)
+        return self._summarise(
+            candidates,
+            lambda cadre_id: self.checker.standby_why_not(cadre_id, item.date, item.shift, item.community),
+            what,
+        )
