@@ -22,25 +22,50 @@ def apply(roster: RosterModel) -> None:
         if not successions or cadre.id not in variables.slots_of_cadre:
             continue
         worked_before = facts.history_duty_shifts_on(-1)
+        followers: dict[str, list[str]] = {}
         for first, second in successions:
+            followers.setdefault(first, []).append(second)
             if first in worked_before:
                 for variable in variables.duty_in_slot(cadre.id, 0, second) + variables.standby_in_slot(
                     cadre.id, 0, second
                 ):
                     model.add(variable == 0)
-            for day in range(roster.calendar.days - 1):
-                first_slot = roster.calendar.slots[(day, first)]
-                second_slot = roster.calendar.slots[(day + 1, second)]
-                if roster.conflict(cadre.id, first_slot, second_slot):
-                    continue  # rest already keeps them apart
+        for day in range(roster.calendar.days - 1):
+            # When the next day holds at most one shift anyway, one constraint per first shift covers all
+            # its forbidden followers (fewer constraints, a tighter relaxation); otherwise one per pair.
+            grouped = roster.exclusive_day(cadre.id, day + 1)
+            for first, seconds in followers.items():
                 duty_first = variables.duty_in_slot(cadre.id, day, first)
-                duty_second = variables.duty_in_slot(cadre.id, day + 1, second)
                 standby_first = variables.standby_in_slot(cadre.id, day, first)
-                standby_second = variables.standby_in_slot(cadre.id, day + 1, second)
-                if duty_first and (duty_second or standby_second):
-                    model.add(sum(duty_first) + sum(duty_second) <= 1)
-                    for standby in standby_second:
-                        model.add(sum(duty_first) + standby <= 1)
-                if standby_first and duty_second:
-                    for standby in standby_first:
-                        model.add(standby + sum(duty_second) <= 1)
+                if not duty_first and not standby_first:
+                    continue
+                first_slot = roster.calendar.slots[(day, first)]
+                # rest may already keep a pair apart
+                open_seconds = [
+                    second
+                    for second in seconds
+                    if not roster.conflict(cadre.id, first_slot, roster.calendar.slots[(day + 1, second)])
+                ]
+                if grouped:
+                    duty_after = [
+                        v for second in open_seconds for v in variables.duty_in_slot(cadre.id, day + 1, second)
+                    ]
+                    held_after = duty_after + [
+                        v for second in open_seconds for v in variables.standby_in_slot(cadre.id, day + 1, second)
+                    ]
+                    if duty_first and held_after:
+                        model.add(sum(duty_first) + sum(held_after) <= 1)
+                    if duty_after:
+                        for standby in standby_first:
+                            model.add(standby + sum(duty_after) <= 1)
+                    continue
+                for second in open_seconds:
+                    duty_second = variables.duty_in_slot(cadre.id, day + 1, second)
+                    standby_second = variables.standby_in_slot(cadre.id, day + 1, second)
+                    if duty_first and (duty_second or standby_second):
+                        model.add(sum(duty_first) + sum(duty_second) <= 1)
+                        for standby in standby_second:
+                            model.add(sum(duty_first) + standby <= 1)
+                    if standby_first and duty_second:
+                        for standby in standby_first:
+                            model.add(standby + sum(duty_second) <= 1)
