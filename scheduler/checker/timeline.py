@@ -9,6 +9,7 @@ fixed facts give alone and what everything gives together ("full").
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from models.roster import Assignment, StandbyAssignment
 from scheduler.checker.context import BUSY, DUTY, STANDBY, UNIT, CadreFacts, Context, Period
@@ -50,46 +51,42 @@ def index_roster(ctx: Context, assignments: list[Assignment], standby: list[Stan
     """Group the roster by cadre; unknown ids, dates outside the horizon and exact duplicates are problems."""
     by_cadre: dict[str, CadreRoster] = {}
     problems: list[Finding] = []
-    seen_duties: set[tuple[str, int, str, str]] = set()
+    seen: set[tuple[str, str, int, str, str]] = set()
+
+    def admit(kind: str, what: str, cadre: str, when: date, shift: str, place: str, known_place: bool) -> int | None:
+        """The entry's day if it can be placed; otherwise record why not and return None."""
+        unknown = _unknown_ids(ctx, cadre, shift)
+        if not known_place:
+            unknown.append(f"{'checkpoint' if kind == 'duty' else 'community'} {place!r}")
+        if unknown:
+            problems.append(Finding("unknown_id", cadre, f"{what} names unknown {', '.join(unknown)}"))
+            return None
+        day = ctx.day_of(when)
+        if not ctx.in_horizon(day):
+            problems.append(Finding("outside_horizon", cadre, f"{what} is dated outside the horizon"))
+            return None
+        if (kind, cadre, day, shift, place) in seen:
+            problems.append(Finding("duplicate", cadre, f"{what} is listed twice"))
+            return None
+        seen.add((kind, cadre, day, shift, place))
+        return day
+
     for position, duty in enumerate(assignments):
         what = (f"assignment {position} ({duty.cadre} on {duty.date.isoformat()} shift {duty.shift} "
                 f"at {duty.checkpoint})")
-        unknown = _unknown_ids(ctx, duty.cadre, duty.shift)
-        if duty.checkpoint not in ctx.checkpoints:
-            unknown.append(f"checkpoint {duty.checkpoint!r}")
-        day = ctx.day_of(duty.date)
-        if unknown:
-            problems.append(Finding("unknown_id", duty.cadre, f"{what} names unknown {', '.join(unknown)}"))
-            continue
-        if not ctx.in_horizon(day):
-            problems.append(Finding("outside_horizon", duty.cadre, f"{what} is dated outside the horizon"))
-            continue
-        key = (duty.cadre, day, duty.shift, duty.checkpoint)
-        if key in seen_duties:
-            problems.append(Finding("duplicate", duty.cadre, f"{what} is listed twice"))
-            continue
-        seen_duties.add(key)
-        by_cadre.setdefault(duty.cadre, CadreRoster()).duties.append(DutyEntry(day, duty.shift, duty.checkpoint))
-    seen_standbys: set[tuple[str, int, str, str]] = set()
+        day = admit("duty", what, duty.cadre, duty.date, duty.shift, duty.checkpoint,
+                    duty.checkpoint in ctx.checkpoints)
+        if day is not None:
+            by_cadre.setdefault(duty.cadre, CadreRoster()).duties.append(DutyEntry(day, duty.shift, duty.checkpoint))
     for position, entry in enumerate(standby):
         what = (f"standby {position} ({entry.cadre} on {entry.date.isoformat()} shift {entry.shift} "
                 f"for {entry.community})")
-        unknown = _unknown_ids(ctx, entry.cadre, entry.shift)
-        if entry.community not in ctx.communities:
-            unknown.append(f"community {entry.community!r}")
-        day = ctx.day_of(entry.date)
-        if unknown:
-            problems.append(Finding("unknown_id", entry.cadre, f"{what} names unknown {', '.join(unknown)}"))
-            continue
-        if not ctx.in_horizon(day):
-            problems.append(Finding("outside_horizon", entry.cadre, f"{what} is dated outside the horizon"))
-            continue
-        standby_key = (entry.cadre, day, entry.shift, entry.community)
-        if standby_key in seen_standbys:
-            problems.append(Finding("duplicate", entry.cadre, f"{what} is listed twice"))
-            continue
-        seen_standbys.add(standby_key)
-        by_cadre.setdefault(entry.cadre, CadreRoster()).standbys.append(StandbyEntry(day, entry.shift, entry.community))
+        day = admit("standby", what, entry.cadre, entry.date, entry.shift, entry.community,
+                    entry.community in ctx.communities)
+        if day is not None:
+            by_cadre.setdefault(entry.cadre, CadreRoster()).standbys.append(
+                StandbyEntry(day, entry.shift, entry.community)
+            )
     for roster in by_cadre.values():
         roster.duties.sort(key=lambda item: (item.day, ctx.shift_order.index(item.shift), item.checkpoint))
         roster.standbys.sort(key=lambda item: (item.day, ctx.shift_order.index(item.shift), item.community))
