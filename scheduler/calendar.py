@@ -231,8 +231,8 @@ class Calendar:
 
     def prorated_min_total_minutes(self, facts: CadreFacts) -> int | None:
         required = hours_to_minutes(facts.rules.min_total_hours)
-        if required is None:
-            return None
+        if required is None or facts.available_days == 0:
+            return None  # a cadre with no available day owes nothing, pro-rated or not
         if not facts.rules.prorate_min_total_hours:
             return required
         return int(Fraction(required * facts.available_days, self.days))

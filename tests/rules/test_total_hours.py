@@ -54,6 +54,19 @@ def test_min_total_hours_without_prorating_is_infeasible() -> None:
     assert solved.roster.status == "infeasible"
 
 
+def test_a_cadre_with_no_available_day_owes_nothing_even_without_prorating() -> None:
+    # a is wholly unavailable on both days and owes 8 h without pro-rating: with no available day
+    # it owes nothing (docs/SEMANTICS.md), so the roster is b's 2 duties, coverage 0, status not
+    # infeasible (found by hypothesis: the model once still asked for the 8 h).
+    unavailable = [{"date": day(0)}, {"date": day(1)}]
+    limits = {"min_total_hours": 8, "prorate_min_total_hours": False}
+    data = instance([cadre("a", unavailable=unavailable, limits=limits), cadre("b")], days=2)
+    solved = solve_checked(data)
+    assert solved.value("coverage") == 0
+    assert solved.duty_days("a") == []
+    assert solved.duty_days("b") == [0, 1]
+
+
 def test_min_total_hours_reached_through_demand_only() -> None:
     # min_total_hours 16 but demand only on day 0 (dated rule), 1 cadre: the cadre can get 8 h at most
     # -> infeasible (a rule that asks for work no roster can give).
