@@ -42,6 +42,7 @@ class RosterModel:
     soft_minimum_hours: bool = False
     min_total_deficits: dict[str, cp_model.IntVar] = field(default_factory=dict)
     _day_most: dict[tuple[str, int], int] = field(default_factory=dict)
+    _exclusive: dict[tuple[str, int], bool] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.vars = Variables(self.model, self.calendar, exclusive_day=self.exclusive_day)
@@ -127,11 +128,20 @@ class RosterModel:
         return second.start < first.end + rest
 
     def exclusive_day(self, cadre_id: str, day: int) -> bool:
-        """Whether the cadre can hold at most one of the shifts of ``day`` (every pair conflicts)."""
-        slots = self.vars.slots_on(cadre_id, day)
-        return all(
-            self.conflict(cadre_id, first, second) for index, first in enumerate(slots) for second in slots[index + 1 :]
-        )
+        """Whether the cadre can hold at most one of the shifts of ``day`` (every pair conflicts).
+
+        Two slots conflict when their intervals stretched by the rest time, ``[start, end + rest)``,
+        meet; intervals that meet pairwise share a point (Helly), so every pair conflicts exactly
+        when the latest start comes before the earliest stretched end. Asked once variables exist.
+        """
+        key = (cadre_id, day)
+        if key not in self._exclusive:
+            slots = self.vars.slots_on(cadre_id, day)
+            rest = self.facts(cadre_id).rest_minutes
+            self._exclusive[key] = len(slots) < 2 or max(slot.start for slot in slots) < min(
+                slot.end + rest for slot in slots
+            )
+        return self._exclusive[key]
 
     def day_most_minutes(self, cadre_id: str, day: int) -> int:
         """Most duty minutes (standby turned into duty included) the cadre can hold on ``day``."""

@@ -8,7 +8,8 @@ one, or leaves too little rest before one, gets no variable at all.
 
 Two shifts conflict exactly when their intervals extended by the rest time,
 ``[start, end + rest)``, overlap; those extended intervals form an interval
-graph, so one "at most one" per shift start covers every conflict.
+graph, so one "at most one" per maximal group of shifts held at one moment
+covers every conflict.
 """
 
 from __future__ import annotations
@@ -26,15 +27,20 @@ def apply(roster: RosterModel) -> None:
         rest = roster.facts(cadre_id).rest_minutes
         ordered = sorted(slots, key=lambda slot: (slot.start, slot.shift))
         starts = [slot.start for slot in ordered]
+        moments = sorted(set(starts))
         longest_reach = max(slot.minutes for slot in ordered) + rest
-        for slot in ordered:
-            moment = slot.start
+        for position, moment in enumerate(moments):
             first = bisect_right(starts, moment - longest_reach)
             last = bisect_right(starts, moment)
+            present = [other for other in ordered[first:last] if other.end + rest > moment]
+            # the shifts held at this moment stay held at the next start unless one of them ends
+            # first: then this group is part of the next one and needs no constraint of its own
+            following = moments[position + 1] if position + 1 < len(moments) else None
+            if following is not None and min(other.end + rest for other in present) > following:
+                continue
             holding = [
                 variable
-                for other in ordered[first:last]
-                if other.end + rest > moment
+                for other in present
                 for variable in variables.duty_in_slot(cadre_id, other.day, other.shift)
                 + variables.standby_in_slot(cadre_id, other.day, other.shift)
             ]

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 def apply(roster: RosterModel) -> None:
     variables = roster.vars
-    model = roster.model
+    model = roster.model  # every constraint here is an 'at most one' over booleans
     for cadre in roster.instance.cadres:
         facts = roster.facts(cadre.id)
         successions = facts.rules.forbidden_successions or []
@@ -30,22 +30,26 @@ def apply(roster: RosterModel) -> None:
                     cadre.id, 0, second
                 ):
                     model.add(variable == 0)
+        if roster.calendar.days < 2:
+            continue
+        # Rest may already keep a pair apart. Every day's shifts sit at the same times of day, so
+        # days 0 and 1 tell for every pair of consecutive days.
+        slots = roster.calendar.slots
+        open_followers = {
+            first: [
+                second for second in seconds if not roster.conflict(cadre.id, slots[(0, first)], slots[(1, second)])
+            ]
+            for first, seconds in followers.items()
+        }
         for day in range(roster.calendar.days - 1):
             # When the next day holds at most one shift anyway, one constraint per first shift covers all
             # its forbidden followers (fewer constraints, a tighter relaxation); otherwise one per pair.
             grouped = roster.exclusive_day(cadre.id, day + 1)
-            for first, seconds in followers.items():
+            for first, open_seconds in open_followers.items():
                 duty_first = variables.duty_in_slot(cadre.id, day, first)
                 standby_first = variables.standby_in_slot(cadre.id, day, first)
                 if not duty_first and not standby_first:
                     continue
-                first_slot = roster.calendar.slots[(day, first)]
-                # rest may already keep a pair apart
-                open_seconds = [
-                    second
-                    for second in seconds
-                    if not roster.conflict(cadre.id, first_slot, roster.calendar.slots[(day + 1, second)])
-                ]
                 if grouped:
                     duty_after = [
                         v for second in open_seconds for v in variables.duty_in_slot(cadre.id, day + 1, second)
@@ -54,18 +58,18 @@ def apply(roster: RosterModel) -> None:
                         v for second in open_seconds for v in variables.standby_in_slot(cadre.id, day + 1, second)
                     ]
                     if duty_first and held_after:
-                        model.add(sum(duty_first) + sum(held_after) <= 1)
+                        model.add_at_most_one(duty_first + held_after)
                     if duty_after:
                         for standby in standby_first:
-                            model.add(standby + sum(duty_after) <= 1)
+                            model.add_at_most_one([standby, *duty_after])
                     continue
                 for second in open_seconds:
                     duty_second = variables.duty_in_slot(cadre.id, day + 1, second)
                     standby_second = variables.standby_in_slot(cadre.id, day + 1, second)
                     if duty_first and (duty_second or standby_second):
-                        model.add(sum(duty_first) + sum(duty_second) <= 1)
+                        model.add_at_most_one(duty_first + duty_second)
                         for standby in standby_second:
-                            model.add(sum(duty_first) + standby <= 1)
+                            model.add_at_most_one([*duty_first, standby])
                     if standby_first and duty_second:
                         for standby in standby_first:
-                            model.add(standby + sum(duty_second) <= 1)
+                            model.add_at_most_one([standby, *duty_second])
