@@ -115,7 +115,8 @@ class CadreFacts:
 class Calendar:
     """Dates, slots and demand of one instance, and the fixed facts of every cadre."""
 
-    def __init__(self, instance: Instance) -> None:
+    def __init__(self, instance: Instance, demand: dict[tuple[str, int, str], DemandRule] | None = None) -> None:
+        """``demand`` replaces the instance's demand cells (see :mod:`scheduler.construct`)."""
         self.instance = instance
         self.start: date = instance.horizon.start
         self.days: int = instance.horizon.days
@@ -130,7 +131,7 @@ class Calendar:
                     day, shift.id, start, start + shift.minutes, shift.minutes, shift.night
                 )
         self.checkpoints: dict[str, Checkpoint] = {checkpoint.id: checkpoint for checkpoint in instance.checkpoints}
-        self.demand: dict[tuple[str, int, str], DemandRule] = self._demand_cells()
+        self.demand: dict[tuple[str, int, str], DemandRule] = self._demand_cells() if demand is None else demand
         self.units = {unit.id: unit for unit in instance.units}
         self.cadre_facts: dict[str, CadreFacts] = {cadre.id: self._facts(cadre) for cadre in instance.cadres}
 

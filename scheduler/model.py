@@ -48,10 +48,14 @@ class RosterModel:
         self.vars = Variables(self.model, self.calendar, exclusive_day=self.exclusive_day)
 
     @classmethod
-    def build(cls, instance: Instance, *, soft_minimum_hours: bool = False) -> RosterModel:
+    def build(
+        cls, instance: Instance, *, soft_minimum_hours: bool = False, calendar: Calendar | None = None
+    ) -> RosterModel:
+        """The model of ``instance``; ``calendar`` when given must be the instance's (its demand may differ)."""
         from scheduler.rules import RULES
 
-        roster_model = cls(instance, Calendar(instance), soft_minimum_hours=soft_minimum_hours)
+        calendar = Calendar(instance) if calendar is None else calendar
+        roster_model = cls(instance, calendar, soft_minimum_hours=soft_minimum_hours)
         roster_model.create_variables()
         for rule in RULES:
             rule.apply(roster_model)

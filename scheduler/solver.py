@@ -20,6 +20,7 @@ from ortools.sat.python import cp_model
 
 from models.instance import Instance
 from models.roster import Assignment, Conflict, StandbyAssignment
+from scheduler.construct import construct
 from scheduler.model import RosterModel
 from scheduler.objective import Stage, plan_stages
 from scheduler.variables import Expr
@@ -28,6 +29,11 @@ logger = logging.getLogger(__name__)
 
 # Share of the remaining budget each lexicographic stage may use (the last takes the rest).
 STAGE_SHARE = {"coverage": 0.5, "standby": 0.35, "target": 0.4, "fairness": 0.6}
+# With no roster yet after this share of the first stage's budget (0: at once), one is built cadre by
+# cadre (scheduler.construct) with at most CONSTRUCTION_SHARE of what is left; the search resumes from it.
+GIVE_UP_SHARE = 0.2
+CONSTRUCTION_SHARE = 0.5
+SMALL_OVERRUN = 5
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,18 @@ class Result:
     mode: str = "lexicographic"
 
 
-class _ProgressReporter(cp_model.CpSolverSolutionCallback):
+class _FoundWatch(cp_model.CpSolverSolutionCallback):
+    """Notes that the search has found a solution."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def on_solution_callback(self) -> None:
+        self.found = True
+
+
+class _ProgressReporter(_FoundWatch):
     def __init__(
         self, stage: StageResult | Stage, divisor: int, report: Callable[[Progress], None], started: float
     ) -> None:
@@ -89,6 +106,7 @@ class _ProgressReporter(cp_model.CpSolverSolutionCallback):
         self._started = started
 
     def on_solution_callback(self) -> None:
+        super().on_solution_callback()
         divisor = self._divisor
         self._report(
             Progress(
@@ -114,6 +132,8 @@ class StageSolver:
         self.values: dict[str, int] = {}  # every built stage's value under the kept solution
         self.exprs: dict[str, Expr] = {}
         self.interrupted = False
+        self.gave_up = False  # the last search stopped early because it had found no roster yet
+        self.partial_hint: tuple[list[int], list[int]] | None = None  # built duties, when no solution
 
     def _parameters(self, budget: float | None) -> cp_model.CpSolver:
         solver = cp_model.CpSolver()
@@ -133,11 +153,25 @@ class StageSolver:
             solver.log_callback = self.options.log_callback
         return solver
 
-    def _solve(self, solver: cp_model.CpSolver, reporter: _ProgressReporter | None = None) -> cp_model.CpSolverStatus:
-        """Run CP-SAT in a thread, so that Ctrl-C reaches Python and stops the search cleanly."""
+    def _solve(
+        self,
+        solver: cp_model.CpSolver,
+        reporter: cp_model.CpSolverSolutionCallback | None = None,
+        *,
+        model: cp_model.CpModel | None = None,
+        give_up_after: float | None = None,
+        enough_after: float | None = None,
+    ) -> cp_model.CpSolverStatus:
+        """Run CP-SAT in a thread, so that Ctrl-C reaches Python and stops the search cleanly.
+
+        With ``give_up_after`` (seconds of search, presolve not counted) the search stops then if
+        it has found nothing yet; ``self.gave_up`` tells. With ``enough_after`` (seconds) it stops
+        then if it has found something. Both need ``reporter`` to be a :class:`_FoundWatch`.
+        """
+        self.gave_up = False
         if self.interrupted:
             return cp_model.UNKNOWN
-        model = self.roster_model.model
+        model = self.roster_model.model if model is None else model
         outcome: dict[str, cp_model.CpSolverStatus] = {}
         done = threading.Event()
 
@@ -147,6 +181,11 @@ class StageSolver:
             finally:
                 done.set()
 
+        started = time.monotonic()
+        search_started: list[float] = []
+        if give_up_after is not None:
+            # CP-SAT reports its first objective bound when presolve is over and the search begins
+            solver.best_bound_callback = lambda bound: search_started.append(time.monotonic())
         thread = threading.Thread(target=work, name="cp-sat", daemon=True)
         thread.start()
         # Wait on an event, not Thread.join: an interrupted join can leave is_alive() wrong (CPython < 3.12).
@@ -157,18 +196,82 @@ class StageSolver:
                 logger.warning("interrupted: stopping the search and keeping the best roster found")
                 self.interrupted = True
                 solver.stop_search()
+            if not isinstance(reporter, _FoundWatch) or self.gave_up:
+                continue
+            elapsed = time.monotonic() - started
+            searching = time.monotonic() - search_started[0] if search_started else 0.0
+            if give_up_after is not None and not reporter.found and searching > give_up_after:
+                logger.info("no roster after %.1f s: building one cadre by cadre", give_up_after)
+                self.gave_up = True
+                solver.stop_search()
+            if enough_after is not None and reporter.found and elapsed > enough_after:
+                self.gave_up = True  # stopped on purpose: the found solution is kept
+                solver.stop_search()
         thread.join()
         return outcome.get("status", cp_model.UNKNOWN)
+
+    def _solve_small(self, model: cp_model.CpModel, budget: float | None) -> tuple[cp_model.CpSolver | None, float]:
+        """Solve a small side model (one cadre's, see scheduler.construct): (solver if solved, budget used).
+
+        In seconds, a search that has found nothing when its budget runs out may go on up to
+        SMALL_OVERRUN times as long, and stops at its first solution then.
+        """
+        deterministic = self.options.deterministic
+        solver = self._parameters(budget if budget is None or deterministic else budget * SMALL_OVERRUN)
+        started = time.monotonic()
+        status = self._solve(solver, _FoundWatch(), model=model, enough_after=None if deterministic else budget)
+        used = solver.response_proto.deterministic_time if self.options.deterministic else time.monotonic() - started
+        return (solver if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None), used
+
+    def start_from_construction(self, budget: float | None) -> float:
+        """Build a roster cadre by cadre and complete it in the whole model; returns the budget used.
+
+        When the whole model accepts the built duties (it checks every rule, ``max_away`` too),
+        that roster becomes the kept solution; otherwise the duties only guide the next search.
+        """
+        roster_model = self.roster_model
+        share = None if budget is None else budget * CONSTRUCTION_SHARE
+        deterministic = self.options.deterministic
+        try:
+            built = construct(
+                roster_model.instance,
+                roster_model.calendar,
+                share,
+                self._solve_small,
+                deterministic=deterministic,
+                stopped=lambda: self.interrupted,
+            )
+        except KeyboardInterrupt:  # while a cadre's model was being built
+            logger.warning("interrupted while building a first roster")
+            self.interrupted = True
+            return 0.0
+        used = built.used
+        chosen = {roster_model.vars.duties[key].index for key in built.duties}
+        duty_indices = [variable.index for variable in roster_model.vars.duties.values()]
+        self.partial_hint = (duty_indices, [1 if index in chosen else 0 for index in duty_indices])
+        if built.unplaced:
+            logger.info("cadres whose own model found no roster: %s", ", ".join(built.unplaced))
+            return used
+        # every duty fixed as built: CP-SAT only fills in the auxiliary variables
+        self.solution = [0] * len(roster_model.model.proto.variables)
+        for index, value in zip(*self.partial_hint, strict=True):
+            self.solution[index] = value
+        remaining = None if budget is None else max(budget - used, 0.01)
+        completion = self.solve_with_fixed(duty_indices, remaining, keep_on_failure=False)
+        return used + completion
 
     def _hint(self) -> None:
         proto = self.roster_model.model.proto
         proto.clear_solution_hint()
+        hint = proto.solution_hint
         if self.solution is not None:
-            hint = proto.solution_hint
             hint.vars.extend(range(len(self.solution)))
             hint.values.extend(self.solution)
+        elif self.partial_hint is not None:
+            hint.vars.extend(self.partial_hint[0])
+            hint.values.extend(self.partial_hint[1])
 
-    def solve_with_fixed(self, keep: list[int] | None, budget: float | None) -> float:
+    def solve_with_fixed(self, keep: list[int] | None, budget: float | None, *, keep_on_failure: bool = True) -> float:
         """Search the current stage with the variables ``keep`` (indices; all of the kept solution
         when None) fixed to their values in the kept solution. Returns the budget used.
 
@@ -176,7 +279,9 @@ class StageSolver:
         auxiliaries a new stage added: the stage starts from a complete, feasible
         hint and its value for the kept roster is known even if its own search
         finds nothing better in time. With only the duties fixed, the standby
-        stage is a small problem whose presolve and search are fast.
+        stage is a small problem whose presolve and search are fast. With
+        ``keep_on_failure`` false, ``self.solution`` is only a candidate and is
+        dropped when no solution extends it.
         """
         if self.solution is None:
             return 0.0
@@ -194,6 +299,8 @@ class StageSolver:
             self.values = {name: _evaluate(solver, built) for name, built in self.exprs.items()}
         else:
             logger.info("no solution with the kept values fixed (%s)", solver.status_name(status))
+            if not keep_on_failure:
+                self.solution = None
         return solver.response_proto.deterministic_time if self.options.deterministic else time.monotonic() - started
 
     def run(
@@ -213,17 +320,64 @@ class StageSolver:
         if budget is not None:
             budget -= completion
         self._hint()
-        solver = self._parameters(budget)
-        reporter = (
-            _ProgressReporter(stage, stage.divisor, self.options.progress, started) if self.options.progress else None
+        reporter: _FoundWatch = (
+            _ProgressReporter(stage, stage.divisor, self.options.progress, started)
+            if self.options.progress
+            else _FoundWatch()
         )
-        status = self._solve(solver, reporter)
+        if self.solution is None and budget is not None:
+            status, solver, used = self._first_roster(budget, reporter)
+        else:
+            solver = self._parameters(budget)
+            status = self._solve(solver, reporter)
+            used = solver.response_proto.deterministic_time
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             self.solution = list(solver.response_proto.solution)
             self.values = {name: _evaluate(solver, built) for name, built in self.exprs.items()}
         seconds = time.monotonic() - started
-        used = completion + solver.response_proto.deterministic_time if self.options.deterministic else seconds
+        used = completion + used if self.options.deterministic else seconds
         return status, solver, seconds, used
+
+    def _first_roster(
+        self, budget: float, reporter: _FoundWatch
+    ) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver, float]:
+        """Search for the first roster; without one after GIVE_UP_SHARE of ``budget``, build one
+        cadre by cadre and search on from it. Returns (status, solver, budget used).
+
+        In seconds the search is stopped only if it has found nothing by then; in deterministic
+        units (which a running search does not report) the first search is given that share and
+        a second one, from its roster or the built one, the rest.
+        """
+        deterministic = self.options.deterministic
+        started = time.monotonic()
+        found = False
+        used = 0.0
+        if GIVE_UP_SHARE == 0:
+            pass  # straight to the built roster
+        elif deterministic:
+            solver = self._parameters(budget * GIVE_UP_SHARE)
+            status = self._solve(solver, reporter)
+            found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+            if status == cp_model.OPTIMAL or status == cp_model.INFEASIBLE or self.interrupted:
+                return status, solver, solver.response_proto.deterministic_time
+        else:
+            solver = self._parameters(budget)
+            status = self._solve(solver, reporter, give_up_after=budget * GIVE_UP_SHARE)
+            if not self.gave_up:
+                return status, solver, time.monotonic() - started
+        if GIVE_UP_SHARE != 0:
+            used = solver.response_proto.deterministic_time if deterministic else time.monotonic() - started
+        if found:
+            self.solution = list(solver.response_proto.solution)
+            self.values = {name: _evaluate(solver, built) for name, built in self.exprs.items()}
+        else:
+            used += self.start_from_construction(budget - used)
+        self._hint()
+        solver = self._parameters(max(budget - used, 0.01))
+        # if this search finds nothing in time, the roster kept before (if any) is the result
+        status = self._solve(solver, reporter)
+        used += solver.response_proto.deterministic_time if deterministic else 0.0
+        return status, solver, used if deterministic else time.monotonic() - started
 
 
 def _no_roster(result: Result, started: float, runner: StageSolver) -> Result:

@@ -1,0 +1,107 @@
+"""construct: a first roster built cadre by cadre on the demand left over, and the solver's use of it."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from ortools.sat.python import cp_model
+
+import scheduler.solver as solver_module
+from models.instance import DemandRule, Instance
+from models.loading import parse_instance
+from models.roster import Assignment
+from scheduler.calendar import Calendar
+from scheduler.checker import evaluate
+from scheduler.construct import Construction, construct, left_over
+from scheduler.solver import SolveOptions
+
+from .rules.helpers import cadre, checkpoint, demand, instance, solve_checked
+from .rules.test_unit_presence import FRIDAY, two_seconded, unit
+
+
+def small_solve(model: cp_model.CpModel, budget: float | None) -> tuple[cp_model.CpSolver | None, float]:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 5.0
+    status = solver.solve(model)
+    return (solver if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None), solver.wall_time
+
+
+def test_left_over_demand() -> None:
+    # min 2, target 3, max 4, 2 medics wanted; a (medic) and b are on duty there:
+    # min 2-2 = 0, target 3-2 = 1, max 4-2 = 2, medics 2-1 = 1; weights unchanged.
+    rule = DemandRule(min=2, target=3, max=4, skills={"med": 2}, under_weight=5)
+    left = left_over(rule, ["a", "b"], {"a": {"med"}, "b": set()})
+    assert (left.min, left.target, left.max, left.skills, left.under_weight) == (0, 1, 2, {"med": 1}, 5)
+    # never below 0, and no max stays no max
+    left = left_over(DemandRule(min=1, target=1), ["a", "b"], {"a": set(), "b": set()})
+    assert (left.min, left.target, left.max) == (0, 0, None)
+
+
+def test_each_cadre_takes_what_the_ones_before_left() -> None:
+    # D wanted min 1 (max 1) on each of 4 days; a and b may work 16 h = 2 duties, c has no limit.
+    # a alone covers 2 days; b then sees only the other 2 days wanted and covers them; c finds
+    # nothing left (max 0 everywhere), so c gets no duty at all. 4 duties, one a day.
+    limits = {"max_total_hours": 16}
+    data = parse_instance(instance([cadre("a", limits=limits), cadre("b", limits=limits), cadre("c")], days=4))
+    built = construct(data, Calendar(data), None, small_solve, deterministic=True)
+    assert built.unplaced == []
+    per_cadre = {name: sorted(key.day for key in built.duties if key.cadre == name) for name in "abc"}
+    assert len(per_cadre["a"]) == 2 and len(per_cadre["b"]) == 2 and per_cadre["c"] == []
+    assert sorted(per_cadre["a"] + per_cadre["b"]) == [0, 1, 2, 3]
+
+
+def assignments_of(data: Instance, built: Construction) -> list[Assignment]:
+    return [
+        Assignment(cadre=key.cadre, date=data.horizon.dates[key.day], shift=key.shift, checkpoint=key.checkpoint)
+        for key in built.duties
+    ]
+
+
+def test_built_roster_keeps_every_single_cadre_rule() -> None:
+    # Runs, rest, weekends and total hours each bind one cadre: the union of the cadres' own
+    # rosters breaks none of them (the checker, which shares no code with the model, finds nothing).
+    limits = {
+        "min_total_hours": 24,
+        "max_total_hours": 40,
+        "max_consecutive_work_days": 2,
+        "min_consecutive_days_off": 2,
+        "max_weekends": 1,
+    }
+    members = [cadre(f"a{index}", limits=limits) for index in range(3)]
+    data = parse_instance(instance(members, days=14, checkpoints=[checkpoint(rules=[demand(2, max_count=None)])]))
+    built = construct(data, Calendar(data), None, small_solve, deterministic=True)
+    assert built.unplaced == []
+    assert evaluate(data, assignments_of(data, built), []).violations == []
+
+
+@pytest.fixture
+def construct_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The solver builds its first roster cadre by cadre before any search of the whole model."""
+    monkeypatch.setattr(solver_module, "GIVE_UP_SHARE", 0)
+
+
+def test_solver_starts_from_the_built_roster(construct_at_once: None, caplog: pytest.LogCaptureFixture) -> None:
+    # 3 cadres, 5 days, 1 wanted a day: the built roster covers every day, and the search from it
+    # ends at the optimum of every stage (coverage 0), checked by the checker in solve_checked.
+    caplog.set_level(logging.INFO, logger="scheduler")
+    data = instance([cadre("a"), cadre("b"), cadre("c")], days=5)
+    solved = solve_checked(data, options=SolveOptions(time_limit=10, workers=1, seed=0, deterministic=True))
+    assert solved.value("coverage") == 0
+    assert any("cadre by cadre" in record.getMessage() for record in caplog.records)
+
+
+def test_a_built_roster_that_breaks_max_away_only_guides_the_search(
+    construct_at_once: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Unit u lets 1 of its 2 seconded cadres away on Friday; D is wanted twice. Each cadre's own
+    # model knows nothing of the other, so both take the duty: the whole model rejects that roster
+    # ("no solution with the kept values fixed") and the search from it finds the right one:
+    # one of the two on duty, coverage 1.
+    caplog.set_level(logging.INFO, logger="scheduler")
+    data = instance(two_seconded(), start=FRIDAY, days=1, units=unit(1), checkpoints=[checkpoint(rules=[demand(2)])])
+    solved = solve_checked(data, options=SolveOptions(time_limit=10, workers=1, seed=0, deterministic=True))
+    assert solved.value("coverage") == 1
+    assert len(solved.result.assignments) == 1
+    assert any("kept values fixed" in record.getMessage() for record in caplog.records)
