@@ -24,7 +24,9 @@ def apply(roster: RosterModel) -> None:
         worked_before = facts.history_duty_shifts_on(-1)
         followers: dict[str, list[str]] = {}
         for first, second in successions:
-            followers.setdefault(first, []).append(second)
+            if second in followers.setdefault(first, []):
+                continue  # a pair listed twice: a repeated literal would break "at most one"
+            followers[first].append(second)
             if first in worked_before:
                 for variable in variables.duty_in_slot(cadre.id, 0, second) + variables.standby_in_slot(
                     cadre.id, 0, second

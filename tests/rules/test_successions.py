@@ -73,3 +73,13 @@ def test_two_standbys_may_follow_each_other() -> None:
     solved = solve_checked(data)
     assert solved.value("standby") == 0
     assert len(solved.result.standby) == 2
+
+
+def test_a_pair_listed_twice_forbids_no_more() -> None:
+    # [["D", "D"], ["D", "D"]] with a history D before the horizon, D wanted on days 0 and 1:
+    # day 0 is blocked (D after D), day 1 follows a free day -> duty on day 1 only, coverage 1
+    # (found by hypothesis: the repeated pair once counted the day-1 duty twice and blocked it).
+    history = [{"date": day(-1), "shift": "D"}]
+    solved = solve_checked(instance([cadre("a", history=history)], rules={"forbidden_successions": [["D", "D"]] * 2}))
+    assert solved.value("coverage") == 1
+    assert solved.duty_days("a") == [1]
