@@ -140,6 +140,13 @@ class StageSolver:
         parameters = solver.parameters
         parameters.num_workers = max(self.options.workers, 1)
         parameters.random_seed = self.options.seed
+        # The worker that searches the whole problem keeps every constraint in its LP relaxation
+        # (CP-SAT's "max_lp" instead of "default_lp"): the weekend, run and succession constraints
+        # then bound the objective (see BENCHMARKS.md).
+        if parameters.num_workers == 1:
+            parameters.linearization_level = 2
+        else:
+            parameters.subsolvers.append("max_lp")
         parameters.catch_sigint_signal = False  # Ctrl-C is handled here, keeping the incumbent
         if budget is not None:
             if self.options.deterministic:
