@@ -31,8 +31,8 @@ logger = logging.getLogger(__name__)
 STAGE_SHARE = {"coverage": 0.5, "standby": 0.35, "target": 0.4, "fairness": 0.6}
 # With no roster yet after this share of the first stage's budget (0: at once), one is built cadre by
 # cadre (scheduler.construct) with at most CONSTRUCTION_SHARE of what is left; the search resumes from it.
-GIVE_UP_SHARE = 0.2
-CONSTRUCTION_SHARE = 0.5
+GIVE_UP_SHARE = 0.1
+CONSTRUCTION_SHARE = 0.8
 SMALL_OVERRUN = 5
 
 
