@@ -34,6 +34,8 @@ STAGE_SHARE = {"coverage": 0.5, "standby": 0.35, "target": 0.4, "fairness": 0.6}
 GIVE_UP_SHARE = 0.1
 CONSTRUCTION_SHARE = 0.8
 SMALL_OVERRUN = 5
+# Whether the whole-problem worker keeps every constraint in its LP (see StageSolver._parameters).
+FULL_LP = True
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,9 @@ class StageSolver:
         # The worker that searches the whole problem keeps every constraint in its LP relaxation
         # (CP-SAT's "max_lp" instead of "default_lp"): the weekend, run and succession constraints
         # then bound the objective (see BENCHMARKS.md).
-        if parameters.num_workers == 1:
+        if not FULL_LP:
+            pass
+        elif parameters.num_workers == 1:
             parameters.linearization_level = 2
         else:
             parameters.subsolvers.append("max_lp")
