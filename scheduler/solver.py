@@ -145,11 +145,9 @@ class StageSolver:
         # The worker that searches the whole problem keeps every constraint in its LP relaxation
         # (CP-SAT's "max_lp" instead of "default_lp"): the weekend, run and succession constraints
         # then bound the objective (see BENCHMARKS.md).
-        if not FULL_LP:
-            pass
-        elif parameters.num_workers == 1:
+        if FULL_LP and parameters.num_workers == 1:
             parameters.linearization_level = 2
-        else:
+        elif FULL_LP:
             parameters.subsolvers.append("max_lp")
         parameters.catch_sigint_signal = False  # Ctrl-C is handled here, keeping the incumbent
         if budget is not None:
@@ -197,6 +195,7 @@ class StageSolver:
         if give_up_after is not None:
             # CP-SAT reports its first objective bound when presolve is over and the search begins
             solver.best_bound_callback = lambda bound: search_started.append(time.monotonic())
+        stopping = False  # stop_search() was called for give_up_after or enough_after
         thread = threading.Thread(target=work, name="cp-sat", daemon=True)
         thread.start()
         # Wait on an event, not Thread.join: an interrupted join can leave is_alive() wrong (CPython < 3.12).
@@ -207,16 +206,16 @@ class StageSolver:
                 logger.warning("interrupted: stopping the search and keeping the best roster found")
                 self.interrupted = True
                 solver.stop_search()
-            if not isinstance(reporter, _FoundWatch) or self.gave_up:
+            if not isinstance(reporter, _FoundWatch) or stopping:
                 continue
             elapsed = time.monotonic() - started
             searching = time.monotonic() - search_started[0] if search_started else 0.0
             if give_up_after is not None and not reporter.found and searching > give_up_after:
                 logger.info("no roster after %.1f s: building one cadre by cadre", give_up_after)
-                self.gave_up = True
+                self.gave_up = stopping = True
                 solver.stop_search()
-            if enough_after is not None and reporter.found and elapsed > enough_after:
-                self.gave_up = True  # stopped on purpose: the found solution is kept
+            elif enough_after is not None and reporter.found and elapsed > enough_after:
+                stopping = True  # the solution found is kept
                 solver.stop_search()
         thread.join()
         return outcome.get("status", cp_model.UNKNOWN)
