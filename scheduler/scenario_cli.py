@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import csv
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -27,6 +28,26 @@ VARY_HELP = (
     "dotted instance path, e.g. rules.max_consecutive_work_days=5,6,7, standby.per_community=0,1,2, "
     "objective.weights.fairness=0,1, checkpoints.k001.demand.0.min=1,2, cadres.*.limits.max_total_hours=40,60."
 )
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def _parallel_options(jobs_help: str) -> Callable[[Command], Command]:
+    """--workers, --jobs and --dask, shared by both commands (each solve is a separate CP-SAT run)."""
+
+    def apply(command: Command) -> Command:
+        options = [
+            click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+                         help="CP-SAT workers per solve."),
+            click.option("--jobs", type=click.IntRange(1, 4096), default=None, help=jobs_help),
+            click.option("--dask", "dask_address", metavar="ADDRESS", default=None,
+                         help="Run on a Dask distributed cluster, e.g. tcp://host:8786 (needs dask[distributed])."),
+        ]
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
 
 
 def _fail(message: str) -> NoReturn:
@@ -100,11 +121,7 @@ def _print_rows(rows: list[dict[str, str]], absence: bool, limit: int = 40) -> N
 @click.option("--trials", type=click.IntRange(1, 100_000), default=10, show_default=True,
               help="Absence trials per run (with --absence).")
 @click.option("--time-limit", type=float, default=20.0, show_default=True, help="Seconds per solve.")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="CP-SAT workers per solve.")
-@click.option("--jobs", type=click.IntRange(1, 4096), default=None,
-              help="Runs in parallel on this machine (default: cores // --workers).")
-@click.option("--dask", "dask_address", metavar="ADDRESS", default=None,
-              help="Run on a Dask distributed cluster, e.g. tcp://host:8786 (needs dask[distributed]).")
+@_parallel_options("Runs in parallel on this machine (default: cores // --workers).")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Sweep seed: headcount subsets, absences and each run's solver seed derive from it.")
 @click.option("--deterministic", is_flag=True,
@@ -188,11 +205,7 @@ def scenario(
 @click.command("staffing")
 @click.argument("instance", type=click.Path(path_type=Path))
 @click.option("--time-limit", type=float, default=10.0, show_default=True, help="Seconds per probe (one solve).")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True, help="CP-SAT workers per solve.")
-@click.option("--jobs", type=click.IntRange(1, 4096), default=None,
-              help="Communities in parallel (default: cores // --workers).")
-@click.option("--dask", "dask_address", metavar="ADDRESS", default=None,
-              help="Run on a Dask distributed cluster, e.g. tcp://host:8786 (needs dask[distributed]).")
+@_parallel_options("Communities in parallel (default: cores // --workers).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the keeping order and the solver.")
 @click.option("--deterministic", is_flag=True, help="Repeatable solves (deterministic time budget).")
 @click.option("--with-standby", is_flag=True, help="Also require every standby substitute asked for.")
