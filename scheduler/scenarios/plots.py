@@ -33,6 +33,14 @@ def _pyplot():  # type: ignore[no-untyped-def]
     return plt
 
 
+def _save(plt, figure, path: Path) -> Path:  # type: ignore[no-untyped-def]
+    """Lay out, write and close one figure; returns its path."""
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path
+
+
 def _x_axis(dimensions: Sequence[str]) -> tuple[str, str]:
     if HEADCOUNT in dimensions:
         return HEADCOUNT, "cadres kept (fraction of the instance's)"
@@ -77,11 +85,7 @@ def plot_sweep(rows: Sequence[dict[str, str]], dimensions: Sequence[str], csv_pa
     if others:
         axes[-1].legend(fontsize="small")
     figure.suptitle("Coverage against headcount")
-    figure.tight_layout()
-    path = Path(f"{stem}_coverage.png")
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
-    written.append(path)
+    written.append(_save(plt, figure, Path(f"{stem}_coverage.png")))
 
     figure, axis = plt.subplots(figsize=(6.5, 4.5))
     colour_by = others[0] if others else (HEADCOUNT if HEADCOUNT in dimensions else None)
@@ -97,11 +101,7 @@ def plot_sweep(rows: Sequence[dict[str, str]], dimensions: Sequence[str], csv_pa
     axis.grid(alpha=0.3)
     if colour_by and len(values) <= 12:
         axis.legend(fontsize="small")
-    figure.tight_layout()
-    path = Path(f"{stem}_fairness.png")
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
-    written.append(path)
+    written.append(_save(plt, figure, Path(f"{stem}_fairness.png")))
 
     if rows and "absence_min_coverage_after" in rows[0]:
         figure, axis = plt.subplots(figsize=(6.5, 4.5))
@@ -119,10 +119,6 @@ def plot_sweep(rows: Sequence[dict[str, str]], dimensions: Sequence[str], csv_pa
         axis.set_ylim(-0.02, 1.02)
         axis.grid(alpha=0.3)
         axis.legend(fontsize="x-small")
-        figure.tight_layout()
-        path = Path(f"{stem}_absence.png")
-        figure.savefig(path, dpi=110)
-        plt.close(figure)
-        written.append(path)
+        written.append(_save(plt, figure, Path(f"{stem}_absence.png")))
     logger.info("wrote %s", ", ".join(str(item) for item in written))
     return written
