@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from .helpers import D, N, cadre, checkpoint, day, demand, instance, solve_checked
 
 FRIDAY = date(2024, 1, 5)
@@ -70,29 +72,15 @@ def test_rest_hours_between_day_and_night_shifts() -> None:
         assert len(strict.duties("a", offset=offset)) == 1
 
 
-def test_no_duty_overlapping_unit_hours_of_a_dual_cadre() -> None:
-    # Dual cadre, unit hours 08:30-17:30 Mon-Fri; D 08-16; horizon Fri 2024-01-05 and Sat:
-    # Friday's D overlaps the unit hours, Saturday is no unit workday -> only Saturday, coverage 1.
-    data = instance(
-        [cadre("a", unit="u", mode="dual")],
-        start=FRIDAY,
-        units=[{"id": "u"}],
-    )
+@pytest.mark.parametrize(("mode", "coverage", "duty_days"), [("dual", 1, [1]), ("seconded", 0, [0, 1])])
+def test_no_duty_overlapping_unit_hours_of_a_dual_cadre(mode: str, coverage: int, duty_days: list[int]) -> None:
+    # Unit hours 08:30-17:30 Mon-Fri; D 08-16; horizon Fri 2024-01-05 and Sat. A dual cadre: Friday's D
+    # overlaps the unit hours, Saturday is no unit workday -> only Saturday, coverage 1. A seconded
+    # cadre has no unit hours -> both days covered.
+    data = instance([cadre("a", unit="u", mode=mode)], start=FRIDAY, units=[{"id": "u"}])
     solved = solve_checked(data)
-    assert solved.value("coverage") == 1
-    assert solved.duty_days("a") == [1]
-
-
-def test_seconded_cadre_has_no_unit_hours() -> None:
-    # The same with a seconded cadre: no unit hours -> both days covered.
-    data = instance(
-        [cadre("a", unit="u", mode="seconded")],
-        start=FRIDAY,
-        units=[{"id": "u"}],
-    )
-    solved = solve_checked(data)
-    assert solved.value("coverage") == 0
-    assert solved.duty_days("a") == [0, 1]
+    assert solved.value("coverage") == coverage
+    assert solved.duty_days("a") == duty_days
 
 
 def test_no_duty_overlapping_a_busy_period() -> None:
