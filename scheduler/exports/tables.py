@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -201,20 +202,13 @@ class ExportData:
         return f"{shift.start}–{shift.end}"
 
     def community_name(self, community_id: str | None) -> str:
-        if community_id is None:
-            return ""
-        community = self.communities.get(community_id)
-        return (community.name if community else None) or community_id
+        return _display_name(self.communities, community_id)
 
     def checkpoint_name(self, checkpoint_id: str) -> str:
-        checkpoint = self.checkpoints.get(checkpoint_id)
-        return (checkpoint.name if checkpoint else None) or checkpoint_id
+        return _display_name(self.checkpoints, checkpoint_id)
 
     def unit_name(self, unit_id: str | None) -> str:
-        if unit_id is None:
-            return ""
-        unit = self.units.get(unit_id)
-        return (unit.name if unit else None) or unit_id
+        return _display_name(self.units, unit_id)
 
     def weekday(self, day: date) -> str:
         return weekday_name(self.lang, day.weekday())
@@ -642,3 +636,11 @@ _COLUMN_KEYS = {
     "contacts", "contact", "status", "min", "target", "assigned", "skills_missing", "reason", "count", "figure",
     "value", "limits_reached", "signals", *CADRE_METRIC_KEYS, *GROUP_METRIC_KEYS, *UNIT_METRIC_KEYS, *COVERAGE_KEYS,
 }
+
+
+def _display_name(known: Mapping[str, Any], item_id: str | None) -> str:
+    """An item's display name: its ``name`` when it has one, else its id ("" for none)."""
+    if item_id is None:
+        return ""
+    item = known.get(item_id)
+    return getattr(item, "name", None) or item_id
