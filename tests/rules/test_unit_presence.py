@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from .helpers import N, cadre, checkpoint, demand, instance, solve_checked
 
 FRIDAY = date(2024, 1, 5)
@@ -54,19 +56,13 @@ def test_standby_counts_as_away() -> None:
     assert [entry[1] for entry in solved.standbys()] == [1]
 
 
-def test_shift_starting_inside_unit_hours_counts() -> None:
-    # A shift 16:00-20:00 starts inside unit hours (ends 17:30): 2 wanted on Friday, max_away 1 -> 1.
-    late = {"id": "L", "start": "16:00", "end": "20:00"}
+@pytest.mark.parametrize(("start", "end", "coverage"), [("16:00", "20:00", 1), ("17:30", "21:30", 0)])
+def test_a_shift_counts_when_it_starts_inside_unit_hours(start: str, end: str, coverage: int) -> None:
+    # 2 wanted on Friday, max_away 1. A shift 16:00-20:00 starts inside unit hours (they end 17:30)
+    # -> only 1 away, coverage 1. A shift 17:30-21:30 starts when unit hours end (they are
+    # [08:30, 17:30)) -> both away allowed, coverage 0.
+    late = {"id": "L", "start": start, "end": end}
     data = instance(two_seconded(), start=FRIDAY, days=1, shifts=[late], units=unit(1),
                     checkpoints=[checkpoint(rules=[demand(2)])])
     solved = solve_checked(data)
-    assert solved.value("coverage") == 1
-
-
-def test_shift_starting_after_unit_hours_does_not_count() -> None:
-    # A shift 17:30-21:30 starts when unit hours end (they are [08:30, 17:30)) -> both away allowed.
-    late = {"id": "L", "start": "17:30", "end": "21:30"}
-    data = instance(two_seconded(), start=FRIDAY, days=1, shifts=[late], units=unit(1),
-                    checkpoints=[checkpoint(rules=[demand(2)])])
-    solved = solve_checked(data)
-    assert solved.value("coverage") == 0
+    assert solved.value("coverage") == coverage
