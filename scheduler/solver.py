@@ -360,27 +360,24 @@ class StageSolver:
         """
         deterministic = self.options.deterministic
         started = time.monotonic()
-        found = False
-        used = 0.0
-        if GIVE_UP_SHARE == 0:
-            pass  # straight to the built roster
-        elif deterministic:
-            solver = self._parameters(budget * GIVE_UP_SHARE)
-            status = self._solve(solver, reporter)
-            found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-            if status == cp_model.OPTIMAL or status == cp_model.INFEASIBLE or self.interrupted:
-                return status, solver, solver.response_proto.deterministic_time
-        else:
-            solver = self._parameters(budget)
-            status = self._solve(solver, reporter, give_up_after=budget * GIVE_UP_SHARE)
-            if not self.gave_up:
-                return status, solver, time.monotonic() - started
-        if GIVE_UP_SHARE != 0:
-            used = solver.response_proto.deterministic_time if deterministic else time.monotonic() - started
-        if found:
-            self.solution = list(solver.response_proto.solution)
-            self.values = {name: _evaluate(solver, built) for name, built in self.exprs.items()}
-        else:
+        used = 0.0  # GIVE_UP_SHARE 0: straight to the built roster
+        if GIVE_UP_SHARE > 0:
+            if deterministic:
+                solver = self._parameters(budget * GIVE_UP_SHARE)
+                status = self._solve(solver, reporter)
+                if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE) or self.interrupted:
+                    return status, solver, solver.response_proto.deterministic_time
+                used = solver.response_proto.deterministic_time
+                if status == cp_model.FEASIBLE:
+                    self.solution = list(solver.response_proto.solution)
+                    self.values = {name: _evaluate(solver, built) for name, built in self.exprs.items()}
+            else:
+                solver = self._parameters(budget)
+                status = self._solve(solver, reporter, give_up_after=budget * GIVE_UP_SHARE)
+                if not self.gave_up:
+                    return status, solver, time.monotonic() - started
+                used = time.monotonic() - started
+        if self.solution is None:
             used += self.start_from_construction(budget - used)
         self._hint()
         solver = self._parameters(max(budget - used, 0.01))
