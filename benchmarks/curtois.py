@@ -8,6 +8,12 @@ bound, our objective, gap %, our bound, status and seconds. Run from the
 repository root:
 
     python benchmarks/curtois.py --time-limit 60 --workers 2 [Instance1 Instance7 ...]
+
+Runs of CP-SAT with a time limit vary from one run to the next, so one run
+per instance says little about what the engine does there. ``--repeat K``
+solves each instance K times (seeds ``--seed`` to ``--seed + K - 1``), prints
+a row per run and then, per instance, the best, median and worst gap and how
+many runs came within 1 % of the best known value.
 """
 
 from __future__ import annotations
@@ -45,6 +51,34 @@ def best_known() -> dict[str, tuple[int, int]]:
             row["instance"]: (int(row["best_known_objective"]), int(row["lower_bound"]))
             for row in csv.DictReader(handle)
         }
+
+
+def gap_percent(objective: int | None, best: int | None) -> float | None:
+    """How far ``objective`` is above the best known value, in % of it (None without both)."""
+    if objective is None or not best:
+        return None
+    return round(100 * (objective - best) / best, 2)
+
+
+def summary(gaps: list[float | None]) -> dict[str, object]:
+    """Best, median and worst gap of an instance's runs; a run without a roster (None) ranks worst."""
+    found = sorted(gap for gap in gaps if gap is not None)
+    ordered: list[float | None] = [*found, *[None] * (len(gaps) - len(found))]
+    middle = len(ordered) // 2
+    median: float | None
+    if len(ordered) % 2:
+        median = ordered[middle]
+    else:
+        below, above = ordered[middle - 1], ordered[middle]
+        median = None if below is None or above is None else round((below + above) / 2, 2)
+    return {
+        "runs": len(gaps),
+        "no roster": len(gaps) - len(found),
+        "best": ordered[0] if ordered else None,
+        "median": median,
+        "worst": ordered[-1] if ordered else None,
+        "within 1 %": sum(gap <= 1.0 for gap in found),
+    }
 
 
 def run(name: str, options: SolveOptions) -> dict[str, object]:
@@ -91,35 +125,50 @@ def main() -> int:
     parser.add_argument("instances", nargs="*", default=[f"Instance{number}" for number in range(1, 25)])
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0, help="seed of the first run")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per instance, with seeds --seed, --seed + 1, ...")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON lines to this file")
     arguments = parser.parse_args()
     known = best_known()
     machine = f"{platform.machine()} {platform.processor() or ''}".strip()
     print(f"# machine: {machine}, {os.cpu_count()} cores, python {platform.python_version()}")
-    print(f"# time limit {arguments.time_limit} s, {arguments.workers} workers, seed {arguments.seed}")
-    columns = ["instance", "days", "staff", "shifts", "best known", "lower bound", "ours", "gap %", "our bound"]
-    columns += ["status", "check", "s"]
+    seeds = [arguments.seed + offset for offset in range(max(arguments.repeat, 1))]
+    print(f"# time limit {arguments.time_limit} s, {arguments.workers} workers, seeds {', '.join(map(str, seeds))}")
+    columns = ["instance", "seed", "days", "staff", "shifts", "best known", "lower bound", "ours", "gap %"]
+    columns += ["our bound", "status", "check", "s"]
     print("| " + " | ".join(columns) + " |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    options = SolveOptions(time_limit=arguments.time_limit, workers=arguments.workers, seed=arguments.seed)
+    print("|" + "---|" * len(columns))
     failed = False
     rows = []
+    gaps: dict[str, list[float | None]] = {}
     for name in arguments.instances:
-        row = run(name, options)
-        best, lower = known.get(name, (None, None))
-        objective = row.get("objective")
-        gap = None if objective is None or not best else round(100 * (objective - best) / best, 2)  # type: ignore[operator]
-        row.update(best_known=best, lower_bound=lower, gap=gap)
-        rows.append(row)
-        failed |= row["check"] != "ok"
-        bound = row.get("bound")
-        print(
-            f"| {name} | {row['days']} | {row['staff']} | {row['shifts']} | {best} | {lower} | {objective} | "
-            f"{gap} | {bound if bound is None else round(float(bound), 1)} | {row['status']} | {row['check']} | "
-            f"{row['seconds']} |",
-            flush=True,
-        )
+        for seed in seeds:
+            options = SolveOptions(time_limit=arguments.time_limit, workers=arguments.workers, seed=seed)
+            row = run(name, options)
+            best, lower = known.get(name, (None, None))
+            objective = row.get("objective")
+            gap = gap_percent(objective, best)  # type: ignore[arg-type]
+            row.update(seed=seed, best_known=best, lower_bound=lower, gap=gap)
+            rows.append(row)
+            gaps.setdefault(name, []).append(gap)
+            failed |= row["check"] != "ok"
+            bound = row.get("bound")
+            print(
+                f"| {name} | {seed} | {row['days']} | {row['staff']} | {row['shifts']} | {best} | {lower} | "
+                f"{objective} | {gap} | {bound if bound is None else round(float(bound), 1)} | {row['status']} | "
+                f"{row['check']} | {row['seconds']} |",
+                flush=True,
+            )
+    if len(seeds) > 1:
+        print()
+        print("| instance | runs | no roster | best gap % | median gap % | worst gap % | runs within 1 % |")
+        print("|---|---|---|---|---|---|---|")
+        for name, instance_gaps in gaps.items():
+            line = summary(instance_gaps)
+            print(
+                f"| {name} | {line['runs']} | {line['no roster']} | {line['best']} | {line['median']} | "
+                f"{line['worst']} | {line['within 1 %']} |"
+            )
     if arguments.json:
         arguments.json.write_text("".join(json.dumps(row) + "\n" for row in rows))
     return 1 if failed else 0

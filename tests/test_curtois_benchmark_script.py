@@ -1,0 +1,55 @@
+"""The summary of repeated runs in benchmarks/curtois.py (gaps worked out by hand)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "curtois.py"
+
+
+@pytest.fixture(scope="module")
+def script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("curtois_benchmark", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_gap_percent(script: ModuleType) -> None:
+    # 1059 against 1056: 3 / 1056 = 0.284 % -> 0.28
+    assert script.gap_percent(1059, 1056) == 0.28
+    assert script.gap_percent(607, 607) == 0.0
+    assert script.gap_percent(None, 607) is None
+    assert script.gap_percent(700, None) is None
+
+
+def test_summary_of_three_runs(script: ModuleType) -> None:
+    # sorted 0.09, 0.13, 2.42: median the middle one; two runs at or under 1 %
+    assert script.summary([2.42, 0.09, 0.13]) == {
+        "runs": 3,
+        "no roster": 0,
+        "best": 0.09,
+        "median": 0.13,
+        "worst": 2.42,
+        "within 1 %": 2,
+    }
+
+
+def test_summary_even_count_takes_the_mean_of_the_middle_two(script: ModuleType) -> None:
+    # sorted 1.0, 2.0, 4.0, 10.0: median (2.0 + 4.0) / 2 = 3.0; 1.0 counts as within 1 %
+    line = script.summary([10.0, 1.0, 4.0, 2.0])
+    assert (line["median"], line["within 1 %"]) == (3.0, 1)
+
+
+def test_runs_without_a_roster_rank_worst(script: ModuleType) -> None:
+    # 0.5, then two runs without a roster: the median (second of three) and the worst are "no roster"
+    line = script.summary([None, 0.5, None])
+    assert line == {"runs": 3, "no roster": 2, "best": 0.5, "median": None, "worst": None, "within 1 %": 1}
+    # one of two without a roster: the mean of the middle two needs both
+    assert script.summary([0.5, None])["median"] is None
+    assert script.summary([None])["best"] is None
