@@ -21,9 +21,10 @@ from ortools.sat.python import cp_model
 from models.instance import Instance
 from models.roster import Assignment, Conflict, StandbyAssignment
 from scheduler.construct import construct
+from scheduler.construct_runs import runs_roster
 from scheduler.model import RosterModel
 from scheduler.objective import Stage, plan_stages
-from scheduler.variables import Expr
+from scheduler.variables import DutyKey, Expr
 
 logger = logging.getLogger(__name__)
 
@@ -234,12 +235,24 @@ class StageSolver:
         return (solver if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None), used
 
     def start_from_construction(self, budget: float | None) -> float:
-        """Build a roster cadre by cadre and complete it in the whole model; returns the budget used.
+        """Build a roster and complete it in the whole model; returns the budget used.
 
-        When the whole model accepts the built duties (it checks every rule, ``max_away`` too),
-        that roster becomes the kept solution; otherwise the duties only guide the next search.
+        First from each cadre's runs of work and days off (scheduler.construct_runs, fast, for the
+        sequence rules of the rostering benchmarks); else cadre by cadre with each cadre's own model
+        (scheduler.construct). When the whole model accepts the built duties (it checks every rule,
+        ``max_away`` too), that roster becomes the kept solution; otherwise the duties only guide
+        the next search.
         """
         roster_model = self.roster_model
+        started = time.monotonic()
+        from_runs = runs_roster(roster_model)
+        if from_runs is not None:
+            used = self._adopt(from_runs, budget)
+            if not self.options.deterministic:
+                used = time.monotonic() - started
+            if self.solution is not None:
+                return used
+            budget = None if budget is None else max(budget - used, 0.01)
         share = None if budget is None else budget * CONSTRUCTION_SHARE
         deterministic = self.options.deterministic
         try:
@@ -255,20 +268,27 @@ class StageSolver:
             logger.warning("interrupted while building a first roster")
             self.interrupted = True
             return 0.0
-        used = built.used
-        chosen = {roster_model.vars.duties[key].index for key in built.duties}
-        duty_indices = [variable.index for variable in roster_model.vars.duties.values()]
-        self.partial_hint = (duty_indices, [1 if index in chosen else 0 for index in duty_indices])
         if built.unplaced:
             logger.info("cadres whose own model found no roster: %s", ", ".join(built.unplaced))
-            return used
-        # every duty fixed as built: CP-SAT only fills in the auxiliary variables
+            self._adopt(built.duties, None, complete=False)
+            return built.used
+        remaining = None if budget is None else max(budget - built.used, 0.01)
+        return built.used + self._adopt(built.duties, remaining)
+
+    def _adopt(self, duties: list[DutyKey], budget: float | None, *, complete: bool = True) -> float:
+        """Take built duties as the hint and, with ``complete``, as the kept solution once the whole
+        model accepts them with the duties fixed (only the auxiliary variables are searched).
+        Returns the budget used."""
+        roster_model = self.roster_model
+        chosen = {roster_model.vars.duties[key].index for key in duties}
+        duty_indices = [variable.index for variable in roster_model.vars.duties.values()]
+        self.partial_hint = (duty_indices, [1 if index in chosen else 0 for index in duty_indices])
+        if not complete:
+            return 0.0
         self.solution = [0] * len(roster_model.model.proto.variables)
         for index, value in zip(*self.partial_hint, strict=True):
             self.solution[index] = value
-        remaining = None if budget is None else max(budget - used, 0.01)
-        completion = self.solve_with_fixed(duty_indices, remaining, keep_on_failure=False)
-        return used + completion
+        return self.solve_with_fixed(duty_indices, budget, keep_on_failure=False)
 
     def _hint(self) -> None:
         proto = self.roster_model.model.proto

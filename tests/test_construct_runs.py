@@ -1,0 +1,163 @@
+"""construct_runs: a first roster from each cadre's runs of work and days off, and the solver's use of it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+
+import scheduler.solver as solver_module
+from models.instance import Instance, Rules
+from models.loading import parse_instance
+from models.roster import Assignment
+from scheduler.checker import evaluate
+from scheduler.construct_runs import applies, runs_roster, work_days
+from scheduler.importers.curtois import CurtoisData, curtois_violations, parse_curtois, to_instance
+from scheduler.model import RosterModel
+from scheduler.solver import SolveOptions
+
+from .rules.helpers import cadre, checkpoint, demand, instance, solve_checked
+
+SATURDAY_SUNDAY = {5: 5, 6: 5}  # a week from Monday: the weekend starts on day 5
+
+
+def runs(pattern: list[bool]) -> list[int]:
+    """Lengths of the runs of work days."""
+    lengths, current = [], 0
+    for working in [*pattern, False]:
+        if working:
+            current += 1
+        elif current:
+            lengths.append(current)
+            current = 0
+    return lengths
+
+
+def test_most_work_days_within_the_run_rules() -> None:
+    # 7 days, runs of work 2..3, days off at least 2 between them: 3 on, 2 off, 2 on = 5 work
+    # days; 6 would need two runs of 3 with a break of 1, or a run of 4.
+    rules = Rules(min_consecutive_work_days=2, max_consecutive_work_days=3, min_consecutive_days_off=2)
+    pattern = work_days(7, set(range(7)), rules, {}, 0.0, [0.0] * 7)
+    assert pattern is not None and sum(pattern) == 5
+    assert all(2 <= length <= 3 for length in runs(pattern))
+
+
+def test_closed_days_stay_off() -> None:
+    # days 0..4, day 2 closed, runs of at most 3, at least 1 day off: work 0,1 and 3,4 = 4 days.
+    rules = Rules(max_consecutive_work_days=3, min_consecutive_days_off=1)
+    pattern = work_days(5, {0, 1, 3, 4}, rules, {}, 0.0, [0.0] * 5)
+    assert pattern == [True, True, False, True, True]
+
+
+def test_a_weekend_price_keeps_the_weekend_off() -> None:
+    # Mon..Sun, runs of at most 5, 2 days off: without a price one of the 5-day patterns may take
+    # the weekend; at price 2 (a weekend costs more than it brings) Mon..Fri is the only best.
+    rules = Rules(max_consecutive_work_days=5, min_consecutive_days_off=2)
+    priced = work_days(7, set(range(7)), rules, SATURDAY_SUNDAY, 2.0, [0.0] * 7)
+    assert priced == [True] * 5 + [False] * 2
+
+
+def test_demand_breaks_ties_without_costing_a_work_day() -> None:
+    # one run of at most 2 in 4 days with 2 days off after any run (and before: rested): any 2
+    # adjacent days, or days 0 and 3 (runs 1 and 1 with 2 off between); demand on days 2 and 3 only.
+    rules = Rules(max_consecutive_work_days=2, min_consecutive_days_off=2, min_consecutive_work_days=2)
+    pattern = work_days(4, set(range(4)), rules, {}, 0.0, [0.0, 0.0, 0.001, 0.001])
+    assert pattern == [False, False, True, True]
+
+
+def curtois_small() -> tuple[Instance, CurtoisData]:
+    # 2 weeks, shifts D and N (N may not be followed by D), 3 staff with the benchmark's limits
+    text = """SECTION_HORIZON
+14
+
+SECTION_SHIFTS
+D,480,
+N,480,D
+
+SECTION_STAFF
+A,D=14|N=4,4800,3360,5,2,2,1
+B,D=14|N=0,4800,2880,4,2,2,1
+C,D=0|N=14,3840,1920,3,2,2,2
+
+SECTION_DAYS_OFF
+A,3
+C,6
+
+SECTION_SHIFT_ON_REQUESTS
+A,0,D,1
+
+SECTION_SHIFT_OFF_REQUESTS
+B,1,D,1
+
+SECTION_COVER
+""" + "".join(f"{day},{shift},1,100,1\n" for day in range(14) for shift in ("D", "N"))
+    return parse_instance(to_instance(parse_curtois(text), "small"), "small"), parse_curtois(text)
+
+
+def test_benchmark_rules_hold_and_every_cadre_reaches_its_minimum() -> None:
+    # The union keeps every hard rule, by our checker (no code shared with this construction) and
+    # by the benchmark's own rules (min total minutes among them).
+    data, benchmark = curtois_small()
+    assert applies(data)
+    duties = runs_roster(RosterModel.build(data))
+    assert duties is not None
+    assignments = [
+        Assignment(cadre=key.cadre, date=data.horizon.dates[key.day], shift=key.shift, checkpoint=key.checkpoint)
+        for key in duties
+    ]
+    assert evaluate(data, assignments, []).violations == []
+    roster = {(key.cadre, key.day): key.shift for key in duties}
+    assert curtois_violations(benchmark, roster) == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"rules": {"min_rest_hours": 11}},
+        {"rules": {"max_hours_per_7_days": 40}},
+        {"standby": {"per_community": 1}},
+    ],
+)
+def test_not_used_when_another_rule_binds(change: dict[str, Any]) -> None:
+    data = instance([cadre("a", limits={"max_consecutive_work_days": 3})], days=7, **change)
+    assert not applies(parse_instance(data))
+
+
+def test_a_cadre_without_its_minimum_means_no_roster() -> None:
+    # 4 days, at most 2 in a row with 2 days off between runs: at most 2 work days = 16 h < 24 h.
+    limits = {"max_consecutive_work_days": 2, "min_consecutive_days_off": 2, "min_total_hours": 24}
+    data = parse_instance(instance([cadre("a", limits=limits)], days=4))
+    assert runs_roster(RosterModel.build(data)) is None
+
+
+def test_demand_max_is_kept() -> None:
+    # one checkpoint, max 1 a day: a takes days 0..2, b finds every day full and works none
+    data = parse_instance(
+        instance(
+            [cadre("a", limits={"max_consecutive_work_days": 3}), cadre("b", limits={"max_consecutive_work_days": 3})],
+            days=3,
+            checkpoints=[checkpoint(rules=[demand(1, max_count=1)])],
+        )
+    )
+    duties = runs_roster(RosterModel.build(data))
+    assert duties is not None
+    assert sorted((key.cadre, key.day) for key in duties) == [("a", 0), ("a", 1), ("a", 2)]
+
+
+@pytest.fixture
+def construct_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The solver builds its first roster before any search of the whole model."""
+    monkeypatch.setattr(solver_module, "GIVE_UP_SHARE", 0)
+
+
+def test_solver_starts_from_the_runs_roster(construct_at_once: None, caplog: pytest.LogCaptureFixture) -> None:
+    # The solver takes the runs roster (the whole model accepts it with the duties fixed) and
+    # searches on; solve_checked asserts the checker finds nothing wrong with the final roster.
+    caplog.set_level(logging.INFO, logger="scheduler")
+    data, _ = curtois_small()
+    options = SolveOptions(time_limit=10, workers=1, seed=0, deterministic=True)
+    solved = solve_checked(data, options=options, expect=None)
+    assert solved.status in ("optimal", "feasible")
+    assert any("first roster from runs" in record.getMessage() for record in caplog.records)
+    assert not any("cadre by cadre" in record.getMessage() for record in caplog.records)
