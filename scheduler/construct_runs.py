@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from models.instance import Instance, Rules
 from scheduler.calendar import Calendar, hours_to_minutes
@@ -259,17 +260,25 @@ class RunsConstruction:
         return None if best is None else (best[1], best[2], best[3])
 
 
-def runs_roster(roster_model: RosterModel) -> list[DutyKey] | None:
-    """Duties for every cadre (see the module doc), or None if the construction does not apply or fails."""
+@dataclass
+class RunsRoster:
+    duties: list[DutyKey] = field(default_factory=list)
+    short: list[str] = field(default_factory=list)  # cadres for whom the construction found no roster
+
+
+def runs_roster(roster_model: RosterModel) -> RunsRoster | None:
+    """Duties for every cadre it can (see the module doc); None if the construction does not apply."""
     if not applies(roster_model.instance):
         return None
     construction = RunsConstruction(roster_model)
-    duties: list[DutyKey] = []
+    built = RunsRoster()
     for cadre in roster_model.instance.cadres:
         own = construction.cadre(cadre.id)
         if own is None:
-            logger.info("no roster of runs for cadre %s", cadre.id)
-            return None
-        duties.extend(own)
-    logger.info("built a first roster from runs: %d duties", len(duties))
-    return duties
+            built.short.append(cadre.id)
+        else:
+            built.duties.extend(own)
+    logger.info(
+        "built a first roster from runs: %d duties, %d cadres without one", len(built.duties), len(built.short)
+    )
+    return built

@@ -100,8 +100,9 @@ def test_benchmark_rules_hold_and_every_cadre_reaches_its_minimum() -> None:
     # by the benchmark's own rules (min total minutes among them).
     data, benchmark = curtois_small()
     assert applies(data)
-    duties = runs_roster(RosterModel.build(data))
-    assert duties is not None
+    built = runs_roster(RosterModel.build(data))
+    assert built is not None and built.short == []
+    duties = built.duties
     assignments = [
         Assignment(cadre=key.cadre, date=data.horizon.dates[key.day], shift=key.shift, checkpoint=key.checkpoint)
         for key in duties
@@ -124,11 +125,13 @@ def test_not_used_when_another_rule_binds(change: dict[str, Any]) -> None:
     assert not applies(parse_instance(data))
 
 
-def test_a_cadre_without_its_minimum_means_no_roster() -> None:
+def test_a_cadre_without_its_minimum_gets_no_runs() -> None:
     # 4 days, at most 2 in a row with 2 days off between runs: at most 2 work days = 16 h < 24 h.
     limits = {"max_consecutive_work_days": 2, "min_consecutive_days_off": 2, "min_total_hours": 24}
-    data = parse_instance(instance([cadre("a", limits=limits)], days=4))
-    assert runs_roster(RosterModel.build(data)) is None
+    data = parse_instance(instance([cadre("a", limits=limits), cadre("b")], days=4))
+    built = runs_roster(RosterModel.build(data))
+    assert built is not None and built.short == ["a"]
+    assert {key.cadre for key in built.duties} == {"b"}
 
 
 def test_demand_max_is_kept() -> None:
@@ -140,9 +143,9 @@ def test_demand_max_is_kept() -> None:
             checkpoints=[checkpoint(rules=[demand(1, max_count=1)])],
         )
     )
-    duties = runs_roster(RosterModel.build(data))
-    assert duties is not None
-    assert sorted((key.cadre, key.day) for key in duties) == [("a", 0), ("a", 1), ("a", 2)]
+    built = runs_roster(RosterModel.build(data))
+    assert built is not None and built.short == []
+    assert sorted((key.cadre, key.day) for key in built.duties) == [("a", 0), ("a", 1), ("a", 2)]
 
 
 @pytest.fixture
@@ -161,3 +164,32 @@ def test_solver_starts_from_the_runs_roster(construct_at_once: None, caplog: pyt
     assert solved.status in ("optimal", "feasible")
     assert any("first roster from runs" in record.getMessage() for record in caplog.records)
     assert not any("cadre by cadre" in record.getMessage() for record in caplog.records)
+
+
+def test_cadres_without_runs_are_built_by_their_own_models(
+    construct_at_once: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    # a: 3 days, runs of work and of days off at least 2, 8 to 8 hours in all. The rules exempt
+    # runs touching the horizon's ends, so off, off, D is a roster; the runs construction, stricter
+    # at the ends, finds none (3 days of work would be 24 h). b takes runs. a is then built by its
+    # own model, on the demand b left over; the checker passes the union (solve_checked).
+    caplog.set_level(logging.INFO, logger="scheduler")
+    tight = {
+        "min_consecutive_work_days": 2,
+        "min_consecutive_days_off": 2,
+        "min_total_hours": 8,
+        "max_total_hours": 8,
+        "prorate_min_total_hours": False,
+    }
+    data = instance(
+        [cadre("a", limits=tight), cadre("b", limits={"max_consecutive_work_days": 2})],
+        days=3,
+        checkpoints=[checkpoint(rules=[demand(1, target=2, max_count=None)])],
+    )
+    options = SolveOptions(time_limit=10, workers=1, seed=0, deterministic=True)
+    solved = solve_checked(data, options=options, expect=None)
+    messages = [record.getMessage() for record in caplog.records]
+    assert any("from runs" in message and "1 cadres without one" in message for message in messages)
+    # only a is built by its own model: its one duty
+    assert any("cadre by cadre: 1 duties" in message for message in messages)
+    assert sum(1 for item in solved.result.assignments if item.cadre == "a") == 1
