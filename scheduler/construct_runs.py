@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from models.instance import Instance, Rules
@@ -138,11 +138,12 @@ def _runs(pattern: list[bool]) -> Iterable[tuple[int, int]]:
 class RunsConstruction:
     """Builds the duties cadre by cadre; ``left`` is the demand (target) still wanted per cell."""
 
-    def __init__(self, roster_model: RosterModel) -> None:
+    def __init__(self, roster_model: RosterModel, placed: Iterable[DutyKey] = ()) -> None:
         self.roster_model = roster_model
         self.calendar: Calendar = roster_model.calendar
         self.left = {cell: rule.target for cell, rule in self.calendar.demand.items()}
         self.held: dict[tuple[str, int, str], int] = defaultdict(int)
+        self._hold(placed)
         self.weekend_starts = {day: weekend[0] for weekend in self.calendar.weekends() for day in weekend}
         forbidden = roster_model.instance.rules.forbidden_successions or []
         self.global_forbidden = {tuple(pair) for pair in forbidden}
@@ -150,14 +151,14 @@ class RunsConstruction:
     def _wanted(self, day: int, shift: str, checkpoints: list[str]) -> int:
         return max((self.left.get((checkpoint, day, shift), 0) for checkpoint in checkpoints), default=0)
 
+    def _full(self, cell: tuple[str, int, str]) -> bool:
+        """Whether the cell's demand ``max`` is reached."""
+        rule = self.calendar.demand.get(cell)
+        return rule is not None and rule.max is not None and self.held[cell] >= rule.max
+
     def _free_checkpoint(self, day: int, shift: str, checkpoints: list[str]) -> str | None:
         """The checkpoint with the most demand left whose ``max`` is not reached, if any."""
-        usable = []
-        for checkpoint in checkpoints:
-            rule = self.calendar.demand.get((checkpoint, day, shift))
-            if rule is not None and rule.max is not None and self.held[(checkpoint, day, shift)] >= rule.max:
-                continue
-            usable.append(checkpoint)
+        usable = [checkpoint for checkpoint in checkpoints if not self._full((checkpoint, day, shift))]
         return max(usable, key=lambda checkpoint: self.left.get((checkpoint, day, shift), 0), default=None)
 
     def cadre(self, cadre_id: str) -> list[DutyKey] | None:
@@ -167,7 +168,8 @@ class RunsConstruction:
         rules = facts.rules
         options: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
         for key in self.roster_model.vars.duty_keys_of_cadre.get(cadre_id, []):
-            options[key.day][key.shift].append(key.checkpoint)
+            if not self._full((key.checkpoint, key.day, key.shift)):
+                options[key.day][key.shift].append(key.checkpoint)
         forbidden = self.global_forbidden | {tuple(pair) for pair in rules.forbidden_successions or []}
         budget = dict(rules.max_shifts_by_type or {})
         shifts = [shift for shift in calendar.shift_ids if (shift, shift) not in forbidden and budget.get(shift, 1) > 0]
@@ -198,12 +200,15 @@ class RunsConstruction:
                 budget[shift] -= length
         if total < least:
             return None
+        self._hold(duties)
+        return duties
+
+    def _hold(self, duties: Iterable[DutyKey]) -> None:
         for key in duties:
             cell = (key.checkpoint, key.day, key.shift)
             self.held[cell] += 1
             if cell in self.left:
                 self.left[cell] -= 1
-        return duties
 
     def _pattern(self, open_days: set[int], rules: Rules, bonus: list[float]) -> list[bool] | None:
         days = self.calendar.days
@@ -266,13 +271,20 @@ class RunsRoster:
     short: list[str] = field(default_factory=list)  # cadres for whom the construction found no roster
 
 
-def runs_roster(roster_model: RosterModel) -> RunsRoster | None:
-    """Duties for every cadre it can (see the module doc); None if the construction does not apply."""
+def runs_roster(
+    roster_model: RosterModel, placed: Iterable[DutyKey] = (), only: Collection[str] | None = None
+) -> RunsRoster | None:
+    """Duties for every cadre it can (see the module doc); None if the construction does not apply.
+
+    With ``only``, just those cadres, on the demand that the duties ``placed`` (of other cadres) leave over.
+    """
     if not applies(roster_model.instance):
         return None
-    construction = RunsConstruction(roster_model)
+    construction = RunsConstruction(roster_model, placed)
     built = RunsRoster()
     for cadre in roster_model.instance.cadres:
+        if only is not None and cadre.id not in only:
+            continue
         own = construction.cadre(cadre.id)
         if own is None:
             built.short.append(cadre.id)

@@ -237,25 +237,14 @@ class StageSolver:
     def start_from_construction(self, budget: float | None) -> float:
         """Build a roster and complete it in the whole model; returns the budget used.
 
-        First from each cadre's runs of work and days off (scheduler.construct_runs, fast, for the
-        sequence rules of the rostering benchmarks); the cadres it finds no roster for (all of them,
-        if it does not apply) are then built with their own models (scheduler.construct) on the
+        Cadre by cadre with each cadre's own model first (scheduler.construct); the cadres it could
+        not place in its share of the time get a roster from their runs of work and days off
+        (scheduler.construct_runs: fast, for the sequence rules of the rostering benchmarks) on the
         demand left over. When the whole model accepts the built duties (it checks every rule,
-        ``max_away`` too), that roster becomes the kept solution; otherwise the duties only guide
-        the next search.
+        ``max_away`` too), that roster becomes the kept solution; otherwise, or with cadres still
+        without a roster, the duties only guide the next search.
         """
         roster_model = self.roster_model
-        started = time.monotonic()
-        from_runs = runs_roster(roster_model)
-        if from_runs is not None and not from_runs.short:
-            used = self._adopt(from_runs.duties, budget)
-            if not self.options.deterministic:
-                used = time.monotonic() - started
-            if self.solution is not None:
-                return used
-            budget = None if budget is None else max(budget - used, 0.01)
-            from_runs = None  # the whole model rejected it: every cadre is built by its own model
-        placed = [] if from_runs is None else from_runs.duties
         share = None if budget is None else budget * CONSTRUCTION_SHARE
         deterministic = self.options.deterministic
         try:
@@ -266,20 +255,24 @@ class StageSolver:
                 self._solve_small,
                 deterministic=deterministic,
                 stopped=lambda: self.interrupted,
-                placed=placed,
-                only=None if from_runs is None else from_runs.short,
             )
         except KeyboardInterrupt:  # while a cadre's model was being built
             logger.warning("interrupted while building a first roster")
             self.interrupted = True
             return 0.0
-        duties = placed + built.duties
-        if built.unplaced:
-            logger.info("cadres whose own model found no roster: %s", ", ".join(built.unplaced))
+        duties, unplaced, used = built.duties, built.unplaced, built.used
+        if unplaced and not self.interrupted:
+            started = time.monotonic()
+            from_runs = runs_roster(roster_model, placed=duties, only=unplaced)
+            if from_runs is not None:
+                duties, unplaced = duties + from_runs.duties, from_runs.short
+            used += 0.0 if deterministic else time.monotonic() - started  # no CP-SAT: no deterministic time
+        if unplaced:
+            logger.info("cadres without a built roster: %s", ", ".join(unplaced))
             self._adopt(duties, None, complete=False)
-            return built.used
-        remaining = None if budget is None else max(budget - built.used, 0.01)
-        return built.used + self._adopt(duties, remaining)
+            return used
+        remaining = None if budget is None else max(budget - used, 0.01)
+        return used + self._adopt(duties, remaining)
 
     def _adopt(self, duties: list[DutyKey], budget: float | None, *, complete: bool = True) -> float:
         """Take built duties as the hint and, with ``complete``, as the kept solution once the whole

@@ -11,7 +11,9 @@ import scheduler.solver as solver_module
 from models.instance import Instance, Rules
 from models.loading import parse_instance
 from models.roster import Assignment
+from scheduler.calendar import Calendar
 from scheduler.checker import evaluate
+from scheduler.construct import construct
 from scheduler.construct_runs import applies, runs_roster, work_days
 from scheduler.importers.curtois import CurtoisData, curtois_violations, parse_curtois, to_instance
 from scheduler.model import RosterModel
@@ -154,42 +156,52 @@ def construct_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(solver_module, "GIVE_UP_SHARE", 0)
 
 
-def test_solver_starts_from_the_runs_roster(construct_at_once: None, caplog: pytest.LogCaptureFixture) -> None:
-    # The solver takes the runs roster (the whole model accepts it with the duties fixed) and
-    # searches on; solve_checked asserts the checker finds nothing wrong with the final roster.
+def own_models_only_for(monkeypatch: pytest.MonkeyPatch, cadre_ids: list[str]) -> None:
+    """The cadre-by-cadre construction places only ``cadre_ids`` (as if its time ran out before the rest)."""
+
+    def partly(instance: Instance, calendar: Calendar, budget: float | None, solve_small: Any, **_: Any) -> Any:
+        built = construct(instance, calendar, budget, solve_small, deterministic=True, only=cadre_ids)
+        built.unplaced = [cadre.id for cadre in instance.cadres if cadre.id not in cadre_ids]
+        return built
+
+    monkeypatch.setattr(solver_module, "construct", partly)
+
+
+def test_solver_starts_from_the_runs_roster(
+    construct_at_once: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # No cadre placed by its own model in time: the runs construction places all three, the whole
+    # model accepts the roster with the duties fixed and the search goes on from it; solve_checked
+    # asserts the checker finds nothing wrong with the final roster.
+    own_models_only_for(monkeypatch, [])
     caplog.set_level(logging.INFO, logger="scheduler")
     data, _ = curtois_small()
     options = SolveOptions(time_limit=10, workers=1, seed=0, deterministic=True)
     solved = solve_checked(data, options=options, expect=None)
     assert solved.status in ("optimal", "feasible")
-    assert any("first roster from runs" in record.getMessage() for record in caplog.records)
-    assert not any("cadre by cadre" in record.getMessage() for record in caplog.records)
-
-
-def test_cadres_without_runs_are_built_by_their_own_models(
-    construct_at_once: None, caplog: pytest.LogCaptureFixture
-) -> None:
-    # a: 3 days, runs of work and of days off at least 2, 8 to 8 hours in all. The rules exempt
-    # runs touching the horizon's ends, so off, off, D is a roster; the runs construction, stricter
-    # at the ends, finds none (3 days of work would be 24 h). b takes runs. a is then built by its
-    # own model, on the demand b left over; the checker passes the union (solve_checked).
-    caplog.set_level(logging.INFO, logger="scheduler")
-    tight = {
-        "min_consecutive_work_days": 2,
-        "min_consecutive_days_off": 2,
-        "min_total_hours": 8,
-        "max_total_hours": 8,
-        "prorate_min_total_hours": False,
-    }
-    data = instance(
-        [cadre("a", limits=tight), cadre("b", limits={"max_consecutive_work_days": 2})],
-        days=3,
-        checkpoints=[checkpoint(rules=[demand(1, target=2, max_count=None)])],
-    )
-    options = SolveOptions(time_limit=10, workers=1, seed=0, deterministic=True)
-    solved = solve_checked(data, options=options, expect=None)
     messages = [record.getMessage() for record in caplog.records]
-    assert any("from runs" in message and "1 cadres without one" in message for message in messages)
-    # only a is built by its own model: its one duty
-    assert any("cadre by cadre: 1 duties" in message for message in messages)
-    assert sum(1 for item in solved.result.assignments if item.cadre == "a") == 1
+    assert any("first roster from runs" in message and "0 cadres without one" in message for message in messages)
+    assert not any("kept values fixed" in message for message in messages)
+
+
+def test_runs_take_the_demand_the_own_models_left(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 4 days, one cadre a day at most (max 1). a (16 h: 2 duties) is placed by its own model;
+    # b, left over, gets runs only on the two days a left free: every day then has exactly one.
+    own_models_only_for(monkeypatch, ["a"])
+    monkeypatch.setattr(solver_module, "GIVE_UP_SHARE", 0)
+    data = instance(
+        [cadre("a", limits={"max_total_hours": 16}), cadre("b", limits={"max_consecutive_work_days": 4})],
+        days=4,
+        checkpoints=[checkpoint(rules=[demand(1, max_count=1)])],
+    )
+    loaded = parse_instance(data)
+    roster_model = RosterModel.build(loaded)
+    runner = solver_module.StageSolver(roster_model, SolveOptions(time_limit=10, workers=1, seed=0, deterministic=True))
+    runner.roster_model.model.minimize(solver_module.plan_stages(roster_model)[0].build())
+    runner.start_from_construction(10.0)
+    assert runner.solution is not None
+    on_duty = sorted(
+        (key.day, key.cadre) for key, variable in roster_model.vars.duties.items() if runner.solution[variable.index]
+    )
+    assert [day for day, _ in on_duty] == [0, 1, 2, 3]
+    assert sum(1 for _, name in on_duty if name == "a") == 2
