@@ -237,16 +237,25 @@ class StageSolver:
     def start_from_construction(self, budget: float | None) -> float:
         """Build a roster and complete it in the whole model; returns the budget used.
 
-        Cadre by cadre with each cadre's own model first (scheduler.construct); the cadres it could
-        not place in its share of the time get a roster from their runs of work and days off
-        (scheduler.construct_runs: fast, for the sequence rules of the rostering benchmarks) on the
-        demand left over. When the whole model accepts the built duties (it checks every rule,
-        ``max_away`` too), that roster becomes the kept solution; otherwise, or with cadres still
-        without a roster, the duties only guide the next search.
+        First, within a second or so, from every cadre's runs of work and days off
+        (scheduler.construct_runs, for the sequence rules of the rostering benchmarks): when the
+        whole model accepts it (every rule checked with the duties fixed), that roster is kept.
+        Then cadre by cadre with each cadre's own model (scheduler.construct), which gives better
+        rosters but may not place every cadre in its share of the time; the cadres left get runs on
+        the demand left over. That roster replaces the kept one if the whole model accepts it and
+        it is better. Without any accepted roster the built duties only guide the next search.
         """
         roster_model = self.roster_model
-        share = None if budget is None else budget * CONSTRUCTION_SHARE
         deterministic = self.options.deterministic
+        started = time.monotonic()
+        used = 0.0
+        from_runs = runs_roster(roster_model)
+        if from_runs is not None and not from_runs.short:
+            used = self._adopt(from_runs.duties, budget)
+            used = used if deterministic else time.monotonic() - started
+        kept = (self.solution, self.values) if self.solution is not None else None
+        budget = None if budget is None else max(budget - used, 0.01)
+        share = None if budget is None else budget * CONSTRUCTION_SHARE
         try:
             built = construct(
                 roster_model.instance,
@@ -259,20 +268,30 @@ class StageSolver:
         except KeyboardInterrupt:  # while a cadre's model was being built
             logger.warning("interrupted while building a first roster")
             self.interrupted = True
-            return 0.0
-        duties, unplaced, used = built.duties, built.unplaced, built.used
+            return used
+        duties, unplaced = built.duties, built.unplaced
+        used += built.used
         if unplaced and not self.interrupted:
-            started = time.monotonic()
-            from_runs = runs_roster(roster_model, placed=duties, only=unplaced)
-            if from_runs is not None:
-                duties, unplaced = duties + from_runs.duties, from_runs.short
-            used += 0.0 if deterministic else time.monotonic() - started  # no CP-SAT: no deterministic time
+            runs_started = time.monotonic()
+            rest = runs_roster(roster_model, placed=duties, only=unplaced)
+            if rest is not None:
+                duties, unplaced = duties + rest.duties, rest.short
+            used += 0.0 if deterministic else time.monotonic() - runs_started  # no CP-SAT: no deterministic time
         if unplaced:
             logger.info("cadres without a built roster: %s", ", ".join(unplaced))
-            self._adopt(duties, None, complete=False)
+            if kept is None:
+                self._adopt(duties, None, complete=False)
             return used
-        remaining = None if budget is None else max(budget - used, 0.01)
-        return used + self._adopt(duties, remaining)
+        remaining = None if budget is None else max(budget - built.used, 0.01)
+        used += self._adopt(duties, remaining)
+        if kept is not None and (self.solution is None or self._ranking(self.values) > self._ranking(kept[1])):
+            logger.info("the roster from runs stays: the one built cadre by cadre is not better")
+            self.solution, self.values = kept
+        return used
+
+    def _ranking(self, values: dict[str, int]) -> tuple[int, ...]:
+        """Stage values in stage order, for comparing two rosters of the current stage."""
+        return tuple(values.get(name, 0) for name in self.exprs)
 
     def _adopt(self, duties: list[DutyKey], budget: float | None, *, complete: bool = True) -> float:
         """Take built duties as the hint and, with ``complete``, as the kept solution once the whole
