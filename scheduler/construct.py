@@ -74,9 +74,9 @@ def construct(
 
     ``budget`` (seconds, or deterministic units) is shared out evenly among the cadres still to do;
     building each cadre's model counts too, unless the budget is in deterministic units. Stops
-    early (the cadres left count as unplaced) once ``stopped()`` is true. With ``only``, just those
-    cadres are built, on the demand that the duties ``placed`` (of other cadres) leave over; the
-    result holds the new duties only.
+    early (the cadres left count as unplaced) once ``stopped()`` is true or the budget is spent.
+    With ``only``, just those cadres are built, on the demand that the duties ``placed`` (of other
+    cadres) leave over; the result holds the new duties only.
     """
     started = time.monotonic()
     construction = Construction()
@@ -90,7 +90,7 @@ def construct(
     todo = [cadre for cadre in instance.cadres if only is None or cadre.id in only]
     left = budget
     for position, cadre in enumerate(todo):
-        if stopped():
+        if stopped() or (left is not None and left <= 0):  # interrupted, or the budget is spent
             construction.unplaced.extend(other.id for other in todo[position:])
             break
         share = None if left is None else max(left / (len(todo) - position), 0.01)

@@ -52,6 +52,19 @@ def test_each_cadre_takes_what_the_ones_before_left() -> None:
     assert sorted(per_cadre["a"] + per_cadre["b"]) == [0, 1, 2, 3]
 
 
+def test_cadres_left_when_the_budget_is_spent_stay_unplaced() -> None:
+    # The first cadre's search reports 5 units used of a budget of 1: the budget is spent, so b and
+    # c get no model at all (the solver gives them runs, or keeps the duties as a hint).
+    def costly(model: cp_model.CpModel, budget: float | None) -> tuple[cp_model.CpSolver | None, float]:
+        solver, _ = small_solve(model, budget)
+        return solver, 5.0
+
+    data = parse_instance(instance([cadre("a"), cadre("b"), cadre("c")], days=2))
+    built = construct(data, Calendar(data), 1.0, costly, deterministic=True)
+    assert built.unplaced == ["b", "c"]
+    assert {key.cadre for key in built.duties} == {"a"}
+
+
 def assignments_of(data: Instance, built: Construction) -> list[Assignment]:
     return [
         Assignment(cadre=key.cadre, date=data.horizon.dates[key.day], shift=key.shift, checkpoint=key.checkpoint)
