@@ -205,3 +205,13 @@ def test_runs_take_the_demand_the_own_models_left(monkeypatch: pytest.MonkeyPatc
     )
     assert [day for day, _ in on_duty] == [0, 1, 2, 3]
     assert sum(1 for _, name in on_duty if name == "a") == 2
+
+
+def test_built_rosters_repeat_in_deterministic_mode(construct_at_once: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Runs first, then the cadre models, then the search: the same seed and budget give the same roster.
+    own_models_only_for(monkeypatch, ["A"])
+    data, _ = curtois_small()
+    options = SolveOptions(time_limit=5, workers=2, seed=3, deterministic=True)
+    first = solve_checked(data, options=options, expect=None).result.assignments
+    second = solve_checked(data, options=options, expect=None).result.assignments
+    assert first == second and first
