@@ -195,7 +195,7 @@ class RunsConstruction:
             shift, length, checkpoints = typed
             for offset, checkpoint in enumerate(checkpoints):
                 duties.append(DutyKey(cadre_id, first + offset, shift, checkpoint))
-            total += length * calendar.slots[(first, shift)].minutes
+            total += sum(calendar.slots[(first + offset, shift)].minutes for offset in range(length))
             if shift in budget:
                 budget[shift] -= length
         if total < least:
