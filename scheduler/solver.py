@@ -254,6 +254,7 @@ class StageSolver:
             used = self._adopt(from_runs.duties, budget)
             used = used if deterministic else time.monotonic() - started
         kept = (self.solution, self.values) if self.solution is not None else None
+        first_used = used
         budget = None if budget is None else max(budget - used, 0.01)
         share = None if budget is None else budget * CONSTRUCTION_SHARE
         try:
@@ -282,7 +283,7 @@ class StageSolver:
             if kept is None:
                 self._adopt(duties, None, complete=False)
             return used
-        remaining = None if budget is None else max(budget - built.used, 0.01)
+        remaining = None if budget is None else max(budget - (used - first_used), 0.01)
         used += self._adopt(duties, remaining)
         if kept is not None and (self.solution is None or self._ranking(self.values) > self._ranking(kept[1])):
             logger.info("the roster from runs stays: the one built cadre by cadre is not better")
