@@ -145,8 +145,6 @@ class RunsConstruction:
         self.held: dict[tuple[str, int, str], int] = defaultdict(int)
         self._hold(placed)
         self.weekend_starts = {day: weekend[0] for weekend in self.calendar.weekends() for day in weekend}
-        forbidden = roster_model.instance.rules.forbidden_successions or []
-        self.global_forbidden = {tuple(pair) for pair in forbidden}
 
     def _wanted(self, day: int, shift: str, checkpoints: list[str]) -> int:
         return max((self.left.get((checkpoint, day, shift), 0) for checkpoint in checkpoints), default=0)
@@ -170,7 +168,7 @@ class RunsConstruction:
         for key in self.roster_model.vars.duty_keys_of_cadre.get(cadre_id, []):
             if not self._full((key.checkpoint, key.day, key.shift)):
                 options[key.day][key.shift].append(key.checkpoint)
-        forbidden = self.global_forbidden | {tuple(pair) for pair in rules.forbidden_successions or []}
+        forbidden = {tuple(pair) for pair in rules.forbidden_successions or []}
         budget = dict(rules.max_shifts_by_type or {})
         shifts = [shift for shift in calendar.shift_ids if (shift, shift) not in forbidden and budget.get(shift, 1) > 0]
         open_days = {day for day, by_shift in options.items() if any(shift in by_shift for shift in shifts)}
