@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -67,33 +67,24 @@ def construct(
     *,
     deterministic: bool,
     stopped: Callable[[], bool] = lambda: False,
-    placed: Iterable[DutyKey] = (),
-    only: Collection[str] | None = None,
 ) -> Construction:
     """Duties for every cadre, built one cadre at a time on the demand left over (see the module doc).
 
     ``budget`` (seconds, or deterministic units) is shared out evenly among the cadres still to do;
     building each cadre's model counts too, unless the budget is in deterministic units. Stops
     early (the cadres left count as unplaced) once ``stopped()`` is true or the budget is spent.
-    With ``only``, just those cadres are built, on the demand that the duties ``placed`` (of other
-    cadres) leave over; the result holds the new duties only.
     """
     started = time.monotonic()
     construction = Construction()
     skills_of = {cadre.id: set(cadre.skills) for cadre in instance.cadres}
     holders: dict[Cell, list[str]] = {}
     demand = dict(calendar.demand)
-    for key in placed:
-        cell = (key.checkpoint, key.day, key.shift)
-        holders.setdefault(cell, []).append(key.cadre)
-        demand[cell] = left_over(calendar.demand[cell], holders[cell], skills_of)
-    todo = [cadre for cadre in instance.cadres if only is None or cadre.id in only]
     left = budget
-    for position, cadre in enumerate(todo):
+    for position, cadre in enumerate(instance.cadres):
         if stopped() or (left is not None and left <= 0):  # interrupted, or the budget is spent
-            construction.unplaced.extend(other.id for other in todo[position:])
+            construction.unplaced.extend(other.id for other in instance.cadres[position:])
             break
-        share = None if left is None else max(left / (len(todo) - position), 0.01)
+        share = None if left is None else max(left / (len(instance.cadres) - position), 0.01)
         build_started = time.monotonic()
         alone = instance.model_copy(update={"cadres": [cadre]})
         roster_model = RosterModel.build(alone, calendar=Calendar(alone, demand=demand))

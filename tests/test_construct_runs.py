@@ -20,6 +20,7 @@ from scheduler.model import RosterModel
 from scheduler.solver import SolveOptions
 
 from .rules.helpers import cadre, checkpoint, demand, instance, solve_checked
+from .test_curtois_import import SMALL
 
 SATURDAY_SUNDAY = {5: 5, 6: 5}  # a week from Monday: the weekend starts on day 5
 
@@ -69,32 +70,9 @@ def test_demand_breaks_ties_without_costing_a_work_day() -> None:
 
 
 def curtois_small() -> tuple[Instance, CurtoisData]:
-    # 2 weeks, shifts D and N (N may not be followed by D), 3 staff with the benchmark's limits
-    text = """SECTION_HORIZON
-14
-
-SECTION_SHIFTS
-D,480,
-N,480,D
-
-SECTION_STAFF
-A,D=14|N=4,4800,3360,5,2,2,1
-B,D=14|N=0,4800,2880,4,2,2,1
-C,D=0|N=14,3840,1920,3,2,2,2
-
-SECTION_DAYS_OFF
-A,3
-C,6
-
-SECTION_SHIFT_ON_REQUESTS
-A,0,D,1
-
-SECTION_SHIFT_OFF_REQUESTS
-B,1,D,1
-
-SECTION_COVER
-""" + "".join(f"{day},{shift},1,100,1\n" for day in range(14) for shift in ("D", "N"))
-    return parse_instance(to_instance(parse_curtois(text), "small"), "small"), parse_curtois(text)
+    # the importer tests' two weeks: shifts D (8 h) and N (12 h, not followed by D), staff T and U
+    benchmark = parse_curtois(SMALL)
+    return parse_instance(to_instance(benchmark, "small"), "small"), benchmark
 
 
 def test_benchmark_rules_hold_and_every_cadre_reaches_its_minimum() -> None:
@@ -160,7 +138,8 @@ def own_models_only_for(monkeypatch: pytest.MonkeyPatch, cadre_ids: list[str]) -
     """The cadre-by-cadre construction places only ``cadre_ids`` (as if its time ran out before the rest)."""
 
     def partly(instance: Instance, calendar: Calendar, budget: float | None, solve_small: Any, **_: Any) -> Any:
-        built = construct(instance, calendar, budget, solve_small, deterministic=True, only=cadre_ids)
+        some = instance.model_copy(update={"cadres": [cadre for cadre in instance.cadres if cadre.id in cadre_ids]})
+        built = construct(some, calendar, budget, solve_small, deterministic=True)
         built.unplaced = [cadre.id for cadre in instance.cadres if cadre.id not in cadre_ids]
         return built
 
@@ -209,7 +188,7 @@ def test_runs_take_the_demand_the_own_models_left(monkeypatch: pytest.MonkeyPatc
 
 def test_built_rosters_repeat_in_deterministic_mode(construct_at_once: None, monkeypatch: pytest.MonkeyPatch) -> None:
     # Runs first, then the cadre models, then the search: the same seed and budget give the same roster.
-    own_models_only_for(monkeypatch, ["A"])
+    own_models_only_for(monkeypatch, ["T"])
     data, _ = curtois_small()
     options = SolveOptions(time_limit=5, workers=2, seed=3, deterministic=True)
     first = solve_checked(data, options=options, expect=None).result.assignments
