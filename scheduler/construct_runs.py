@@ -238,7 +238,7 @@ class RunsConstruction:
         total: int,
     ) -> tuple[str, int, list[str]] | None:
         """(shift, length kept, checkpoint per day) for a run, shortened to keep the maximum hours."""
-        best: tuple[float, str, int, list[str]] | None = None
+        best: tuple[tuple[int, int], str, int, list[str]] | None = None  # (days kept, demand met) first
         for shift in shifts:
             kept = min(length, budget.get(shift, length))
             while kept >= shortest:
@@ -257,7 +257,7 @@ class RunsConstruction:
             if len(checkpoints) < kept:
                 continue
             wanted = sum(self.left.get((checkpoints[o], first + o, shift), 0) for o in range(kept))
-            score = kept * 1000.0 + wanted
+            score = (kept, wanted)
             if best is None or score > best[0]:
                 best = (score, shift, kept, checkpoints)
         return None if best is None else (best[1], best[2], best[3])
