@@ -15,7 +15,9 @@ worked; the price is raised by bisection until ``max_weekends`` holds. Each
 run then gets one shift (allowed to follow itself, open on every day of the
 run, within ``max_shifts_by_type``), chosen where the demand left over by
 the cadres before is largest; runs are shortened from their end to stay
-within ``max_total_hours``, and the cadre must reach its minimum hours.
+within ``max_total_hours``. A cadre still short of its minimum hours then
+gets longer shifts on some runs (same days), within the maximum; if that is
+not enough the cadre gets no runs.
 
 Used only when no other rule binds (see :func:`applies`); the solver checks
 the result in the whole model with the duties fixed before using it.
@@ -135,6 +137,15 @@ def _runs(pattern: list[bool]) -> Iterable[tuple[int, int]]:
             day += 1
 
 
+@dataclass(frozen=True)
+class TypedRun:
+    """A run of work days with its one shift: ``checkpoints`` holds the checkpoint of each day."""
+
+    first: int
+    shift: str
+    checkpoints: list[str]
+
+
 class RunsConstruction:
     """Builds the duties cadre by cadre; ``left`` is the demand (target) still wanted per cell."""
 
@@ -185,21 +196,92 @@ class RunsConstruction:
         least = calendar.prorated_min_total_minutes(facts) or 0
         shortest = rules.min_consecutive_work_days or 1
         total = 0
-        duties: list[DutyKey] = []
+        runs: list[TypedRun] = []
         for first, length in _runs(pattern):
             typed = self._type_run(first, length, shifts, options, budget, shortest, most, total)
             if typed is None:
                 continue  # the run is dropped: a longer run of days off keeps every rule
             shift, length, checkpoints = typed
-            for offset, checkpoint in enumerate(checkpoints):
-                duties.append(DutyKey(cadre_id, first + offset, shift, checkpoint))
-            total += sum(calendar.slots[(first + offset, shift)].minutes for offset in range(length))
+            runs.append(TypedRun(first, shift, checkpoints))
+            total += self._minutes(first, shift, length)
             if shift in budget:
                 budget[shift] -= length
         if total < least:
+            total = self._reach_minimum(runs, shifts, options, budget, least, most, total)
+        if total < least:
             return None
+        duties = [
+            DutyKey(cadre_id, run.first + offset, run.shift, checkpoint)
+            for run in runs
+            for offset, checkpoint in enumerate(run.checkpoints)
+        ]
         self._hold(duties)
         return duties
+
+    def _minutes(self, first: int, shift: str, length: int) -> int:
+        return sum(self.calendar.slots[(first + offset, shift)].minutes for offset in range(length))
+
+    def _checkpoints(self, first: int, shift: str, length: int, options: dict[int, dict[str, list[str]]]) -> list[str]:
+        """A checkpoint with room for each day of the run, as far as there is one."""
+        checkpoints = []
+        for offset in range(length):
+            checkpoint = self._free_checkpoint(first + offset, shift, options[first + offset].get(shift, []))
+            if checkpoint is None:
+                break
+            checkpoints.append(checkpoint)
+        return checkpoints
+
+    def _reach_minimum(
+        self,
+        runs: list[TypedRun],
+        shifts: list[str],
+        options: dict[int, dict[str, list[str]]],
+        budget: dict[str, int],
+        least: int,
+        most: int | None,
+        total: int,
+    ) -> int:
+        """Give runs longer shifts (same days) until the cadre's minutes reach ``least``; returns the total.
+
+        Each step takes, among the changes that keep ``most``, the smallest gain that reaches the
+        minimum if one does, else the largest gain. A run changes at most once; runs are apart by
+        at least a day off, so a change never makes a forbidden succession. ``runs`` and ``budget``
+        are updated in place.
+        """
+        changes: list[tuple[int, int, str, list[str]]] = []  # (gain in minutes, run, new shift, checkpoints)
+        for index, run in enumerate(runs):
+            length = len(run.checkpoints)
+            minutes = self._minutes(run.first, run.shift, length)
+            for shift in shifts:
+                gain = self._minutes(run.first, shift, length) - minutes
+                if gain <= 0:
+                    continue
+                checkpoints = self._checkpoints(run.first, shift, length, options)
+                if len(checkpoints) == length:
+                    changes.append((gain, index, shift, checkpoints))
+        changed: set[int] = set()
+        while total < least:
+            room = None if most is None else most - total
+            usable = [
+                change
+                for change in changes
+                if change[1] not in changed
+                and (room is None or change[0] <= room)
+                and budget.get(change[2], len(change[3])) >= len(change[3])
+            ]
+            if not usable:
+                break
+            enough = [change for change in usable if change[0] >= least - total]
+            gain, index, shift, checkpoints = min(enough) if enough else max(usable)
+            old = runs[index]
+            if old.shift in budget:
+                budget[old.shift] += len(checkpoints)
+            if shift in budget:
+                budget[shift] -= len(checkpoints)
+            runs[index] = TypedRun(old.first, shift, checkpoints)
+            changed.add(index)
+            total += gain
+        return total
 
     def _hold(self, duties: Iterable[DutyKey]) -> None:
         for key in duties:
@@ -242,18 +324,12 @@ class RunsConstruction:
         for shift in shifts:
             kept = min(length, budget.get(shift, length))
             while kept >= shortest:
-                minutes = sum(self.calendar.slots[(first + offset, shift)].minutes for offset in range(kept))
-                if most is None or total + minutes <= most:
+                if most is None or total + self._minutes(first, shift, kept) <= most:
                     break
                 kept -= 1
             if kept < shortest:
                 continue
-            checkpoints = []
-            for offset in range(kept):
-                checkpoint = self._free_checkpoint(first + offset, shift, options[first + offset].get(shift, []))
-                if checkpoint is None:
-                    break
-                checkpoints.append(checkpoint)
+            checkpoints = self._checkpoints(first, shift, kept, options)
             if len(checkpoints) < kept:
                 continue
             wanted = sum(self.left.get((checkpoints[o], first + o, shift), 0) for o in range(kept))
