@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from .helpers import D, N, cadre, checkpoint, day, demand, instance, solve_checked
 
 N_THEN_D = [checkpoint(rules=[demand(1, dates=[day(0)], shifts=["N"]), demand(1, dates=[day(1)], shifts=["D"])])]
@@ -83,3 +85,29 @@ def test_a_pair_listed_twice_forbids_no_more() -> None:
     solved = solve_checked(instance([cadre("a", history=history)], rules={"forbidden_successions": [["D", "D"]] * 2}))
     assert solved.value("coverage") == 1
     assert solved.duty_days("a") == [1]
+
+
+OVERLAPPING = [
+    {"id": "A", "start": "06:00", "end": "14:00"},
+    {"id": "B", "start": "08:00", "end": "16:00"},
+    {"id": "C", "start": "10:00", "end": "18:00"},
+]
+
+
+@pytest.mark.parametrize("first", ["A", "B", "C"])
+@pytest.mark.parametrize("second", ["A", "B", "C"])
+def test_one_shift_a_day_every_pair_as_listed(first: str, second: str) -> None:
+    # A, B and C overlap, so a day holds one of them and the rule is kept by one clique per
+    # follower set ({B, C} after A, {C} after B). Forbidden: A->B, A->C, B->C; first wanted on
+    # day 0 and second on day 1 -> coverage 1 for those three pairs, 0 for the other six.
+    rules = [demand(1, dates=[day(0)], shifts=[first]), demand(1, dates=[day(1)], shifts=[second])]
+    solved = solve_checked(
+        instance(
+            [cadre("a")],
+            shifts=OVERLAPPING,
+            checkpoints=[checkpoint(rules=rules)],
+            rules={"forbidden_successions": [["A", "B"], ["A", "C"], ["B", "C"]]},
+        )
+    )
+    forbidden = (first, second) in {("A", "B"), ("A", "C"), ("B", "C")}
+    assert solved.value("coverage") == (1 if forbidden else 0)
