@@ -107,12 +107,10 @@ class RosterModel:
                     for checkpoint_id in local:
                         if self.may_serve(cadre.id, checkpoint_id, slot):
                             self.vars.add_duty(cadre.id, slot.day, slot.shift, checkpoint_id)
+                    if instance.standby.wanted(community, calendar.date_of(slot.day), slot.shift) <= 0:
+                        continue
                     # callable: some checkpoint there could take this cadre as a substitute (max ignored)
-                    callable_somewhere = any(
-                        self.may_serve(cadre.id, checkpoint_id, slot, ignore_max=True) for checkpoint_id in local
-                    )
-                    wanted = instance.standby.wanted(community, calendar.date_of(slot.day), slot.shift)
-                    if callable_somewhere and wanted > 0:
+                    if any(self.may_serve(cadre.id, checkpoint_id, slot, ignore_max=True) for checkpoint_id in local):
                         self.vars.add_standby(cadre.id, slot.day, slot.shift, community)
 
     def may_serve(self, cadre_id: str, checkpoint_id: str, slot: Slot, *, ignore_max: bool = False) -> bool:

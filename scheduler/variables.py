@@ -60,6 +60,7 @@ class Variables:
     duty_keys_of_cadre: dict[str, list[DutyKey]] = field(default_factory=lambda: defaultdict(list))
     standby_keys_of_cadre: dict[str, list[StandbyKey]] = field(default_factory=lambda: defaultdict(list))
     _rostered_day: dict[tuple[str, int], cp_model.IntVar | int] = field(default_factory=dict)
+    _slots_on: dict[tuple[str, int], list[Slot]] = field(default_factory=dict)  # asked often by the rules
     # set by the model: whether the cadre can hold at most one shift on a day (rest and overlap)
     exclusive_day: Callable[[str, int], bool] = field(default=lambda cadre, day: False)
 
@@ -87,6 +88,7 @@ class Variables:
     def _index_slot(self, cadre: str, day: int, shift: str) -> None:
         if (cadre, day, shift) not in self.duty_by_slot and (cadre, day, shift) not in self.standby_by_slot:
             self.slots_of_cadre[cadre].append(self.calendar.slots[(day, shift)])
+            self._slots_on.pop((cadre, day), None)
 
     # -- look-ups ---------------------------------------------------------
     def duty(self, cadre: str, day: int, shift: str, checkpoint: str) -> cp_model.IntVar | None:
@@ -108,12 +110,16 @@ class Variables:
         return self.standby_by_slot.get((cadre, day, shift), [])
 
     def slots_on(self, cadre: str, day: int) -> list[Slot]:
-        return [
-            slot
-            for shift in self.calendar.shift_ids
-            if (slot := self.calendar.slots.get((day, shift))) is not None
-            and ((cadre, day, shift) in self.duty_by_slot or (cadre, day, shift) in self.standby_by_slot)
-        ]
+        """The slots of ``day`` where the cadre has a duty or standby variable, in shift order."""
+        known = self._slots_on.get((cadre, day))
+        if known is None:
+            known = self._slots_on[(cadre, day)] = [
+                slot
+                for shift in self.calendar.shift_ids
+                if (slot := self.calendar.slots.get((day, shift))) is not None
+                and ((cadre, day, shift) in self.duty_by_slot or (cadre, day, shift) in self.standby_by_slot)
+            ]
+        return known
 
     def duty_minutes_on(self, cadre: str, day: int) -> Expr:
         return sum(
