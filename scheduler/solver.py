@@ -33,6 +33,8 @@ STAGE_SHARE = {"coverage": 0.5, "standby": 0.35, "target": 0.4, "fairness": 0.6}
 # With no roster yet after this share of the first stage's budget (0: at once), one is built cadre by
 # cadre (scheduler.construct) with at most CONSTRUCTION_SHARE of what is left; the search resumes from it.
 GIVE_UP_SHARE = 0.1
+# ... or, presolve included, after this share (a large model's presolve alone can take the whole budget).
+GIVE_UP_WALL_SHARE = 0.4
 CONSTRUCTION_SHARE = 0.8
 SMALL_OVERRUN = 5
 # Whether the whole-problem worker keeps every constraint in its LP (see StageSolver._parameters).
@@ -137,6 +139,8 @@ class StageSolver:
         self.interrupted = False
         self.gave_up = False  # the last search stopped early because it had found no roster yet
         self.partial_hint: tuple[list[int], list[int]] | None = None  # built duties, when no solution
+        self.build_seconds = 0.0  # building the model took this long (presolve grows with it)
+        self.fixed_seconds = 0.0  # the last search with the duties fixed took this long: a search's least cost
 
     def _parameters(self, budget: float | None) -> cp_model.CpSolver:
         solver = cp_model.CpSolver()
@@ -170,13 +174,15 @@ class StageSolver:
         *,
         model: cp_model.CpModel | None = None,
         give_up_after: float | None = None,
+        give_up_by: float | None = None,
         enough_after: float | None = None,
     ) -> cp_model.CpSolverStatus:
         """Run CP-SAT in a thread, so that Ctrl-C reaches Python and stops the search cleanly.
 
-        With ``give_up_after`` (seconds of search, presolve not counted) the search stops then if
-        it has found nothing yet; ``self.gave_up`` tells. With ``enough_after`` (seconds) it stops
-        then if it has found something. Both need ``reporter`` to be a :class:`_FoundWatch`.
+        With ``give_up_after`` (seconds of search, presolve not counted) or ``give_up_by`` (seconds
+        since the start, presolve counted) the search stops then if it has found nothing yet;
+        ``self.gave_up`` tells. With ``enough_after`` (seconds) it stops then if it has found
+        something. All need ``reporter`` to be a :class:`_FoundWatch`.
         """
         self.gave_up = False
         if self.interrupted:
@@ -211,8 +217,11 @@ class StageSolver:
                 continue
             elapsed = time.monotonic() - started
             searching = time.monotonic() - search_started[0] if search_started else 0.0
-            if give_up_after is not None and not reporter.found and searching > give_up_after:
-                logger.info("no roster after %.1f s: building one cadre by cadre", give_up_after)
+            late = (give_up_after is not None and searching > give_up_after) or (
+                give_up_by is not None and elapsed > give_up_by
+            )
+            if late and not reporter.found:
+                logger.info("no roster after %.1f s (%.1f s of search): building one", elapsed, searching)
                 self.gave_up = stopping = True
                 solver.stop_search()
             elif enough_after is not None and reporter.found and elapsed > enough_after:
@@ -237,13 +246,13 @@ class StageSolver:
     def start_from_construction(self, budget: float | None) -> float:
         """Build a roster and complete it in the whole model; returns the budget used.
 
-        First, within a second or so, from every cadre's runs of work and days off
+        First, within seconds, from every cadre's runs of work and days off
         (scheduler.construct_runs, for the sequence rules of the rostering benchmarks): when the
-        whole model accepts it (every rule checked with the duties fixed), that roster is kept.
-        Then cadre by cadre with each cadre's own model (scheduler.construct), which gives better
-        rosters but may not place every cadre in its share of the time; the cadres left get runs on
-        the demand left over. That roster replaces the kept one if the whole model accepts it and
-        it is better. Without any accepted roster the built duties only guide the next search.
+        whole model accepts it (every rule checked with the duties fixed), that roster is kept and
+        the search goes on from it. Otherwise cadre by cadre with each cadre's own model
+        (scheduler.construct), which may not place every cadre in its share of the time; the cadres
+        left get runs on the demand left over, and the whole model is asked to accept the union.
+        Without an accepted roster the built duties only guide the next search.
         """
         roster_model = self.roster_model
         deterministic = self.options.deterministic
@@ -253,7 +262,8 @@ class StageSolver:
         if from_runs is not None and not from_runs.short:
             used = self._adopt(from_runs.duties, budget)
             used = used if deterministic else time.monotonic() - started
-        kept = (self.solution, self.values) if self.solution is not None else None
+            if self.solution is not None:
+                return used  # the search goes on from it (the cadres' own models rarely all finish in time)
         first_used = used
         budget = None if budget is None else max(budget - used, 0.01)
         share = None if budget is None else budget * CONSTRUCTION_SHARE
@@ -280,19 +290,10 @@ class StageSolver:
             used += 0.0 if deterministic else time.monotonic() - runs_started  # no CP-SAT: no deterministic time
         if unplaced:
             logger.info("cadres without a built roster: %s", ", ".join(unplaced))
-            if kept is None:
-                self._adopt(duties, None, complete=False)
+            self._adopt(duties, None, complete=False)
             return used
         remaining = None if budget is None else max(budget - (used - first_used), 0.01)
-        used += self._adopt(duties, remaining)
-        if kept is not None and (self.solution is None or self._ranking(self.values) > self._ranking(kept[1])):
-            logger.info("the roster from runs stays: the one built cadre by cadre is not better")
-            self.solution, self.values = kept
-        return used
-
-    def _ranking(self, values: dict[str, int]) -> tuple[int, ...]:
-        """Stage values in stage order, for comparing two rosters of the current stage."""
-        return tuple(values.get(name, 0) for name in self.exprs)
+        return used + self._adopt(duties, remaining)
 
     def _adopt(self, duties: list[DutyKey], budget: float | None, *, complete: bool = True) -> float:
         """Take built duties as the hint and, with ``complete``, as the kept solution once the whole
@@ -343,6 +344,7 @@ class StageSolver:
         solver.parameters.fix_variables_to_their_hinted_value = True
         started = time.monotonic()
         status = self._solve(solver)
+        self.fixed_seconds = time.monotonic() - started
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             self.solution = list(solver.response_proto.solution)
             self.values = {name: _evaluate(solver, built) for name, built in self.exprs.items()}
@@ -400,7 +402,11 @@ class StageSolver:
         deterministic = self.options.deterministic
         started = time.monotonic()
         used = 0.0  # GIVE_UP_SHARE 0: straight to the built roster
-        if GIVE_UP_SHARE > 0:
+        # A model that took longer to build than the budget left would spend it all in presolve.
+        huge = not deterministic and self.build_seconds > budget
+        if huge:
+            logger.info("the model took %.1f s to build: building a first roster at once", self.build_seconds)
+        if GIVE_UP_SHARE > 0 and not huge:
             if deterministic:
                 solver = self._parameters(budget * GIVE_UP_SHARE)
                 status = self._solve(solver, reporter)
@@ -412,14 +418,22 @@ class StageSolver:
                     self.values = {name: _evaluate(solver, built) for name, built in self.exprs.items()}
             else:
                 solver = self._parameters(budget)
-                status = self._solve(solver, reporter, give_up_after=budget * GIVE_UP_SHARE)
+                status = self._solve(
+                    solver, reporter, give_up_after=budget * GIVE_UP_SHARE, give_up_by=budget * GIVE_UP_WALL_SHARE
+                )
                 if not self.gave_up:
                     return status, solver, time.monotonic() - started
                 used = time.monotonic() - started
         if self.solution is None:
             used += self.start_from_construction(budget - used)
+            if not deterministic:
+                used = time.monotonic() - started
+        # a search shorter than one with every duty fixed would not get past loading the model
+        if budget - used <= (0.0 if deterministic or self.solution is None else self.fixed_seconds):
+            logger.info("no time left to search on from the built roster")
+            return cp_model.UNKNOWN, cp_model.CpSolver(), used
         self._hint()
-        solver = self._parameters(max(budget - used, 0.01))
+        solver = self._parameters(budget - used)
         # if this search finds nothing in time, the roster kept before (if any) is the result
         status = self._solve(solver, reporter)
         used += solver.response_proto.deterministic_time if deterministic else 0.0
@@ -483,6 +497,7 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> Result:
     roster_model = RosterModel.build(instance)
     plan = plan_stages(roster_model)
     runner = StageSolver(roster_model, options)
+    runner.build_seconds = time.monotonic() - started
     result = Result(status="unknown", mode=instance.objective.mode)
     budget_left = options.time_limit
     if budget_left is not None and not options.deterministic:

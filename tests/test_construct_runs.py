@@ -188,10 +188,13 @@ def own_models_only_for(monkeypatch: pytest.MonkeyPatch, cadre_ids: list[str]) -
 def test_solver_starts_from_the_runs_roster(
     construct_at_once: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # No cadre placed by its own model in time: the runs construction places all three, the whole
-    # model accepts the roster with the duties fixed and the search goes on from it; solve_checked
-    # asserts the checker finds nothing wrong with the final roster.
-    own_models_only_for(monkeypatch, [])
+    # The runs construction places every cadre, the whole model accepts the roster with the duties
+    # fixed and the search goes on from it, without the cadres' own models; solve_checked asserts
+    # the checker finds nothing wrong with the final roster.
+    def never(*_: Any, **__: Any) -> Any:
+        raise AssertionError("the cadres' own models are not needed once the runs roster is accepted")
+
+    monkeypatch.setattr(solver_module, "construct", never)
     caplog.set_level(logging.INFO, logger="scheduler")
     data, _ = curtois_small()
     options = SolveOptions(time_limit=10, workers=1, seed=0, deterministic=True)
@@ -203,17 +206,23 @@ def test_solver_starts_from_the_runs_roster(
 
 
 def test_runs_take_the_demand_the_own_models_left(monkeypatch: pytest.MonkeyPatch) -> None:
-    # 4 days, one cadre a day at most (max 1). a (16 h: 2 duties) is placed by its own model;
-    # b, left over, gets runs only on the two days a left free: every day then has exactly one.
+    # 4 days, one cadre a day at most (max 1). a must work exactly 16 h (2 duties) in runs of at
+    # least 3, which the rule waives for a run touching the horizon's start or end; the runs
+    # construction, stricter there, finds a nothing, so the roster from runs is short. a is then
+    # placed by its own model; b, left over, gets runs only on the two days a left free: every day
+    # then has exactly one.
     own_models_only_for(monkeypatch, ["a"])
     monkeypatch.setattr(solver_module, "GIVE_UP_SHARE", 0)
+    exactly_two_duties = {"min_consecutive_work_days": 3, "min_total_hours": 16, "max_total_hours": 16}
     data = instance(
-        [cadre("a", limits={"max_total_hours": 16}), cadre("b", limits={"max_consecutive_work_days": 4})],
+        [cadre("a", limits=exactly_two_duties), cadre("b", limits={"max_consecutive_work_days": 4})],
         days=4,
         checkpoints=[checkpoint(rules=[demand(1, max_count=1)])],
     )
     loaded = parse_instance(data)
     roster_model = RosterModel.build(loaded)
+    from_runs = runs_roster(roster_model)
+    assert from_runs is not None and from_runs.short == ["a"]
     runner = solver_module.StageSolver(roster_model, SolveOptions(time_limit=10, workers=1, seed=0, deterministic=True))
     runner.roster_model.model.minimize(solver_module.plan_stages(roster_model)[0].build())
     runner.start_from_construction(10.0)
@@ -233,3 +242,70 @@ def test_built_rosters_repeat_in_deterministic_mode(construct_at_once: None, mon
     first = solve_checked(data, options=options, expect=None).result.assignments
     second = solve_checked(data, options=options, expect=None).result.assignments
     assert first == second and first
+
+
+class SearchLog:
+    """Records, in order, the searches of the whole model and the constructions a StageSolver runs."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls: list[str] = []
+        original_solve = solver_module.StageSolver._solve
+        original_construction = solver_module.StageSolver.start_from_construction
+
+        def solve(runner: Any, solver: Any, reporter: Any = None, **kwargs: Any) -> Any:
+            fixed = solver.parameters.fix_variables_to_their_hinted_value
+            self.calls.append("fixed" if fixed else "search")
+            return original_solve(runner, solver, reporter, **kwargs)
+
+        def construction(runner: Any, budget: float | None) -> float:
+            self.calls.append("construction")
+            return float(original_construction(runner, budget))
+
+        monkeypatch.setattr(solver_module.StageSolver, "_solve", solve)
+        monkeypatch.setattr(solver_module.StageSolver, "start_from_construction", construction)
+
+
+def first_roster_runner() -> solver_module.StageSolver:
+    data, _ = curtois_small()
+    roster_model = RosterModel.build(data)
+    runner = solver_module.StageSolver(roster_model, SolveOptions(time_limit=10, workers=1, seed=0))
+    stage = solver_module.plan_stages(roster_model)[0]
+    expr = stage.build()
+    roster_model.model.minimize(expr)
+    runner.exprs[stage.name] = expr
+    return runner
+
+
+def test_a_model_slower_to_build_than_the_budget_starts_from_the_construction(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Building took 20 s and 10 s are left: a search would spend them in presolve, so the roster
+    # is built first (the runs roster, accepted with the duties fixed), then searched on from.
+    log = SearchLog(monkeypatch)
+    runner = first_roster_runner()
+    runner.build_seconds = 20.0
+    runner._first_roster(10.0, solver_module._FoundWatch())
+    assert log.calls == ["construction", "fixed", "search"]
+    assert runner.solution is not None
+
+
+def test_no_search_after_the_construction_when_less_time_is_left_than_a_fixed_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The pass with every duty fixed (here said to take 1000 s) is the least any search of this
+    # model costs: with 10 s left there is no search after it, and the accepted roster is the result.
+    log = SearchLog(monkeypatch)
+    runner = first_roster_runner()
+    runner.build_seconds = 20.0
+    original = solver_module.StageSolver.solve_with_fixed
+
+    def slow_fixed_pass(self: Any, *args: Any, **kwargs: Any) -> float:
+        used = float(original(self, *args, **kwargs))
+        self.fixed_seconds = 1000.0
+        return used
+
+    monkeypatch.setattr(solver_module.StageSolver, "solve_with_fixed", slow_fixed_pass)
+    status, _, _ = runner._first_roster(10.0, solver_module._FoundWatch())
+    assert log.calls == ["construction", "fixed"]
+    assert status == solver_module.cp_model.UNKNOWN
+    assert runner.solution is not None and runner.values
