@@ -14,8 +14,10 @@ duty option. It maximises the number of work days less a price per weekend
 worked; the price is raised by bisection until ``max_weekends`` holds. Each
 run then gets one shift (allowed to follow itself, open on every day of the
 run, within ``max_shifts_by_type``), chosen where the demand left over by
-the cadres before is largest; runs are shortened from their end to stay
-within ``max_total_hours``. A cadre still short of its minimum hours then
+the cadres before is largest. When the pattern has more work days than
+``max_total_hours`` allows even with the briefest shift, runs lose end days
+first (never below the shortest run); then runs are shortened from their
+end to stay within the maximum. A cadre still short of its minimum hours then
 gets longer shifts on some runs (same days), within the maximum; if that is
 not enough the cadre gets no runs.
 
@@ -124,6 +126,28 @@ def work_days(
     return pattern
 
 
+def _trim(pattern: list[bool], most_days: int, shortest: int, bonus: list[float]) -> None:
+    """Shorten runs (in place) until at most ``most_days`` are worked, none below ``shortest``.
+
+    More work days than the maximum hours allow even with the briefest shift would otherwise be
+    cut from the last runs, dropping whole runs and leaving the cadre short of its minimum. Each
+    step drops the first or last day of a run longer than ``shortest`` where the least demand is
+    left. Only a day off longer, fewer weekends: every rule still holds.
+    """
+    excess = sum(pattern) - most_days
+    while excess > 0:
+        ends = [
+            (bonus[day], -length, day)
+            for first, length in _runs(pattern)
+            if length > shortest
+            for day in (first, first + length - 1)
+        ]
+        if not ends:
+            return
+        pattern[min(ends)[2]] = False
+        excess -= 1
+
+
 def _runs(pattern: list[bool]) -> Iterable[tuple[int, int]]:
     """(first day, length) of each run of work days."""
     day = 0
@@ -195,6 +219,11 @@ class RunsConstruction:
         most = hours_to_minutes(rules.max_total_hours)
         least = calendar.prorated_min_total_minutes(facts) or 0
         shortest = rules.min_consecutive_work_days or 1
+        if most is not None:
+            briefest = min(
+                calendar.slots[(day, shift)].minutes for day in open_days for shift in options[day] if shift in shifts
+            )
+            _trim(pattern, most // briefest, shortest, bonus)
         total = 0
         runs: list[TypedRun] = []
         for first, length in _runs(pattern):

@@ -14,12 +14,12 @@ from models.roster import Assignment
 from scheduler.calendar import Calendar
 from scheduler.checker import evaluate
 from scheduler.construct import construct
-from scheduler.construct_runs import applies, runs_roster, work_days
+from scheduler.construct_runs import _trim, applies, runs_roster, work_days
 from scheduler.importers.curtois import CurtoisData, curtois_violations, parse_curtois, to_instance
 from scheduler.model import RosterModel
 from scheduler.solver import SolveOptions
 
-from .rules.helpers import D, N, cadre, checkpoint, demand, instance, solve_checked
+from .rules.helpers import D, N, cadre, checkpoint, day, demand, instance, solve_checked
 from .test_curtois_import import SMALL
 
 SATURDAY_SUNDAY = {5: 5, 6: 5}  # a week from Monday: the weekend starts on day 5
@@ -151,6 +151,46 @@ def test_no_longer_shift_past_the_maximum_hours() -> None:
     )
     built = runs_roster(RosterModel.build(data))
     assert built is not None and built.short == ["a"]
+
+
+def test_trimming_takes_run_ends_where_least_is_wanted_and_keeps_the_shortest_run() -> None:
+    # Runs of 5 on days 0-4 and 7-11, at most 8 work days: two days go. Both runs are 5 long and
+    # nothing is wanted anywhere, so the earliest end goes first (day 0); then the longer run
+    # loses its first day (day 7): runs 1-4 and 8-11.
+    pattern = [True] * 5 + [False] * 2 + [True] * 5
+    _trim(pattern, 8, 3, [0.0] * 12)
+    assert [day for day, working in enumerate(pattern) if working] == [1, 2, 3, 4, 8, 9, 10, 11]
+    # Demand left on day 0 only: day 0 stays; day 4 goes (the earliest end without demand), then
+    # day 7 (the end of the longer run, now 5 against 4).
+    pattern = [True] * 5 + [False] * 2 + [True] * 5
+    _trim(pattern, 8, 3, [0.001] + [0.0] * 11)
+    assert [day for day, working in enumerate(pattern) if working] == [0, 1, 2, 3, 8, 9, 10, 11]
+    # At most 5 days with runs of at least 3: both runs stop at 3 (6 days), no shorter.
+    pattern = [True] * 5 + [False] * 2 + [True] * 5
+    _trim(pattern, 5, 3, [0.0] * 12)
+    assert runs(pattern) == [3, 3]
+
+
+def test_more_work_days_than_the_maximum_hours_allow_are_trimmed_not_cut() -> None:
+    # 17 days, days 5, 6, 12 and 13 unavailable, runs of 3 to 5 with 2 days off between: the
+    # most is runs on days 0-4, 7-11 and 14-16 (5 + 5 + 3 = 13 days). The cadre must work exactly
+    # 96 h = 12 days of 8 h. Cutting the runs at the maximum in order would keep 5 + 5 and drop
+    # the third run (2 days left < 3): 80 h, short. Trimming one day off a run of 5 first keeps
+    # all three runs: 12 days, 96 h.
+    limits = {
+        "max_consecutive_work_days": 5,
+        "min_consecutive_work_days": 3,
+        "min_consecutive_days_off": 2,
+        "min_total_hours": 96,
+        "max_total_hours": 96,
+        "prorate_min_total_hours": False,
+    }
+    closed = [{"date": day(offset)} for offset in (5, 6, 12, 13)]
+    data = parse_instance(instance([cadre("a", limits=limits, unavailable=closed)], days=17))
+    built = runs_roster(RosterModel.build(data))
+    assert built is not None and built.short == []
+    assert sorted(key.day for key in built.duties)[-3:] == [14, 15, 16]
+    assert len(built.duties) == 12
 
 
 def test_demand_max_is_kept() -> None:
