@@ -67,12 +67,15 @@ def construct(
     *,
     deterministic: bool,
     stopped: Callable[[], bool] = lambda: False,
+    whole_or_none: bool = False,
 ) -> Construction:
     """Duties for every cadre, built one cadre at a time on the demand left over (see the module doc).
 
     ``budget`` (seconds, or deterministic units) is shared out evenly among the cadres still to do;
     building each cadre's model counts too, unless the budget is in deterministic units. Stops
-    early (the cadres left count as unplaced) once ``stopped()`` is true or the budget is spent.
+    early (the cadres left count as unplaced) once ``stopped()`` is true or the budget is spent,
+    and with ``whole_or_none`` (when a part of a roster is of no use) as soon as the cadres done
+    so far, at their average cost, say the rest will not fit in what is left.
     """
     started = time.monotonic()
     construction = Construction()
@@ -81,7 +84,12 @@ def construct(
     demand = dict(calendar.demand)
     left = budget
     for position, cadre in enumerate(instance.cadres):
-        if stopped() or (left is not None and left <= 0):  # interrupted, or the budget is spent
+        projected = construction.used / position * (len(instance.cadres) - position) if position else 0.0
+        late = left is not None and (left <= 0 or (whole_or_none and projected > left))
+        if stopped() or late:  # interrupted, the budget is spent, or will be before the end
+            if late and left is not None and left > 0:
+                cadres_left = len(instance.cadres) - position
+                logger.info("cadre by cadre: %d cadres left would need %.1f of %.1f", cadres_left, projected, left)
             construction.unplaced.extend(other.id for other in instance.cadres[position:])
             break
         share = None if left is None else max(left / (len(instance.cadres) - position), 0.01)

@@ -248,11 +248,13 @@ class StageSolver:
 
         First, within seconds, from every cadre's runs of work and days off
         (scheduler.construct_runs, for the sequence rules of the rostering benchmarks): when the
-        whole model accepts it (every rule checked with the duties fixed), that roster is kept and
-        the search goes on from it. Otherwise cadre by cadre with each cadre's own model
-        (scheduler.construct), which may not place every cadre in its share of the time; the cadres
-        left get runs on the demand left over, and the whole model is asked to accept the union.
-        Without an accepted roster the built duties only guide the next search.
+        whole model accepts it (every rule checked with the duties fixed), that roster is kept.
+        Then cadre by cadre with each cadre's own model (scheduler.construct), which gives better
+        rosters where it finishes in time. With a roster kept, it is tried only if its share of the
+        time is longer than the accepting pass took, and stops as soon as it will not place every
+        cadre; a whole roster from it replaces the kept one if it is better. With none kept, the
+        cadres it leaves get runs on the demand left over, and the whole model is asked to accept
+        the union. Without an accepted roster the built duties only guide the next search.
         """
         roster_model = self.roster_model
         deterministic = self.options.deterministic
@@ -262,11 +264,12 @@ class StageSolver:
         if from_runs is not None and not from_runs.short:
             used = self._adopt(from_runs.duties, budget)
             used = used if deterministic else time.monotonic() - started
-            if self.solution is not None:
-                return used  # the search goes on from it (the cadres' own models rarely all finish in time)
+        kept = (self.solution, self.values) if self.solution is not None else None
         first_used = used
         budget = None if budget is None else max(budget - used, 0.01)
         share = None if budget is None else budget * CONSTRUCTION_SHARE
+        if kept is not None and share is not None and not deterministic and share <= self.fixed_seconds:
+            return used  # a roster built cadre by cadre would still need a pass this long to be accepted
         try:
             built = construct(
                 roster_model.instance,
@@ -275,6 +278,7 @@ class StageSolver:
                 self._solve_small,
                 deterministic=deterministic,
                 stopped=lambda: self.interrupted,
+                whole_or_none=kept is not None,  # with a roster kept, only a whole one is of use
             )
         except KeyboardInterrupt:  # while a cadre's model was being built
             logger.warning("interrupted while building a first roster")
@@ -282,6 +286,8 @@ class StageSolver:
             return used
         duties, unplaced = built.duties, built.unplaced
         used += built.used
+        if kept is not None and unplaced:
+            return used  # the runs roster stays; a roster partly built cadre by cadre is not better
         if unplaced and not self.interrupted:
             runs_started = time.monotonic()
             rest = runs_roster(roster_model, placed=duties, only=unplaced)
@@ -293,7 +299,15 @@ class StageSolver:
             self._adopt(duties, None, complete=False)
             return used
         remaining = None if budget is None else max(budget - (used - first_used), 0.01)
-        return used + self._adopt(duties, remaining)
+        used += self._adopt(duties, remaining)
+        if kept is not None and (self.solution is None or self._ranking(self.values) > self._ranking(kept[1])):
+            logger.info("the roster from runs stays: the one built cadre by cadre is not better")
+            self.solution, self.values = kept
+        return used
+
+    def _ranking(self, values: dict[str, int]) -> tuple[int, ...]:
+        """Stage values in stage order, for comparing two rosters of the current stage."""
+        return tuple(values.get(name, 0) for name in self.exprs)
 
     def _adopt(self, duties: list[DutyKey], budget: float | None, *, complete: bool = True) -> float:
         """Take built duties as the hint and, with ``complete``, as the kept solution once the whole

@@ -13,7 +13,7 @@ from models.loading import parse_instance
 from models.roster import Assignment
 from scheduler.calendar import Calendar
 from scheduler.checker import evaluate
-from scheduler.construct import construct
+from scheduler.construct import Construction, construct
 from scheduler.construct_runs import _trim, applies, runs_roster, work_days
 from scheduler.importers.curtois import CurtoisData, curtois_violations, parse_curtois, to_instance
 from scheduler.model import RosterModel
@@ -228,13 +228,17 @@ def own_models_only_for(monkeypatch: pytest.MonkeyPatch, cadre_ids: list[str]) -
 def test_solver_starts_from_the_runs_roster(
     construct_at_once: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # The runs construction places every cadre, the whole model accepts the roster with the duties
-    # fixed and the search goes on from it, without the cadres' own models; solve_checked asserts
-    # the checker finds nothing wrong with the final roster.
-    def never(*_: Any, **__: Any) -> Any:
-        raise AssertionError("the cadres' own models are not needed once the runs roster is accepted")
+    # The runs construction places every cadre and the whole model accepts the roster with the
+    # duties fixed; the cadres' own models, asked for a whole roster or none, run out of time, so
+    # the search goes on from the runs roster; solve_checked asserts the checker finds nothing
+    # wrong with the final roster.
+    asked: list[bool] = []
 
-    monkeypatch.setattr(solver_module, "construct", never)
+    def out_of_time(instance: Instance, *_: Any, whole_or_none: bool = False, **__: Any) -> Any:
+        asked.append(whole_or_none)  # with a roster kept, only a whole one is of use
+        return Construction(unplaced=[cadre.id for cadre in instance.cadres])
+
+    monkeypatch.setattr(solver_module, "construct", out_of_time)
     caplog.set_level(logging.INFO, logger="scheduler")
     data, _ = curtois_small()
     options = SolveOptions(time_limit=10, workers=1, seed=0, deterministic=True)
@@ -243,6 +247,7 @@ def test_solver_starts_from_the_runs_roster(
     messages = [record.getMessage() for record in caplog.records]
     assert any("first roster from runs" in message and "0 cadres without one" in message for message in messages)
     assert not any("kept values fixed" in message for message in messages)
+    assert asked == [True]
 
 
 def test_runs_take_the_demand_the_own_models_left(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -325,7 +330,8 @@ def test_a_model_slower_to_build_than_the_budget_starts_from_the_construction(
     runner = first_roster_runner()
     runner.build_seconds = 20.0
     runner._first_roster(10.0, solver_module._FoundWatch())
-    assert log.calls == ["construction", "fixed", "search"]
+    # the cadres' own models (searches of their own) and the pass accepting them come in between
+    assert log.calls[:2] == ["construction", "fixed"] and log.calls[-1] == "search"
     assert runner.solution is not None
 
 
