@@ -219,10 +219,11 @@ class RunsConstruction:
         most = hours_to_minutes(rules.max_total_hours)
         least = calendar.prorated_min_total_minutes(facts) or 0
         shortest = rules.min_consecutive_work_days or 1
-        if most is not None:
-            briefest = min(
-                calendar.slots[(day, shift)].minutes for day in open_days for shift in options[day] if shift in shifts
-            )
+        briefest = min(
+            (calendar.slots[(day, shift)].minutes for day in open_days for shift in options[day] if shift in shifts),
+            default=None,
+        )
+        if most is not None and briefest:
             _trim(pattern, most // briefest, shortest, bonus)
         total = 0
         runs: list[TypedRun] = []

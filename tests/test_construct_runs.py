@@ -193,6 +193,17 @@ def test_more_work_days_than_the_maximum_hours_allow_are_trimmed_not_cut() -> No
     assert len(built.duties) == 12
 
 
+def test_a_cadre_with_no_open_day_gets_an_empty_roster() -> None:
+    # a is away all 3 days: no duty option, so no work day and nothing to trim; a has no minimum
+    # left (pro-rated to 0 available days), so a is not short; b works as usual.
+    away = [{"date": day(offset)} for offset in range(3)]
+    limits = {"max_total_hours": 16, "min_total_hours": 8}
+    data = parse_instance(instance([cadre("a", limits=limits, unavailable=away), cadre("b")], days=3))
+    built = runs_roster(RosterModel.build(data))
+    assert built is not None and built.short == []
+    assert {key.cadre for key in built.duties} == {"b"}
+
+
 def test_demand_max_is_kept() -> None:
     # one checkpoint, max 1 a day: a takes days 0..2, b finds every day full and works none
     data = parse_instance(
