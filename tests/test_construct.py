@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 import pytest
 from ortools.sat.python import cp_model
@@ -14,6 +15,7 @@ from models.roster import Assignment
 from scheduler.calendar import Calendar
 from scheduler.checker import evaluate
 from scheduler.construct import Construction, construct, left_over
+from scheduler.model import RosterModel
 from scheduler.solver import SolveOptions
 
 from .rules.helpers import cadre, checkpoint, demand, instance, solve_checked
@@ -137,3 +139,34 @@ def test_a_built_roster_that_breaks_max_away_only_guides_the_search(
     assert solved.value("coverage") == 1
     assert len(solved.result.assignments) == 1
     assert any("kept values fixed" in record.getMessage() for record in caplog.records)
+
+
+class PresolvingSolver:
+    """Stands in for a CpSolver whose presolve never ends: no solution, no first bound, until stopped
+    (or ``patience`` seconds)."""
+
+    def __init__(self, patience: float) -> None:
+        self.patience = patience
+        self.stopped = threading.Event()
+        self.best_bound_callback = None
+
+    def solve(self, model: object, reporter: object) -> cp_model.CpSolverStatus:
+        self.stopped.wait(self.patience)
+        return cp_model.UNKNOWN
+
+    def stop_search(self) -> None:
+        self.stopped.set()
+
+
+def test_a_search_still_in_presolve_is_given_up_only_when_presolve_counts() -> None:
+    # give_up_after counts search seconds only: a search that never leaves presolve never reaches
+    # it, and runs its full patience. give_up_by counts presolve too: at 0 s the first look (after
+    # 0.2 s) stops it, marked as given up.
+    data = parse_instance(instance([cadre("a")], days=1))
+    runner = solver_module.StageSolver(RosterModel.build(data), SolveOptions())
+    search_only = PresolvingSolver(patience=0.6)
+    runner._solve(search_only, solver_module._FoundWatch(), give_up_after=0.0)  # type: ignore[arg-type]
+    assert not runner.gave_up
+    with_presolve = PresolvingSolver(patience=30.0)
+    runner._solve(with_presolve, solver_module._FoundWatch(), give_up_by=0.0)  # type: ignore[arg-type]
+    assert runner.gave_up and with_presolve.stopped.is_set()
