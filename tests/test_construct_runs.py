@@ -114,22 +114,25 @@ def test_a_cadre_without_its_minimum_gets_no_runs() -> None:
     assert {key.cadre for key in built.duties} == {"b"}
 
 
-def test_runs_take_longer_shifts_until_the_minimum_hours() -> None:
-    # 7 days, runs of at most 3 with a day off between: 3 on, 1 off, 3 on = 6 work days. Demand
-    # ranks D (8 h, 2 wanted) above N (12 h, 1 wanted), so both runs first take D: 48 h, short of
-    # the 56 h minimum. Moving one run to N gains 3 x 4 h = 12 h >= the 8 h missing, within the
-    # 72 h maximum: 36 + 24 = 60 h, and the other run stays on D (one change is enough).
+def two_runs_of_three(max_total_hours: int) -> RosterModel:
+    """7 days, runs of at most 3 with a day off between (3 on, 1 off, 3 on = 6 work days); the cadre
+    needs 56 h; D (8 h) is wanted twice a day and N (12 h) once, so demand ranks D first."""
     limits = {
         "max_consecutive_work_days": 3,
         "min_consecutive_days_off": 1,
         "min_total_hours": 56,
-        "max_total_hours": 72,
+        "max_total_hours": max_total_hours,
     }
     rules = [demand(2, shifts=["D"]), demand(1, shifts=["N"])]
-    data = parse_instance(
-        instance([cadre("a", limits=limits)], days=7, shifts=[D, N], checkpoints=[checkpoint(rules=rules)])
-    )
-    built = runs_roster(RosterModel.build(data))
+    data = instance([cadre("a", limits=limits)], days=7, shifts=[D, N], checkpoints=[checkpoint(rules=rules)])
+    return RosterModel.build(parse_instance(data))
+
+
+def test_runs_take_longer_shifts_until_the_minimum_hours() -> None:
+    # Both runs first take D: 48 h, short of the 56 h minimum. Moving one run to N gains
+    # 3 x 4 h = 12 h >= the 8 h missing, within the 72 h maximum: 36 + 24 = 60 h, and the other
+    # run stays on D (one change is enough).
+    built = runs_roster(two_runs_of_three(max_total_hours=72))
     assert built is not None and built.short == []
     shifts_by_run = [{key.shift for key in built.duties if key.day in run} for run in (range(3), range(4, 7))]
     assert sorted(map(sorted, shifts_by_run)) == [["D"], ["N"]]
@@ -139,17 +142,7 @@ def test_runs_take_longer_shifts_until_the_minimum_hours() -> None:
 def test_no_longer_shift_past_the_maximum_hours() -> None:
     # As above with the maximum at 58 h: a run on N makes 60 h > 58, so no change keeps the
     # maximum and the cadre, at 48 h, is short of its 56 h.
-    limits = {
-        "max_consecutive_work_days": 3,
-        "min_consecutive_days_off": 1,
-        "min_total_hours": 56,
-        "max_total_hours": 58,
-    }
-    rules = [demand(2, shifts=["D"]), demand(1, shifts=["N"])]
-    data = parse_instance(
-        instance([cadre("a", limits=limits)], days=7, shifts=[D, N], checkpoints=[checkpoint(rules=rules)])
-    )
-    built = runs_roster(RosterModel.build(data))
+    built = runs_roster(two_runs_of_three(max_total_hours=58))
     assert built is not None and built.short == ["a"]
 
 
