@@ -7,7 +7,10 @@ too (each standby judged alone, so two standbys may follow each other).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
+
+from ortools.sat.python import cp_model
 
 if TYPE_CHECKING:
     from scheduler.model import RosterModel
@@ -50,70 +53,80 @@ def apply(roster: RosterModel) -> None:
             for seconds in follower_sets
         }
         for day in range(roster.calendar.days - 1):
-            # When the next day holds at most one shift anyway, one constraint per first shift covers all
-            # its forbidden followers (fewer constraints, a tighter relaxation); otherwise one per pair.
-            grouped = roster.exclusive_day(cadre.id, day + 1)
-            if grouped and roster.exclusive_day(cadre.id, day):
-                _add_cliques(roster, cadre.id, day, covering, open_followers)
+            # When the next day holds at most one shift anyway, one constraint covers all of a first
+            # shift's forbidden followers (fewer constraints, a tighter relaxation); otherwise one per pair.
+            if not roster.exclusive_day(cadre.id, day + 1):
+                _one_per_pair(roster, cadre.id, day, open_followers)
                 continue
-            for first, open_seconds in open_followers.items():
-                duty_first = variables.duty_in_slot(cadre.id, day, first)
-                standby_first = variables.standby_in_slot(cadre.id, day, first)
-                if not duty_first and not standby_first:
-                    continue
-                if grouped:
-                    duty_after = [
-                        v for second in open_seconds for v in variables.duty_in_slot(cadre.id, day + 1, second)
-                    ]
-                    held_after = duty_after + [
-                        v for second in open_seconds for v in variables.standby_in_slot(cadre.id, day + 1, second)
-                    ]
-                    if duty_first and held_after:
-                        model.add_at_most_one(duty_first + held_after)
-                    if duty_after:
-                        for standby in standby_first:
-                            model.add_at_most_one([standby, *duty_after])
-                    continue
-                for second in open_seconds:
-                    duty_second = variables.duty_in_slot(cadre.id, day + 1, second)
-                    standby_second = variables.standby_in_slot(cadre.id, day + 1, second)
-                    if duty_first and (duty_second or standby_second):
-                        model.add_at_most_one(duty_first + duty_second)
-                        for standby in standby_second:
-                            model.add_at_most_one([*duty_first, standby])
-                    if standby_first and duty_second:
-                        for standby in standby_first:
-                            model.add_at_most_one([standby, *duty_second])
+            if roster.exclusive_day(cadre.id, day):
+                _one_per_follower_set(roster, cadre.id, day, covering)
+            else:
+                _one_per_first_shift(roster, cadre.id, day, open_followers)
+            _standbys_before_duties(roster, cadre.id, day, open_followers)
 
 
-def _add_cliques(
-    roster: RosterModel,
-    cadre_id: str,
-    day: int,
-    covering: dict[frozenset[str], list[str]],
-    open_followers: dict[str, list[str]],
+Held = list[cp_model.IntVar]
+
+
+def _after(roster: RosterModel, cadre_id: str, day: int, seconds: Iterable[str]) -> tuple[Held, Held]:
+    """The duty and the standby variables of the cadre on ``day + 1`` in the shifts ``seconds``."""
+    variables = roster.vars
+    duties = [v for second in seconds for v in variables.duty_in_slot(cadre_id, day + 1, second)]
+    standbys = [v for second in seconds for v in variables.standby_in_slot(cadre_id, day + 1, second)]
+    return duties, standbys
+
+
+def _one_per_follower_set(
+    roster: RosterModel, cadre_id: str, day: int, covering: dict[frozenset[str], list[str]]
 ) -> None:
     """Both days hold at most one shift: per follower set, the shifts of ``day`` that forbid all of it
     and its duties and standbys on the next day form one clique ("at most one").
 
-    Every forbidden pair (a, b) sits in the clique of a's own follower set. Fewer, larger cliques
-    than one per first shift: a smaller model and a tighter relaxation.
+    Every forbidden pair (a, b) sits in the clique of a's own follower set: fewer, larger cliques
+    than one per first shift.
     """
+    for seconds, firsts in covering.items():
+        duty_first = [v for first in firsts for v in roster.vars.duty_in_slot(cadre_id, day, first)]
+        ordered = [second for second in roster.calendar.shift_ids if second in seconds]
+        duty_after, standby_after = _after(roster, cadre_id, day, ordered)
+        if duty_first and (duty_after or standby_after):
+            roster.model.add_at_most_one(duty_first + duty_after + standby_after)
+
+
+def _one_per_first_shift(roster: RosterModel, cadre_id: str, day: int, open_followers: dict[str, list[str]]) -> None:
+    """The next day holds at most one shift: a first shift's duty and all its followers, one clique."""
+    for first, open_seconds in open_followers.items():
+        duty_first = roster.vars.duty_in_slot(cadre_id, day, first)
+        duty_after, standby_after = _after(roster, cadre_id, day, open_seconds)
+        if duty_first and (duty_after or standby_after):
+            roster.model.add_at_most_one(duty_first + duty_after + standby_after)
+
+
+def _standbys_before_duties(roster: RosterModel, cadre_id: str, day: int, open_followers: dict[str, list[str]]) -> None:
+    """A standby stays callable: it may not sit before a forbidden duty (standbys alone may follow)."""
+    for first, open_seconds in open_followers.items():
+        standby_first = roster.vars.standby_in_slot(cadre_id, day, first)
+        if not standby_first:
+            continue  # the usual case: no standby wanted
+        duty_after, _ = _after(roster, cadre_id, day, open_seconds)
+        for standby in standby_first if duty_after else []:
+            roster.model.add_at_most_one([standby, *duty_after])
+
+
+def _one_per_pair(roster: RosterModel, cadre_id: str, day: int, open_followers: dict[str, list[str]]) -> None:
+    """The next day may hold several shifts: one constraint per forbidden pair, standbys included."""
     variables = roster.vars
     model = roster.model
-    for seconds, firsts in covering.items():
-        duty_first = [v for first in firsts for v in variables.duty_in_slot(cadre_id, day, first)]
-        ordered = [second for second in roster.calendar.shift_ids if second in seconds]
-        duty_after = [v for second in ordered for v in variables.duty_in_slot(cadre_id, day + 1, second)]
-        standby_after = [v for second in ordered for v in variables.standby_in_slot(cadre_id, day + 1, second)]
-        if duty_first and (duty_after or standby_after):
-            model.add_at_most_one(duty_first + duty_after + standby_after)
-    # a standby stays callable: it may not sit before a forbidden duty (standbys alone may follow)
     for first, open_seconds in open_followers.items():
+        duty_first = variables.duty_in_slot(cadre_id, day, first)
         standby_first = variables.standby_in_slot(cadre_id, day, first)
-        if not standby_first:
-            continue
-        duty_after = [v for second in open_seconds for v in variables.duty_in_slot(cadre_id, day + 1, second)]
-        if duty_after:
-            for standby in standby_first:
-                model.add_at_most_one([standby, *duty_after])
+        for second in open_seconds:
+            duty_second = variables.duty_in_slot(cadre_id, day + 1, second)
+            standby_second = variables.standby_in_slot(cadre_id, day + 1, second)
+            if duty_first and (duty_second or standby_second):
+                model.add_at_most_one(duty_first + duty_second)
+                for standby in standby_second:
+                    model.add_at_most_one([*duty_first, standby])
+            if standby_first and duty_second:
+                for standby in standby_first:
+                    model.add_at_most_one([standby, *duty_second])
