@@ -84,15 +84,16 @@ def construct(
     demand = dict(calendar.demand)
     left = budget
     for position, cadre in enumerate(instance.cadres):
-        projected = construction.used / position * (len(instance.cadres) - position) if position else 0.0
-        late = left is not None and (left <= 0 or (whole_or_none and projected > left))
-        if stopped() or late:  # interrupted, the budget is spent, or will be before the end
-            if late and left is not None and left > 0:
-                cadres_left = len(instance.cadres) - position
+        cadres_left = len(instance.cadres) - position
+        projected = construction.used / position * cadres_left if position else 0.0  # at the average so far
+        spent = left is not None and left <= 0
+        hopeless = whole_or_none and left is not None and projected > left
+        if stopped() or spent or hopeless:
+            if hopeless and not spent:
                 logger.info("cadre by cadre: %d cadres left would need %.1f of %.1f", cadres_left, projected, left)
             construction.unplaced.extend(other.id for other in instance.cadres[position:])
             break
-        share = None if left is None else max(left / (len(instance.cadres) - position), 0.01)
+        share = None if left is None else max(left / cadres_left, 0.01)
         build_started = time.monotonic()
         alone = instance.model_copy(update={"cadres": [cadre]})
         roster_model = RosterModel.build(alone, calendar=Calendar(alone, demand=demand))

@@ -130,7 +130,7 @@ def _evaluate(solver: cp_model.CpSolver, expr: Expr) -> int:
 class StageSolver:
     """Runs CP-SAT on one model stage after stage, carrying the incumbent as a hint."""
 
-    def __init__(self, roster_model: RosterModel, options: SolveOptions) -> None:
+    def __init__(self, roster_model: RosterModel, options: SolveOptions, build_seconds: float = 0.0) -> None:
         self.roster_model = roster_model
         self.options = options
         self.solution: list[int] | None = None
@@ -139,7 +139,7 @@ class StageSolver:
         self.interrupted = False
         self.gave_up = False  # the last search stopped early because it had found no roster yet
         self.partial_hint: tuple[list[int], list[int]] | None = None  # built duties, when no solution
-        self.build_seconds = 0.0  # building the model took this long (presolve grows with it)
+        self.build_seconds = build_seconds  # building the model took this long (presolve grows with it)
         self.fixed_seconds = 0.0  # the last search with the duties fixed took this long: a search's least cost
 
     def _parameters(self, budget: float | None) -> cp_model.CpSolver:
@@ -439,9 +439,8 @@ class StageSolver:
                     return status, solver, time.monotonic() - started
                 used = time.monotonic() - started
         if self.solution is None:
-            used += self.start_from_construction(budget - used)
-            if not deterministic:
-                used = time.monotonic() - started
+            constructed = self.start_from_construction(budget - used)
+            used = used + constructed if deterministic else time.monotonic() - started
         # a search shorter than one with every duty fixed would not get past loading the model
         if budget - used <= (0.0 if deterministic or self.solution is None else self.fixed_seconds):
             logger.info("no time left to search on from the built roster")
@@ -510,8 +509,7 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> Result:
     started = time.monotonic()
     roster_model = RosterModel.build(instance)
     plan = plan_stages(roster_model)
-    runner = StageSolver(roster_model, options)
-    runner.build_seconds = time.monotonic() - started
+    runner = StageSolver(roster_model, options, build_seconds=time.monotonic() - started)
     result = Result(status="unknown", mode=instance.objective.mode)
     budget_left = options.time_limit
     if budget_left is not None and not options.deterministic:

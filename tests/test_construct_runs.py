@@ -314,10 +314,11 @@ class SearchLog:
         monkeypatch.setattr(solver_module.StageSolver, "start_from_construction", construction)
 
 
-def first_roster_runner() -> solver_module.StageSolver:
+def first_roster_runner(build_seconds: float) -> solver_module.StageSolver:
     data, _ = curtois_small()
     roster_model = RosterModel.build(data)
-    runner = solver_module.StageSolver(roster_model, SolveOptions(time_limit=10, workers=1, seed=0))
+    options = SolveOptions(time_limit=10, workers=1, seed=0)
+    runner = solver_module.StageSolver(roster_model, options, build_seconds=build_seconds)
     stage = solver_module.plan_stages(roster_model)[0]
     expr = stage.build()
     roster_model.model.minimize(expr)
@@ -331,8 +332,7 @@ def test_a_model_slower_to_build_than_the_budget_starts_from_the_construction(
     # Building took 20 s and 10 s are left: a search would spend them in presolve, so the roster
     # is built first (the runs roster, accepted with the duties fixed), then searched on from.
     log = SearchLog(monkeypatch)
-    runner = first_roster_runner()
-    runner.build_seconds = 20.0
+    runner = first_roster_runner(build_seconds=20.0)
     runner._first_roster(10.0, solver_module._FoundWatch())
     # the cadres' own models (searches of their own) and the pass accepting them come in between
     assert log.calls[:2] == ["construction", "fixed"] and log.calls[-1] == "search"
@@ -345,8 +345,7 @@ def test_no_search_after_the_construction_when_less_time_is_left_than_a_fixed_pa
     # The pass with every duty fixed (here said to take 1000 s) is the least any search of this
     # model costs: with 10 s left there is no search after it, and the accepted roster is the result.
     log = SearchLog(monkeypatch)
-    runner = first_roster_runner()
-    runner.build_seconds = 20.0
+    runner = first_roster_runner(build_seconds=20.0)
     original = solver_module.StageSolver.solve_with_fixed
 
     def slow_fixed_pass(self: Any, *args: Any, **kwargs: Any) -> float:
