@@ -46,22 +46,26 @@ def apply(roster: RosterModel) -> None:
             ]
             for first, seconds in followers.items()
         }
-        # Shifts whose followers include a whole follower set can all sit in its one constraint.
-        follower_sets = list(dict.fromkeys(frozenset(seconds) for seconds in open_followers.values() if seconds))
-        covering = {
-            seconds: [first for first, others in open_followers.items() if seconds <= set(others)]
+        # A clique is a group of first shifts and followers every one of which they all forbid.
+        # When both days hold at most one shift, all shifts forbidding a whole follower set join it:
+        # every forbidden pair (a, b) sits in the clique of a's own follower set, so fewer, larger
+        # cliques. When only the next day does, one clique per first shift and its followers.
+        follower_sets = dict.fromkeys(
+            tuple(second for second in roster.calendar.shift_ids if second in seconds)
+            for seconds in open_followers.values()
+            if seconds
+        )
+        by_follower_set = [
+            ([first for first, others in open_followers.items() if set(seconds) <= set(others)], seconds)
             for seconds in follower_sets
-        }
+        ]
+        by_first_shift = [([first], tuple(seconds)) for first, seconds in open_followers.items()]
         for day in range(roster.calendar.days - 1):
-            # When the next day holds at most one shift anyway, one constraint covers all of a first
-            # shift's forbidden followers (fewer constraints, a tighter relaxation); otherwise one per pair.
-            if not roster.exclusive_day(cadre.id, day + 1):
+            if not roster.exclusive_day(cadre.id, day + 1):  # several shifts may follow: one per pair
                 _one_per_pair(roster, cadre.id, day, open_followers)
                 continue
-            if roster.exclusive_day(cadre.id, day):
-                _one_per_follower_set(roster, cadre.id, day, covering)
-            else:
-                _one_per_first_shift(roster, cadre.id, day, open_followers)
+            exclusive_today = roster.exclusive_day(cadre.id, day)
+            _cliques(roster, cadre.id, day, by_follower_set if exclusive_today else by_first_shift)
             _standbys_before_duties(roster, cadre.id, day, open_followers)
 
 
@@ -76,28 +80,14 @@ def _after(roster: RosterModel, cadre_id: str, day: int, seconds: Iterable[str])
     return duties, standbys
 
 
-def _one_per_follower_set(
-    roster: RosterModel, cadre_id: str, day: int, covering: dict[frozenset[str], list[str]]
+def _cliques(
+    roster: RosterModel, cadre_id: str, day: int, groups: list[tuple[list[str], tuple[str, ...]]]
 ) -> None:
-    """Both days hold at most one shift: per follower set, the shifts of ``day`` that forbid all of it
-    and its duties and standbys on the next day form one clique ("at most one").
-
-    Every forbidden pair (a, b) sits in the clique of a's own follower set: fewer, larger cliques
-    than one per first shift.
-    """
-    for seconds, firsts in covering.items():
+    """Per group, the duties of its first shifts on ``day`` and the duties and standbys of its
+    followers on the next day: at most one of them."""
+    for firsts, seconds in groups:
         duty_first = [v for first in firsts for v in roster.vars.duty_in_slot(cadre_id, day, first)]
-        ordered = [second for second in roster.calendar.shift_ids if second in seconds]
-        duty_after, standby_after = _after(roster, cadre_id, day, ordered)
-        if duty_first and (duty_after or standby_after):
-            roster.model.add_at_most_one(duty_first + duty_after + standby_after)
-
-
-def _one_per_first_shift(roster: RosterModel, cadre_id: str, day: int, open_followers: dict[str, list[str]]) -> None:
-    """The next day holds at most one shift: a first shift's duty and all its followers, one clique."""
-    for first, open_seconds in open_followers.items():
-        duty_first = roster.vars.duty_in_slot(cadre_id, day, first)
-        duty_after, standby_after = _after(roster, cadre_id, day, open_seconds)
+        duty_after, standby_after = _after(roster, cadre_id, day, seconds)
         if duty_first and (duty_after or standby_after):
             roster.model.add_at_most_one(duty_first + duty_after + standby_after)
 
