@@ -8,7 +8,10 @@ labelled objective parts of :mod:`scheduler.objective`.
 
 from __future__ import annotations
 
+import gc
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -27,6 +30,25 @@ def remaining(limit: int, fixed: int) -> int:
     roster may then add nothing to that window or run.
     """
     return max(limit - fixed, 0)
+
+
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while millions of long-lived objects are created.
+
+    Building a model makes a variable or expression object per duty, and every
+    collector pass walks all objects alive, so on large instances the passes
+    add up to seconds (BENCHMARKS.md). Nothing built here is garbage, so
+    nothing is lost by collecting afterwards. A collector already paused by
+    the caller stays paused.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass
@@ -56,9 +78,10 @@ class RosterModel:
 
         calendar = Calendar(instance) if calendar is None else calendar
         roster_model = cls(instance, calendar, soft_minimum_hours=soft_minimum_hours)
-        roster_model.create_variables()
-        for rule in RULES:
-            rule.apply(roster_model)
+        with cycle_collection_paused():
+            roster_model.create_variables()
+            for rule in RULES:
+                rule.apply(roster_model)
         logger.info(
             "model: %d duty and %d standby variables, %d constraints",
             len(roster_model.vars.duties),
