@@ -67,15 +67,12 @@ def construct(
     *,
     deterministic: bool,
     stopped: Callable[[], bool] = lambda: False,
-    whole_or_none: bool = False,
 ) -> Construction:
     """Duties for every cadre, built one cadre at a time on the demand left over (see the module doc).
 
     ``budget`` (seconds, or deterministic units) is shared out evenly among the cadres still to do;
     building each cadre's model counts too, unless the budget is in deterministic units. Stops
-    early (the cadres left count as unplaced) once ``stopped()`` is true or the budget is spent,
-    and with ``whole_or_none`` (when a part of a roster is of no use) as soon as the cadres done
-    so far, at their average cost, say the rest will not fit in what is left.
+    early (the cadres left count as unplaced) once ``stopped()`` is true or the budget is spent.
     """
     started = time.monotonic()
     construction = Construction()
@@ -85,12 +82,7 @@ def construct(
     left = budget
     for position, cadre in enumerate(instance.cadres):
         cadres_left = len(instance.cadres) - position
-        projected = construction.used / position * cadres_left if position else 0.0  # at the average so far
-        spent = left is not None and left <= 0
-        hopeless = whole_or_none and left is not None and projected > left
-        if stopped() or spent or hopeless:
-            if hopeless and not spent:
-                logger.info("cadre by cadre: %d cadres left would need %.1f of %.1f", cadres_left, projected, left)
+        if stopped() or (left is not None and left <= 0):
             construction.unplaced.extend(other.id for other in instance.cadres[position:])
             break
         share = None if left is None else max(left / cadres_left, 0.01)

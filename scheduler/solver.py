@@ -22,7 +22,8 @@ from models.instance import Instance
 from models.roster import Assignment, Conflict, StandbyAssignment
 from scheduler.construct import construct
 from scheduler.construct_runs import runs_roster
-from scheduler.model import RosterModel
+from scheduler.improve import improve
+from scheduler.model import RosterModel, cycle_collection_paused
 from scheduler.objective import Stage, plan_stages
 from scheduler.variables import DutyKey, Expr
 
@@ -35,6 +36,8 @@ STAGE_SHARE = {"coverage": 0.5, "standby": 0.35, "target": 0.4, "fairness": 0.6}
 GIVE_UP_SHARE = 0.1
 # ... or, presolve included, after this share (a large model's presolve alone can take the whole budget).
 GIVE_UP_WALL_SHARE = 0.4
+# CP-SAT's presolve of a large roster model took 1.8 (I23) to 2.7 (I22) times as long as building it (BENCHMARKS.md).
+PRESOLVE_PER_BUILD = 1.5
 CONSTRUCTION_SHARE = 0.8
 SMALL_OVERRUN = 5
 # Whether the whole-problem worker keeps every constraint in its LP (see StageSolver._parameters).
@@ -248,13 +251,11 @@ class StageSolver:
 
         First, within seconds, from every cadre's runs of work and days off
         (scheduler.construct_runs, for the sequence rules of the rostering benchmarks): when the
-        whole model accepts it (every rule checked with the duties fixed), that roster is kept.
-        Then cadre by cadre with each cadre's own model (scheduler.construct), which gives better
-        rosters where it finishes in time. With a roster kept, it is tried only if its share of the
-        time is longer than the accepting pass took, and stops as soon as it will not place every
-        cadre; a whole roster from it replaces the kept one if it is better. With none kept, the
-        cadres it leaves get runs on the demand left over, and the whole model is asked to accept
-        the union. Without an accepted roster the built duties only guide the next search.
+        whole model accepts it (every rule checked with the duties fixed), that roster is kept and
+        then made better cadre by cadre (see :meth:`_improve`). Otherwise cadre by cadre with each
+        cadre's own model (scheduler.construct); the cadres it leaves get runs on the demand left
+        over, and the whole model is asked to accept the union. Without an accepted roster the
+        built duties only guide the next search.
         """
         roster_model = self.roster_model
         deterministic = self.options.deterministic
@@ -264,12 +265,11 @@ class StageSolver:
         if from_runs is not None and not from_runs.short:
             used = self._adopt(from_runs.duties, budget)
             used = used if deterministic else time.monotonic() - started
-        kept = (self.solution, self.values) if self.solution is not None else None
         first_used = used
         budget = None if budget is None else max(budget - used, 0.01)
+        if self.solution is not None and from_runs is not None:
+            return used + self._improve(from_runs.duties, budget)
         share = None if budget is None else budget * CONSTRUCTION_SHARE
-        if kept is not None and share is not None and not deterministic and share <= self.fixed_seconds:
-            return used  # a roster built cadre by cadre would still need a pass this long to be accepted
         try:
             built = construct(
                 roster_model.instance,
@@ -278,7 +278,6 @@ class StageSolver:
                 self._solve_small,
                 deterministic=deterministic,
                 stopped=lambda: self.interrupted,
-                whole_or_none=kept is not None,  # with a roster kept, only a whole one is of use
             )
         except KeyboardInterrupt:  # while a cadre's model was being built
             logger.warning("interrupted while building a first roster")
@@ -286,8 +285,6 @@ class StageSolver:
             return used
         duties, unplaced = built.duties, built.unplaced
         used += built.used
-        if kept is not None and unplaced:
-            return used  # the runs roster stays; a roster partly built cadre by cadre is not better
         if unplaced and not self.interrupted:
             runs_started = time.monotonic()
             rest = runs_roster(roster_model, placed=duties, only=unplaced)
@@ -299,11 +296,43 @@ class StageSolver:
             self._adopt(duties, None, complete=False)
             return used
         remaining = None if budget is None else max(budget - (used - first_used), 0.01)
-        used += self._adopt(duties, remaining)
-        if kept is not None and (self.solution is None or self._ranking(self.values) > self._ranking(kept[1])):
-            logger.info("the roster from runs stays: the one built cadre by cadre is not better")
+        return used + self._adopt(duties, remaining)
+
+    def _improve(self, duties: list[DutyKey], budget: float | None) -> float:
+        """Make the kept roster ``duties`` cheaper cadre by cadre (scheduler.improve) with
+        CONSTRUCTION_SHARE of ``budget``, less a pass to accept the result; the result replaces the
+        kept roster only if the whole model accepts it and ranks it better. Returns the budget used.
+        """
+        deterministic = self.options.deterministic
+        reserve = 0.0 if deterministic else self.fixed_seconds  # the pass accepting the result
+        share = None if budget is None else budget * CONSTRUCTION_SHARE - reserve
+        if share is not None and share <= reserve:
+            return 0.0  # too little time to make a change worth a pass
+        started = time.monotonic()
+        try:
+            better = improve(
+                self.roster_model.instance,
+                self.roster_model.calendar,
+                duties,
+                share,
+                self._solve_small,
+                deterministic=deterministic,
+                stopped=lambda: self.interrupted,
+            )
+        except KeyboardInterrupt:  # while a cadre's model was being built
+            logger.warning("interrupted while making the roster better")
+            self.interrupted = True
+            return 0.0 if deterministic else time.monotonic() - started
+        used = better.used
+        if not better.changed:
+            return used
+        kept = (self.solution, self.values)
+        remaining = None if budget is None else max(budget - used, 0.01)
+        used += self._adopt(better.duties, remaining)
+        if self.solution is None or self._ranking(self.values) > self._ranking(kept[1]):
+            logger.info("the roster from runs stays: the one made better cadre by cadre is not accepted or not better")
             self.solution, self.values = kept
-        return used
+        return used if deterministic else time.monotonic() - started
 
     def _ranking(self, values: dict[str, int]) -> tuple[int, ...]:
         """Stage values in stage order, for comparing two rosters of the current stage."""
@@ -416,8 +445,9 @@ class StageSolver:
         deterministic = self.options.deterministic
         started = time.monotonic()
         used = 0.0  # GIVE_UP_SHARE 0: straight to the built roster
-        # A model that took longer to build than the budget left would spend it all in presolve.
-        huge = not deterministic and self.build_seconds > budget
+        # Presolve alone takes about PRESOLVE_PER_BUILD times the build: a search that would be
+        # given up before its presolve is over is not begun.
+        huge = not deterministic and self.build_seconds * PRESOLVE_PER_BUILD > budget * GIVE_UP_WALL_SHARE
         if huge:
             logger.info("the model took %.1f s to build: building a first roster at once", self.build_seconds)
         if GIVE_UP_SHARE > 0 and not huge:
@@ -526,7 +556,8 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> Result:
             continue
         share = 1.0 if last else STAGE_SHARE.get(stage.name, 0.5)
         budget = None if budget_left is None else budget_left * share
-        expr = stage.build()
+        with cycle_collection_paused():  # a stage's parts add a variable or term per duty
+            expr = stage.build()
         # standby first fills in around the duties as they stand, then searches freely
         fixed_first = (
             [variable.index for variable in roster_model.vars.duties.values()] if stage.name == "standby" else None

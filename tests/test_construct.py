@@ -67,24 +67,6 @@ def test_cadres_left_when_the_budget_is_spent_stay_unplaced() -> None:
     assert {key.cadre for key in built.duties} == {"a"}
 
 
-def test_whole_or_none_stops_once_the_rest_cannot_fit() -> None:
-    # 4 days, one duty wanted a day, each cadre at most one duty (8 h), so each needs a model.
-    # Each cadre's search reports 1 unit, the budget is 3 for 4 cadres. After a: 1 unit a cadre,
-    # 3 cadres left -> about 3 more > 2 left, so with whole_or_none b, c and d get no model. Without
-    # it, b and c are built (1 left after b, 0 after c) and only d is left.
-    def one_unit(model: cp_model.CpModel, budget: float | None) -> tuple[cp_model.CpSolver | None, float]:
-        solver, _ = small_solve(model, budget)
-        return solver, 1.0
-
-    one_duty = {"max_total_hours": 8}
-    data = parse_instance(instance([cadre(name, limits=one_duty) for name in "abcd"], days=4))
-    whole = construct(data, Calendar(data), 3.0, one_unit, deterministic=True, whole_or_none=True)
-    assert whole.unplaced == ["b", "c", "d"]
-    assert {key.cadre for key in whole.duties} == {"a"}
-    partial = construct(data, Calendar(data), 3.0, one_unit, deterministic=True)
-    assert partial.unplaced == ["d"]
-
-
 def assignments_of(data: Instance, built: Construction) -> list[Assignment]:
     return [
         Assignment(cadre=key.cadre, date=data.horizon.dates[key.day], shift=key.shift, checkpoint=key.checkpoint)

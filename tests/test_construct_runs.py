@@ -13,11 +13,13 @@ from models.loading import parse_instance
 from models.roster import Assignment
 from scheduler.calendar import Calendar
 from scheduler.checker import evaluate
-from scheduler.construct import Construction, construct
+from scheduler.construct import construct
 from scheduler.construct_runs import _trim, applies, runs_roster, work_days
 from scheduler.importers.curtois import CurtoisData, curtois_violations, parse_curtois, to_instance
+from scheduler.improve import Improvement
 from scheduler.model import RosterModel
 from scheduler.solver import SolveOptions
+from scheduler.variables import DutyKey
 
 from .rules.helpers import D, N, cadre, checkpoint, day, demand, instance, solve_checked
 from .test_curtois_import import SMALL
@@ -233,16 +235,13 @@ def test_solver_starts_from_the_runs_roster(
     construct_at_once: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     # The runs construction places every cadre and the whole model accepts the roster with the
-    # duties fixed; the cadres' own models, asked for a whole roster or none, run out of time, so
-    # the search goes on from the runs roster; solve_checked asserts the checker finds nothing
-    # wrong with the final roster.
-    asked: list[bool] = []
+    # duties fixed; it is then made better cadre by cadre (never built again from nothing by the
+    # cadres' own models), and the search goes on from it; solve_checked asserts the checker finds
+    # nothing wrong with the final roster.
+    def not_wanted(*_: Any, **__: Any) -> Any:
+        raise AssertionError("with a runs roster kept, no roster is built cadre by cadre")
 
-    def out_of_time(instance: Instance, *_: Any, whole_or_none: bool = False, **__: Any) -> Any:
-        asked.append(whole_or_none)  # with a roster kept, only a whole one is of use
-        return Construction(unplaced=[cadre.id for cadre in instance.cadres])
-
-    monkeypatch.setattr(solver_module, "construct", out_of_time)
+    monkeypatch.setattr(solver_module, "construct", not_wanted)
     caplog.set_level(logging.INFO, logger="scheduler")
     data, _ = curtois_small()
     options = SolveOptions(time_limit=10, workers=1, seed=0, deterministic=True)
@@ -250,8 +249,8 @@ def test_solver_starts_from_the_runs_roster(
     assert solved.status in ("optimal", "feasible")
     messages = [record.getMessage() for record in caplog.records]
     assert any("first roster from runs" in message and "0 cadres without one" in message for message in messages)
+    assert any("improved cadre by cadre" in message for message in messages)
     assert not any("kept values fixed" in message for message in messages)
-    assert asked == [True]
 
 
 def test_runs_take_the_demand_the_own_models_left(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -339,6 +338,21 @@ def test_a_model_slower_to_build_than_the_budget_starts_from_the_construction(
     assert runner.solution is not None
 
 
+@pytest.mark.parametrize(("build_seconds", "first_call"), [(5.0, "construction"), (1.0, "search")])
+def test_the_first_search_is_not_begun_when_its_presolve_would_outlast_it(
+    monkeypatch: pytest.MonkeyPatch, build_seconds: float, first_call: str
+) -> None:
+    # 10 s left; a first search without a roster is given up after 40 % of them, 4 s. Presolve
+    # takes about 1.5 times the build: 7.5 s after a 5 s build, past those 4 s, so the roster is
+    # built first; 1.5 s after a 1 s build, so the search comes first.
+    log = SearchLog(monkeypatch)
+    runner = first_roster_runner(build_seconds=build_seconds)
+    status, _, _ = runner._first_roster(10.0, solver_module._FoundWatch())
+    assert log.calls[0] == first_call
+    # either way a roster is found: by the search, or built, accepted and kept
+    assert status in (solver_module.cp_model.OPTIMAL, solver_module.cp_model.FEASIBLE) or runner.solution is not None
+
+
 def test_no_search_after_the_construction_when_less_time_is_left_than_a_fixed_pass(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -358,3 +372,20 @@ def test_no_search_after_the_construction_when_less_time_is_left_than_a_fixed_pa
     assert log.calls == ["construction", "fixed"]
     assert status == solver_module.cp_model.UNKNOWN
     assert runner.solution is not None and runner.values
+
+
+def test_an_improvement_the_whole_model_rejects_leaves_the_runs_roster(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The improvement (faked) hands back an empty roster, which breaks the staff's minimum hours:
+    # the whole model does not accept it, and the runs roster it was given stays the solution.
+    given: list[list[DutyKey]] = []
+
+    def empty(instance: Instance, calendar: Calendar, duties: list[DutyKey], *_: Any, **__: Any) -> Improvement:
+        given.append(list(duties))
+        return Improvement(duties=[], changed=1)
+
+    monkeypatch.setattr(solver_module, "improve", empty)
+    runner = first_roster_runner(build_seconds=0.0)
+    runner.start_from_construction(10.0)
+    assert runner.solution is not None and len(given) == 1
+    held = {key for key, variable in runner.roster_model.vars.duties.items() if runner.solution[variable.index]}
+    assert held == set(given[0]) and held
