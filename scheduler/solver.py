@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import version
+from typing import TypeVar
 
 from ortools.sat.python import cp_model
 
@@ -28,6 +29,7 @@ from scheduler.objective import Stage, plan_stages
 from scheduler.variables import DutyKey, Expr
 
 logger = logging.getLogger(__name__)
+Built = TypeVar("Built")
 
 # Share of the remaining budget each lexicographic stage may use (the last takes the rest).
 STAGE_SHARE = {"coverage": 0.5, "standby": 0.35, "target": 0.4, "fairness": 0.6}
@@ -270,18 +272,18 @@ class StageSolver:
         if self.solution is not None and from_runs is not None:
             return used + self._improve(from_runs.duties, budget)
         share = None if budget is None else budget * CONSTRUCTION_SHARE
-        try:
-            built = construct(
+        built = self._unless_interrupted(
+            "building a first roster",
+            lambda: construct(
                 roster_model.instance,
                 roster_model.calendar,
                 share,
                 self._solve_small,
                 deterministic=deterministic,
                 stopped=lambda: self.interrupted,
-            )
-        except KeyboardInterrupt:  # while a cadre's model was being built
-            logger.warning("interrupted while building a first roster")
-            self.interrupted = True
+            ),
+        )
+        if built is None:
             return used
         duties, unplaced = built.duties, built.unplaced
         used += built.used
@@ -298,6 +300,15 @@ class StageSolver:
         remaining = None if budget is None else max(budget - (used - first_used), 0.01)
         return used + self._adopt(duties, remaining)
 
+    def _unless_interrupted(self, doing: str, work: Callable[[], Built]) -> Built | None:
+        """``work()``, or None when Ctrl-C comes while it runs (outside CP-SAT: a cadre's model being built)."""
+        try:
+            return work()
+        except KeyboardInterrupt:
+            logger.warning("interrupted while %s", doing)
+            self.interrupted = True
+            return None
+
     def _improve(self, duties: list[DutyKey], budget: float | None) -> float:
         """Make the kept roster ``duties`` cheaper cadre by cadre (scheduler.improve) with
         CONSTRUCTION_SHARE of ``budget``, less a pass to accept the result; the result replaces the
@@ -309,8 +320,9 @@ class StageSolver:
         if share is not None and share <= reserve:
             return 0.0  # too little time to make a change worth a pass
         started = time.monotonic()
-        try:
-            better = improve(
+        better = self._unless_interrupted(
+            "making the roster better",
+            lambda: improve(
                 self.roster_model.instance,
                 self.roster_model.calendar,
                 duties,
@@ -318,10 +330,9 @@ class StageSolver:
                 self._solve_small,
                 deterministic=deterministic,
                 stopped=lambda: self.interrupted,
-            )
-        except KeyboardInterrupt:  # while a cadre's model was being built
-            logger.warning("interrupted while making the roster better")
-            self.interrupted = True
+            ),
+        )
+        if better is None:
             return 0.0 if deterministic else time.monotonic() - started
         used = better.used
         if not better.changed:

@@ -389,3 +389,19 @@ def test_an_improvement_the_whole_model_rejects_leaves_the_runs_roster(monkeypat
     assert runner.solution is not None and len(given) == 1
     held = {key for key, variable in runner.roster_model.vars.duties.items() if runner.solution[variable.index]}
     assert held == set(given[0]) and held
+
+
+def test_ctrl_c_while_improving_keeps_the_runs_roster(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ctrl-C reaches Python while a cadre's model is being built (outside CP-SAT): the solver
+    # notes the interruption and the runs roster, already accepted, stays the solution.
+    def interrupted(*_: Any, **__: Any) -> Improvement:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(solver_module, "improve", interrupted)
+    runner = first_roster_runner(build_seconds=0.0)
+    runner.start_from_construction(10.0)
+    assert runner.interrupted and runner.solution is not None
+    from_runs = runs_roster(runner.roster_model)
+    assert from_runs is not None
+    held = {key for key, variable in runner.roster_model.vars.duties.items() if runner.solution[variable.index]}
+    assert held == set(from_runs.duties)
