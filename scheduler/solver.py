@@ -22,6 +22,7 @@ from ortools.sat.python import cp_model
 from models.instance import Instance
 from models.roster import Assignment, Conflict, StandbyAssignment
 from scheduler.construct import construct
+from scheduler.construct_runs import applies as runs_apply
 from scheduler.construct_runs import runs_roster
 from scheduler.improve import improve
 from scheduler.model import RosterModel, cycle_collection_paused
@@ -456,9 +457,12 @@ class StageSolver:
         deterministic = self.options.deterministic
         started = time.monotonic()
         used = 0.0  # GIVE_UP_SHARE 0: straight to the built roster
-        # Presolve alone takes about PRESOLVE_PER_BUILD times the build: a search that would be
-        # given up before its presolve is over is not begun.
-        huge = not deterministic and self.build_seconds * PRESOLVE_PER_BUILD > budget * GIVE_UP_WALL_SHARE
+        # A model that took longer to build than the budget left would spend it all in presolve.
+        # Where a whole roster can be built from runs in seconds, a search that would be given up
+        # before its presolve is over (about PRESOLVE_PER_BUILD times the build) is not begun either.
+        from_runs = runs_apply(self.roster_model.instance)
+        presolve_outlasts = self.build_seconds * PRESOLVE_PER_BUILD > budget * GIVE_UP_WALL_SHARE
+        huge = not deterministic and (self.build_seconds > budget or (presolve_outlasts and from_runs))
         if huge:
             logger.info("the model took %.1f s to build: building a first roster at once", self.build_seconds)
         if GIVE_UP_SHARE > 0 and not huge:
@@ -474,7 +478,11 @@ class StageSolver:
             else:
                 solver = self._parameters(budget)
                 status = self._solve(
-                    solver, reporter, give_up_after=budget * GIVE_UP_SHARE, give_up_by=budget * GIVE_UP_WALL_SHARE
+                    solver,
+                    reporter,
+                    give_up_after=budget * GIVE_UP_SHARE,
+                    # only a whole roster from runs is worth stopping a search still in its presolve
+                    give_up_by=budget * GIVE_UP_WALL_SHARE if from_runs else None,
                 )
                 if not self.gave_up:
                     return status, solver, time.monotonic() - started
