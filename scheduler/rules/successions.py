@@ -99,8 +99,9 @@ def _standbys_before_duties(roster: RosterModel, cadre_id: str, day: int, open_f
         if not standby_first:
             continue  # the usual case: no standby wanted
         duty_after, _ = _after(roster, cadre_id, day, open_seconds)
-        for standby in standby_first if duty_after else []:
-            roster.model.add_at_most_one([standby, *duty_after])
+        for standby in standby_first:
+            if duty_after:
+                roster.model.add_at_most_one([standby, *duty_after])
 
 
 def _one_per_pair(roster: RosterModel, cadre_id: str, day: int, open_followers: dict[str, list[str]]) -> None:
@@ -113,10 +114,10 @@ def _one_per_pair(roster: RosterModel, cadre_id: str, day: int, open_followers: 
         for second in open_seconds:
             duty_second = variables.duty_in_slot(cadre_id, day + 1, second)
             standby_second = variables.standby_in_slot(cadre_id, day + 1, second)
-            if duty_first and (duty_second or standby_second):
+            if duty_first and duty_second:
                 model.add_at_most_one(duty_first + duty_second)
-                for standby in standby_second:
-                    model.add_at_most_one([*duty_first, standby])
+            for standby in standby_second if duty_first else []:
+                model.add_at_most_one([*duty_first, standby])
             if standby_first and duty_second:
                 for standby in standby_first:
                     model.add_at_most_one([standby, *duty_second])
