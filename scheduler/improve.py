@@ -27,7 +27,7 @@ from ortools.sat.python import cp_model
 from models.instance import Instance
 from scheduler.calendar import Calendar
 from scheduler.construct import SolveSmall, left_over
-from scheduler.model import RosterModel, cycle_collection_paused
+from scheduler.model import RosterModel
 from scheduler.objective import plan_stages
 from scheduler.variables import DutyKey
 
@@ -51,19 +51,21 @@ class Improvement:
 
 
 def _cadre_model(
-    instance: Instance, cadre_index: int, calendar: Calendar, holders: dict[Cell, list[str]]
+    instance: Instance,
+    cadre_index: int,
+    calendar: Calendar,
+    holders: dict[Cell, list[str]],
+    skills_of: dict[str, set[str]],
 ) -> RosterModel:
     """The model of the cadre alone on the demand the other cadres leave over, its objective the first stage's."""
     cadre = instance.cadres[cadre_index]
-    skills_of = {other.id: set(other.skills) for other in instance.cadres}
     demand = {}
     for cell, rule in calendar.demand.items():
         others = [holder for holder in holders.get(cell, []) if holder != cadre.id]
         demand[cell] = left_over(rule, others, skills_of) if others else rule
     alone = instance.model_copy(update={"cadres": [cadre]})
-    with cycle_collection_paused():
-        roster_model = RosterModel.build(alone, calendar=Calendar(alone, demand=demand))
-        roster_model.model.minimize(plan_stages(roster_model)[0].build())
+    roster_model = RosterModel.build(alone, calendar=Calendar(alone, demand=demand))
+    roster_model.model.minimize(plan_stages(roster_model)[0].build())
     return roster_model
 
 
@@ -100,6 +102,7 @@ def improve(
         own[key.cadre].add(key)
         holders.setdefault((key.checkpoint, key.day, key.shift), []).append(key.cadre)
     result = Improvement(duties=list(duties))
+    skills_of = {cadre.id: set(cadre.skills) for cadre in instance.cadres}
     left = budget
     changed_in_pass = True
     while changed_in_pass:
@@ -112,7 +115,7 @@ def improve(
                 return _finish(result, own)
             share = None if left is None else max(left / (len(instance.cadres) - position) / 2, LEAST_SEARCH)
             step_started = time.monotonic()
-            roster_model = _cadre_model(instance, position, calendar, holders)
+            roster_model = _cadre_model(instance, position, calendar, holders, skills_of)
             step_used = 0.0 if deterministic else time.monotonic() - step_started
             current = own[cadre.id]
             solver, used = solve_small(_with_duties_fixed(roster_model, current), share)
