@@ -460,9 +460,9 @@ class StageSolver:
         # A model that took longer to build than the budget left would spend it all in presolve.
         # Where a whole roster can be built from runs in seconds, a search that would be given up
         # before its presolve is over (about PRESOLVE_PER_BUILD times the build) is not begun either.
-        from_runs = runs_apply(self.roster_model.instance)
+        runs_buildable = runs_apply(self.roster_model.instance)
         presolve_outlasts = self.build_seconds * PRESOLVE_PER_BUILD > budget * GIVE_UP_WALL_SHARE
-        huge = not deterministic and (self.build_seconds > budget or (presolve_outlasts and from_runs))
+        huge = not deterministic and (self.build_seconds > budget or (presolve_outlasts and runs_buildable))
         if huge:
             logger.info("the model took %.1f s to build: building a first roster at once", self.build_seconds)
         if GIVE_UP_SHARE > 0 and not huge:
@@ -482,7 +482,7 @@ class StageSolver:
                     reporter,
                     give_up_after=budget * GIVE_UP_SHARE,
                     # only a whole roster from runs is worth stopping a search still in its presolve
-                    give_up_by=budget * GIVE_UP_WALL_SHARE if from_runs else None,
+                    give_up_by=budget * GIVE_UP_WALL_SHARE if runs_buildable else None,
                 )
                 if not self.gave_up:
                     return status, solver, time.monotonic() - started
