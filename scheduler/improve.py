@@ -1,9 +1,10 @@
 """A whole roster made better one cadre at a time: each cadre's duties re-chosen, the others' held.
 
-A roster built from runs (scheduler.construct_runs) keeps every rule but is far from cheap: the
-runs are chosen by a few simple scores, not by what they cost. On long horizons the whole model
-is too large for CP-SAT to improve it much in the time left, while each cadre's own model (the
-instance with that cadre alone) solves in a fraction of a second. So each cadre in turn gets its
+A built roster keeps every rule but is far from cheap: from runs (scheduler.construct_runs), the
+runs are chosen by a few simple scores, not by what they cost; cadre by cadre (scheduler.construct),
+each cadre saw only what the cadres before it left. On long horizons the whole model is too large
+for CP-SAT to improve it much in the time left, while each cadre's own model (the instance with
+that cadre alone) solves in a fraction of a second. So each cadre in turn gets its
 own model on the demand the other cadres leave over (scheduler.construct.left_over): its
 objective is then what its own duties add to the roster's, the places its duties fill or
 overfill and its own requests. Its current duties are first completed in that model with the

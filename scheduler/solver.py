@@ -36,11 +36,8 @@ Built = TypeVar("Built")
 STAGE_SHARE = {"coverage": 0.5, "standby": 0.35, "target": 0.4, "fairness": 0.6}
 # With no roster yet after this share of the first stage's budget (0: at once), one is built cadre by
 # cadre (scheduler.construct) with at most CONSTRUCTION_SHARE of what is left; the search resumes from it.
+# Where a whole roster can be built from runs (scheduler.construct_runs.applies), it is built first.
 GIVE_UP_SHARE = 0.1
-# ... or, presolve included, after this share (a large model's presolve alone can take the whole budget).
-GIVE_UP_WALL_SHARE = 0.4
-# CP-SAT's presolve of a large roster model took 1.8 (I23) to 2.7 (I22) times as long as building it (BENCHMARKS.md).
-PRESOLVE_PER_BUILD = 1.5
 CONSTRUCTION_SHARE = 0.8
 SMALL_OVERRUN = 5
 # Whether the whole-problem worker keeps every constraint in its LP (see StageSolver._parameters).
@@ -180,15 +177,13 @@ class StageSolver:
         *,
         model: cp_model.CpModel | None = None,
         give_up_after: float | None = None,
-        give_up_by: float | None = None,
         enough_after: float | None = None,
     ) -> cp_model.CpSolverStatus:
         """Run CP-SAT in a thread, so that Ctrl-C reaches Python and stops the search cleanly.
 
-        With ``give_up_after`` (seconds of search, presolve not counted) or ``give_up_by`` (seconds
-        since the start, presolve counted) the search stops then if it has found nothing yet;
-        ``self.gave_up`` tells. With ``enough_after`` (seconds) it stops then if it has found
-        something. All need ``reporter`` to be a :class:`_FoundWatch`.
+        With ``give_up_after`` (seconds of search, presolve not counted) the search stops then if it
+        has found nothing yet; ``self.gave_up`` tells. With ``enough_after`` (seconds) it stops then
+        if it has found something. Both need ``reporter`` to be a :class:`_FoundWatch`.
         """
         self.gave_up = False
         if self.interrupted:
@@ -223,9 +218,7 @@ class StageSolver:
                 continue
             elapsed = time.monotonic() - started
             searching = time.monotonic() - search_started[0] if search_started else 0.0
-            late = (give_up_after is not None and searching > give_up_after) or (
-                give_up_by is not None and elapsed > give_up_by
-            )
+            late = give_up_after is not None and searching > give_up_after
             if late and not reporter.found:
                 logger.info("no roster after %.1f s (%.1f s of search): building one", elapsed, searching)
                 self.gave_up = stopping = True
@@ -254,11 +247,11 @@ class StageSolver:
 
         First, within seconds, from every cadre's runs of work and days off
         (scheduler.construct_runs, for the sequence rules of the rostering benchmarks): when the
-        whole model accepts it (every rule checked with the duties fixed), that roster is kept and
-        then made better cadre by cadre (see :meth:`_improve`). Otherwise cadre by cadre with each
-        cadre's own model (scheduler.construct); the cadres it leaves get runs on the demand left
-        over, and the whole model is asked to accept the union. Without an accepted roster the
-        built duties only guide the next search.
+        whole model accepts it (every rule checked with the duties fixed), that roster is kept.
+        Otherwise cadre by cadre with each cadre's own model (scheduler.construct); the cadres it
+        leaves get runs on the demand left over, and the whole model is asked to accept the union.
+        An accepted roster is then made better cadre by cadre (see :meth:`_improve`). Without an
+        accepted roster the built duties only guide the next search.
         """
         roster_model = self.roster_model
         deterministic = self.options.deterministic
@@ -299,7 +292,11 @@ class StageSolver:
             self._adopt(duties, None, complete=False)
             return used
         remaining = None if budget is None else max(budget - (used - first_used), 0.01)
-        return used + self._adopt(duties, remaining)
+        used += self._adopt(duties, remaining)
+        if self.solution is not None:
+            remaining = None if budget is None else max(budget - (used - first_used), 0.01)
+            used += self._improve(duties, remaining)
+        return used
 
     def _unless_interrupted(self, doing: str, work: Callable[[], Built]) -> Built | None:
         """``work()``, or None when Ctrl-C comes while it runs (outside CP-SAT: a cadre's model being built)."""
@@ -342,7 +339,7 @@ class StageSolver:
         remaining = None if budget is None else max(budget - used, 0.01)
         used += self._adopt(better.duties, remaining)
         if self.solution is None or self._ranking(self.values) > self._ranking(kept[1]):
-            logger.info("the roster from runs stays: the one made better cadre by cadre is not accepted or not better")
+            logger.info("the built roster stays: the one made better cadre by cadre is not accepted or not better")
             self.solution, self.values = kept
         return used if deterministic else time.monotonic() - started
 
@@ -363,7 +360,10 @@ class StageSolver:
         self.solution = [0] * len(roster_model.model.proto.variables)
         for index, value in zip(*self.partial_hint, strict=True):
             self.solution[index] = value
-        return self.solve_with_fixed(duty_indices, budget, keep_on_failure=False)
+        used = self.solve_with_fixed(duty_indices, budget, keep_on_failure=False)
+        if self.solution is not None:
+            logger.info("the whole model accepts the built roster (stage values %s)", self.values)
+        return used
 
     def _hint(self) -> None:
         proto = self.roster_model.model.proto
@@ -448,7 +448,12 @@ class StageSolver:
         self, budget: float, reporter: _FoundWatch
     ) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver, float]:
         """Search for the first roster; without one after GIVE_UP_SHARE of ``budget``, build one
-        cadre by cadre and search on from it. Returns (status, solver, budget used).
+        (see :meth:`start_from_construction`) and search on from it. Returns (status, solver, budget used).
+
+        The roster is built before any search where a whole roster can be built from runs: built
+        and made better cadre by cadre, it is a far better start than the search's own first
+        rosters (BENCHMARKS.md, sixth session). It is also built first when building the model took
+        longer than the budget left, which a search would spend in presolve.
 
         In seconds the search is stopped only if it has found nothing by then; in deterministic
         units (which a running search does not report) the first search is given that share and
@@ -457,15 +462,13 @@ class StageSolver:
         deterministic = self.options.deterministic
         started = time.monotonic()
         used = 0.0  # GIVE_UP_SHARE 0: straight to the built roster
-        # A model that took longer to build than the budget left would spend it all in presolve.
-        # Where a whole roster can be built from runs in seconds, a search that would be given up
-        # before its presolve is over (about PRESOLVE_PER_BUILD times the build) is not begun either.
         runs_buildable = runs_apply(self.roster_model.instance)
-        presolve_outlasts = self.build_seconds * PRESOLVE_PER_BUILD > budget * GIVE_UP_WALL_SHARE
-        huge = not deterministic and (self.build_seconds > budget or (presolve_outlasts and runs_buildable))
-        if huge:
+        huge = not deterministic and self.build_seconds > budget
+        if runs_buildable:
+            logger.info("the rules allow a roster built from runs: building a first roster")
+        elif huge:
             logger.info("the model took %.1f s to build: building a first roster at once", self.build_seconds)
-        if GIVE_UP_SHARE > 0 and not huge:
+        if GIVE_UP_SHARE > 0 and not (huge or runs_buildable):
             if deterministic:
                 solver = self._parameters(budget * GIVE_UP_SHARE)
                 status = self._solve(solver, reporter)
@@ -477,13 +480,7 @@ class StageSolver:
                     self.values = {name: _evaluate(solver, built) for name, built in self.exprs.items()}
             else:
                 solver = self._parameters(budget)
-                status = self._solve(
-                    solver,
-                    reporter,
-                    give_up_after=budget * GIVE_UP_SHARE,
-                    # only a whole roster from runs is worth stopping a search still in its presolve
-                    give_up_by=budget * GIVE_UP_WALL_SHARE if runs_buildable else None,
-                )
+                status = self._solve(solver, reporter, give_up_after=budget * GIVE_UP_SHARE)
                 if not self.gave_up:
                     return status, solver, time.monotonic() - started
                 used = time.monotonic() - started

@@ -340,15 +340,14 @@ def test_a_model_slower_to_build_than_the_budget_starts_from_the_construction(
 
 @pytest.mark.parametrize(
     ("build_seconds", "runs_apply", "first_call"),
-    [(5.0, True, "construction"), (1.0, True, "search"), (5.0, False, "search")],
+    [(0.0, True, "construction"), (0.0, False, "search"), (20.0, False, "construction")],
 )
-def test_the_first_search_is_not_begun_when_its_presolve_would_outlast_it(
+def test_the_roster_is_built_before_any_search_where_runs_apply(
     monkeypatch: pytest.MonkeyPatch, build_seconds: float, runs_apply: bool, first_call: str
 ) -> None:
-    # 10 s left; a first search without a roster is given up after 40 % of them, 4 s. Presolve
-    # takes about 1.5 times the build: 7.5 s after a 5 s build, past those 4 s, so the roster is
-    # built first; 1.5 s after a 1 s build, so the search comes first. Where no roster can be
-    # built from runs (said so here), only a build longer than the 10 s skips the search.
+    # 10 s left. Where a whole roster can be built from runs, it is built (and made better cadre
+    # by cadre) before any search of the whole model. Where it cannot (said so here), the search
+    # comes first, unless building the model took longer (20 s) than the 10 s left.
     monkeypatch.setattr(solver_module, "runs_apply", lambda instance: runs_apply)
     log = SearchLog(monkeypatch)
     runner = first_roster_runner(build_seconds=build_seconds)
@@ -410,24 +409,3 @@ def test_ctrl_c_while_improving_keeps_the_runs_roster(monkeypatch: pytest.Monkey
     assert from_runs is not None
     held = {key for key, variable in runner.roster_model.vars.duties.items() if runner.solution[variable.index]}
     assert held == set(from_runs.duties)
-
-
-@pytest.mark.parametrize(("runs_apply", "given_up_by"), [(True, 4.0), (False, None)])
-def test_a_first_search_in_presolve_is_given_up_only_for_a_roster_from_runs(
-    monkeypatch: pytest.MonkeyPatch, runs_apply: bool, given_up_by: float | None
-) -> None:
-    # 10 s left: where a whole roster can be built from runs, the first search is stopped at 40 %
-    # of them (4 s) even in presolve. Elsewhere (the town: 400 cadres built one by one, never
-    # whole in time) it is not, and only the tenth of its search time (presolve not counted) holds.
-    monkeypatch.setattr(solver_module, "runs_apply", lambda instance: runs_apply)
-    asked: list[float | None] = []
-    original = solver_module.StageSolver._solve
-
-    def recording(self: Any, solver: Any, reporter: Any = None, **kwargs: Any) -> Any:
-        asked.append(kwargs.get("give_up_by"))
-        return original(self, solver, reporter, **kwargs)
-
-    monkeypatch.setattr(solver_module.StageSolver, "_solve", recording)
-    runner = first_roster_runner(build_seconds=0.0)
-    runner._first_roster(10.0, solver_module._FoundWatch())
-    assert asked[0] == given_up_by
