@@ -139,6 +139,7 @@ class StageSolver:
         self.solution: list[int] | None = None
         self.values: dict[str, int] = {}  # every built stage's value under the kept solution
         self.exprs: dict[str, Expr] = {}
+        self.divisors: dict[str, int] = {}  # a stage's value / divisor is in reported units
         self.interrupted = False
         self.gave_up = False  # the last search stopped early because it had found no roster yet
         self.partial_hint: tuple[list[int], list[int]] | None = None  # built duties, when no solution
@@ -343,6 +344,10 @@ class StageSolver:
             self.solution, self.values = kept
         return used if deterministic else time.monotonic() - started
 
+    def _described(self, values: dict[str, int]) -> str:
+        """Stage values in reported units, for the log: 'weighted 1506'."""
+        return ", ".join(f"{name} {value / self.divisors.get(name, 1):g}" for name, value in values.items())
+
     def _ranking(self, values: dict[str, int]) -> tuple[int, ...]:
         """Stage values in stage order, for comparing two rosters of the current stage."""
         return tuple(values.get(name, 0) for name in self.exprs)
@@ -362,7 +367,7 @@ class StageSolver:
             self.solution[index] = value
         used = self.solve_with_fixed(duty_indices, budget, keep_on_failure=False)
         if self.solution is not None:
-            logger.info("the whole model accepts the built roster (stage values %s)", self.values)
+            logger.info("the whole model accepts the built roster: %s", self._described(self.values))
         return used
 
     def _hint(self) -> None:
@@ -420,6 +425,7 @@ class StageSolver:
         model = self.roster_model.model
         model.minimize(expr)
         self.exprs[stage.name] = expr
+        self.divisors[stage.name] = stage.divisor
         started = time.monotonic()
         share = 0.5 if fixed_first else 0.3
         completion = self.solve_with_fixed(fixed_first, None if budget is None else budget * share)
