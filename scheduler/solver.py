@@ -140,6 +140,7 @@ class StageSolver:
         self.values: dict[str, int] = {}  # every built stage's value under the kept solution
         self.exprs: dict[str, Expr] = {}
         self.divisors: dict[str, int] = {}  # a stage's value / divisor is in reported units
+        self.stage_started = time.monotonic()  # when the stage being solved began, for progress reports
         self.interrupted = False
         self.gave_up = False  # the last search stopped early because it had found no roster yet
         self.partial_hint: tuple[list[int], list[int]] | None = None  # built duties, when no solution
@@ -368,7 +369,17 @@ class StageSolver:
         used = self.solve_with_fixed(duty_indices, budget, keep_on_failure=False)
         if self.solution is not None:
             logger.info("the whole model accepts the built roster: %s", self._described(self.values))
+            self._report_built()
         return used
+
+    def _report_built(self) -> None:
+        """Show an accepted built roster in the live progress, as a search shows its solutions
+        (its bound 0: no search has bounded the stage yet, and every part is >= 0)."""
+        if self.options.progress is None or not self.exprs:
+            return
+        name = next(reversed(self.exprs))  # the stage being solved
+        value = self.values[name] / self.divisors.get(name, 1)
+        self.options.progress(Progress(name, value, 0.0, time.monotonic() - self.stage_started))
 
     def _hint(self) -> None:
         proto = self.roster_model.model.proto
@@ -426,7 +437,7 @@ class StageSolver:
         model.minimize(expr)
         self.exprs[stage.name] = expr
         self.divisors[stage.name] = stage.divisor
-        started = time.monotonic()
+        started = self.stage_started = time.monotonic()
         share = 0.5 if fixed_first else 0.3
         completion = self.solve_with_fixed(fixed_first, None if budget is None else budget * share)
         if budget is not None:

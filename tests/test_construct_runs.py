@@ -15,7 +15,7 @@ from scheduler.calendar import Calendar
 from scheduler.checker import evaluate
 from scheduler.construct import construct
 from scheduler.construct_runs import _trim, applies, runs_roster, work_days
-from scheduler.importers.curtois import CurtoisData, curtois_violations, parse_curtois, to_instance
+from scheduler.importers.curtois import CurtoisData, curtois_objective, curtois_violations, parse_curtois, to_instance
 from scheduler.improve import Improvement
 from scheduler.model import RosterModel
 from scheduler.solver import SolveOptions
@@ -409,3 +409,18 @@ def test_ctrl_c_while_improving_keeps_the_runs_roster(monkeypatch: pytest.Monkey
     assert from_runs is not None
     held = {key for key, variable in runner.roster_model.vars.duties.items() if runner.solution[variable.index]}
     assert held == set(from_runs.duties)
+
+
+def test_an_accepted_built_roster_shows_in_the_live_progress() -> None:
+    # The first progress report comes from the runs roster, before any search: its objective is
+    # the benchmark's own objective of that roster (computed by the importer's code, not the
+    # model's), its bound 0 (nothing bounds the stage yet).
+    data, benchmark = curtois_small()
+    built = runs_roster(RosterModel.build(data))
+    assert built is not None and built.short == []
+    expected = curtois_objective(benchmark, {(key.cadre, key.day): key.shift for key in built.duties})
+    reports: list[solver_module.Progress] = []
+    options = SolveOptions(time_limit=10, workers=1, seed=0, deterministic=True, progress=reports.append)
+    solved = solve_checked(data, options=options, expect=None)
+    assert reports[0].objective == expected and reports[0].bound == 0.0
+    assert reports[0].stage == solved.result.stages[0].name
