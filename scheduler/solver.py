@@ -139,7 +139,7 @@ class StageSolver:
         self.solution: list[int] | None = None
         self.values: dict[str, int] = {}  # every built stage's value under the kept solution
         self.exprs: dict[str, Expr] = {}
-        self.divisors: dict[str, int] = {}  # a stage's value / divisor is in reported units
+        self.stages: dict[str, Stage] = {}  # the stages begun, in order; the last is being solved
         self.stage_started = time.monotonic()  # when the stage being solved began, for progress reports
         self.interrupted = False
         self.gave_up = False  # the last search stopped early because it had found no roster yet
@@ -314,6 +314,7 @@ class StageSolver:
         CONSTRUCTION_SHARE of ``budget``, less a pass to accept the result; the result replaces the
         kept roster only if the whole model accepts it and ranks it better. Returns the budget used.
         """
+        self._report_kept()  # the accepted roster it starts from
         deterministic = self.options.deterministic
         reserve = 0.0 if deterministic else self.fixed_seconds  # the pass accepting the result
         share = None if budget is None else budget * CONSTRUCTION_SHARE - reserve
@@ -343,11 +344,13 @@ class StageSolver:
         if self.solution is None or self._ranking(self.values) > self._ranking(kept[1]):
             logger.info("the built roster stays: the one made better cadre by cadre is not accepted or not better")
             self.solution, self.values = kept
+        else:
+            self._report_kept()
         return used if deterministic else time.monotonic() - started
 
     def _described(self, values: dict[str, int]) -> str:
         """Stage values in reported units, for the log: 'weighted 1506'."""
-        return ", ".join(f"{name} {value / self.divisors.get(name, 1):g}" for name, value in values.items())
+        return ", ".join(f"{name} {value / self.stages[name].divisor:g}" for name, value in values.items())
 
     def _ranking(self, values: dict[str, int]) -> tuple[int, ...]:
         """Stage values in stage order, for comparing two rosters of the current stage."""
@@ -369,17 +372,16 @@ class StageSolver:
         used = self.solve_with_fixed(duty_indices, budget, keep_on_failure=False)
         if self.solution is not None:
             logger.info("the whole model accepts the built roster: %s", self._described(self.values))
-            self._report_built()
         return used
 
-    def _report_built(self) -> None:
-        """Show an accepted built roster in the live progress, as a search shows its solutions
+    def _report_kept(self) -> None:
+        """Show the kept built roster in the live progress, as a search shows its solutions
         (its bound 0: no search has bounded the stage yet, and every part is >= 0)."""
-        if self.options.progress is None or not self.exprs:
+        if self.options.progress is None or self.solution is None or not self.stages:
             return
-        name = next(reversed(self.exprs))  # the stage being solved
-        value = self.values[name] / self.divisors.get(name, 1)
-        self.options.progress(Progress(name, value, 0.0, time.monotonic() - self.stage_started))
+        stage = next(reversed(self.stages.values()))  # the stage being solved
+        value = self.values[stage.name] / stage.divisor
+        self.options.progress(Progress(stage.name, value, 0.0, time.monotonic() - self.stage_started))
 
     def _hint(self) -> None:
         proto = self.roster_model.model.proto
@@ -425,6 +427,13 @@ class StageSolver:
                 self.solution = None
         return solver.response_proto.deterministic_time if self.options.deterministic else time.monotonic() - started
 
+    def begin(self, stage: Stage, expr: Expr) -> None:
+        """Make ``stage``, with the objective ``expr``, the stage being solved."""
+        self.roster_model.model.minimize(expr)
+        self.exprs[stage.name] = expr
+        self.stages[stage.name] = stage
+        self.stage_started = time.monotonic()
+
     def run(
         self, stage: Stage, expr: Expr, budget: float | None, fixed_first: list[int] | None = None
     ) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver, float, float]:
@@ -433,11 +442,8 @@ class StageSolver:
         A first pass searches with the kept solution fixed (only ``fixed_first``
         when given; see :meth:`solve_with_fixed`).
         """
-        model = self.roster_model.model
-        model.minimize(expr)
-        self.exprs[stage.name] = expr
-        self.divisors[stage.name] = stage.divisor
-        started = self.stage_started = time.monotonic()
+        self.begin(stage, expr)
+        started = self.stage_started
         share = 0.5 if fixed_first else 0.3
         completion = self.solve_with_fixed(fixed_first, None if budget is None else budget * share)
         if budget is not None:

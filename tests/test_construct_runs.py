@@ -272,7 +272,8 @@ def test_runs_take_the_demand_the_own_models_left(monkeypatch: pytest.MonkeyPatc
     from_runs = runs_roster(roster_model)
     assert from_runs is not None and from_runs.short == ["a"]
     runner = solver_module.StageSolver(roster_model, SolveOptions(time_limit=10, workers=1, seed=0, deterministic=True))
-    runner.roster_model.model.minimize(solver_module.plan_stages(roster_model)[0].build())
+    stage = solver_module.plan_stages(roster_model)[0]
+    runner.begin(stage, stage.build())
     runner.start_from_construction(10.0)
     assert runner.solution is not None
     on_duty = sorted(
@@ -320,8 +321,7 @@ def first_roster_runner(build_seconds: float) -> solver_module.StageSolver:
     runner = solver_module.StageSolver(roster_model, options, build_seconds=build_seconds)
     stage = solver_module.plan_stages(roster_model)[0]
     expr = stage.build()
-    roster_model.model.minimize(expr)
-    runner.exprs[stage.name] = expr
+    runner.begin(stage, expr)
     return runner
 
 
