@@ -34,9 +34,9 @@ Built = TypeVar("Built")
 
 # Share of the remaining budget each lexicographic stage may use (the last takes the rest).
 STAGE_SHARE = {"coverage": 0.5, "standby": 0.35, "target": 0.4, "fairness": 0.6}
-# With no roster yet after this share of the first stage's budget (0: at once), one is built cadre by
-# cadre (scheduler.construct) with at most CONSTRUCTION_SHARE of what is left; the search resumes from it.
-# Where a whole roster can be built from runs (scheduler.construct_runs.applies), it is built first.
+# With no roster yet after this share of the first stage's budget (0: at once), one is built (from runs,
+# else cadre by cadre: StageSolver.start_from_construction) and made better with at most CONSTRUCTION_SHARE
+# of what is left; the search resumes from it. Where runs apply (construct_runs.applies), it is built first.
 GIVE_UP_SHARE = 0.1
 CONSTRUCTION_SHARE = 0.8
 SMALL_OVERRUN = 5
