@@ -359,25 +359,31 @@ def test_the_roster_is_built_before_any_search_where_runs_apply(
     assert status in (solver_module.cp_model.OPTIMAL, solver_module.cp_model.FEASIBLE) or runner.solution is not None
 
 
-def test_no_search_after_the_construction_when_less_time_is_left_than_a_fixed_pass(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize(("fixed_pass", "searched"), [(1000.0, False), (6.0, False), (1.0, True)])
+def test_a_search_after_the_construction_only_with_time_to_load_and_search(
+    monkeypatch: pytest.MonkeyPatch, fixed_pass: float, searched: bool
 ) -> None:
-    # The pass with every duty fixed (here said to take 1000 s) is the least any search of this
-    # model costs: with 10 s left there is no search after it, and the accepted roster is the result.
+    # The pass with every duty fixed (said here to take 1000 s, 6 s or 1 s) is what loading the
+    # model costs any search; a search is begun only if as long again is left to search. With 10 s
+    # left: 2 x 6 = 12 s > 10 s, no search, and the accepted roster is the result; 2 x 1 = 2 s, a search.
     log = SearchLog(monkeypatch)
     runner = first_roster_runner(build_seconds=20.0)
     original = solver_module.StageSolver.solve_with_fixed
 
     def slow_fixed_pass(self: Any, *args: Any, **kwargs: Any) -> float:
         used = float(original(self, *args, **kwargs))
-        self.fixed_seconds = 1000.0
+        self.fixed_seconds = fixed_pass
         return used
 
     monkeypatch.setattr(solver_module.StageSolver, "solve_with_fixed", slow_fixed_pass)
     status, _, _ = runner._first_roster(10.0, solver_module._FoundWatch())
-    assert log.calls == ["construction", "fixed"]
-    assert status == solver_module.cp_model.UNKNOWN
+    assert log.calls[:2] == ["construction", "fixed"]
     assert runner.solution is not None and runner.values
+    if searched:
+        assert log.calls[-1] == "search"
+    else:
+        assert log.calls == ["construction", "fixed"]
+        assert status == solver_module.cp_model.UNKNOWN
 
 
 def test_an_improvement_the_whole_model_rejects_leaves_the_runs_roster(monkeypatch: pytest.MonkeyPatch) -> None:
