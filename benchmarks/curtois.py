@@ -133,6 +133,22 @@ def run_alone(name: str, options: SolveOptions) -> dict[str, object]:
         return pool.submit(run, name, options).result()
 
 
+def failed_row(name: str, error: BaseException) -> dict[str, object]:
+    """The row of a run that raised, or whose process died (say, out of memory): no roster, the error named."""
+    reason = str(error).splitlines()[0] if str(error) else ""
+    return {
+        "instance": name,
+        "days": None,
+        "staff": None,
+        "shifts": None,
+        "status": "error",
+        "seconds": None,
+        "objective": None,
+        "bound": None,
+        "check": f"error: {type(error).__name__}" + (f": {reason}" if reason else ""),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("instances", nargs="*", default=[f"Instance{number}" for number in range(1, 25)])
@@ -157,7 +173,10 @@ def main() -> int:
     for name in arguments.instances:
         for seed in seeds:
             options = SolveOptions(time_limit=arguments.time_limit, workers=arguments.workers, seed=seed)
-            row = run_alone(name, options)
+            try:
+                row = run_alone(name, options)
+            except Exception as error:  # one failed run is a row of the table, not the end of the benchmark
+                row = failed_row(name, error)
             best, lower = known.get(name, (None, None))
             objective = row.get("objective")
             gap = gap_percent(objective, best)  # type: ignore[arg-type]

@@ -42,8 +42,8 @@ CONSTRUCTION_SHARE = 0.8
 SMALL_OVERRUN = 5
 # A search of the whole model first loads it, as long as the pass with every duty fixed took
 # (StageSolver.fixed_seconds); after a construction it is begun only if it then has as long
-# again to search: on Instance24 a search given just the load time found nothing and ran 2 s
-# over the limit (BENCHMARKS.md, seventh session).
+# again to search: on Instance24 a search given just the load time found nothing and ran over
+# the limit (BENCHMARKS.md, seventh session).
 SEARCH_AFTER_LOAD = 2.0
 # Whether the whole-problem worker keeps every constraint in its LP (see StageSolver._parameters).
 FULL_LP = True

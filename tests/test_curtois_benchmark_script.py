@@ -53,3 +53,12 @@ def test_runs_without_a_roster_rank_worst(script: ModuleType) -> None:
     # one of two without a roster: the mean of the middle two needs both
     assert script.summary([0.5, None])["median"] is None
     assert script.summary([None])["best"] is None
+
+
+def test_a_failed_run_is_a_row_without_a_roster(script: ModuleType) -> None:
+    # a run whose process died: no objective, status "error", the check column names the error
+    # (so the benchmark's exit code, which any check other than "ok" makes 1, reports it)
+    row = script.failed_row("Instance24", MemoryError("out of memory\nmore detail"))
+    assert row["objective"] is None and row["status"] == "error"
+    assert row["check"] == "error: MemoryError: out of memory"
+    assert script.failed_row("Instance1", RuntimeError())["check"] == "error: RuntimeError"
