@@ -109,18 +109,17 @@ class _FoundWatch(cp_model.CpSolverSolutionCallback):
 
 
 class _ProgressReporter(_FoundWatch):
-    def __init__(
-        self, stage: StageResult | Stage, divisor: int, report: Callable[[Progress], None], started: float
-    ) -> None:
+    """Reports each new solution of ``stage`` in reported units, with the seconds since ``started``."""
+
+    def __init__(self, stage: Stage, report: Callable[[Progress], None], started: float) -> None:
         super().__init__()
         self._stage = stage
-        self._divisor = divisor
         self._report = report
         self._started = started
 
     def on_solution_callback(self) -> None:
         super().on_solution_callback()
-        divisor = self._divisor
+        divisor = self._stage.divisor
         self._report(
             Progress(
                 self._stage.name,
@@ -270,6 +269,11 @@ class StageSolver:
             used = used if deterministic else time.monotonic() - started
         first_used = used
         budget = None if budget is None else max(budget - used, 0.01)
+
+        def left() -> float | None:
+            """What is left of ``budget`` (already less the runs roster's pass) after the work since."""
+            return None if budget is None else max(budget - (used - first_used), 0.01)
+
         if self.solution is not None and from_runs is not None:
             return used + self._improve(from_runs.duties, budget)
         share = None if budget is None else budget * CONSTRUCTION_SHARE
@@ -298,11 +302,9 @@ class StageSolver:
             logger.info("cadres without a built roster: %s", ", ".join(unplaced))
             self._adopt(duties, None, complete=False)
             return used
-        remaining = None if budget is None else max(budget - (used - first_used), 0.01)
-        used += self._adopt(duties, remaining)
+        used += self._adopt(duties, left())
         if self.solution is not None:
-            remaining = None if budget is None else max(budget - (used - first_used), 0.01)
-            used += self._improve(duties, remaining)
+            used += self._improve(duties, left())
         return used
 
     def _unless_interrupted(self, doing: str, work: Callable[[], Built]) -> Built | None:
@@ -455,7 +457,7 @@ class StageSolver:
             budget -= completion
         self._hint()
         reporter: _FoundWatch = (
-            _ProgressReporter(stage, stage.divisor, self.options.progress, started)
+            _ProgressReporter(stage, self.options.progress, started)
             if self.options.progress
             else _FoundWatch()
         )

@@ -340,19 +340,16 @@ def test_a_model_slower_to_build_than_the_budget_starts_from_the_construction(
     assert runner.solution is not None
 
 
-@pytest.mark.parametrize(
-    ("build_seconds", "runs_apply", "first_call"),
-    [(0.0, True, "construction"), (0.0, False, "search")],
-)
+@pytest.mark.parametrize(("runs_apply", "first_call"), [(True, "construction"), (False, "search")])
 def test_the_roster_is_built_before_any_search_where_runs_apply(
-    monkeypatch: pytest.MonkeyPatch, build_seconds: float, runs_apply: bool, first_call: str
+    monkeypatch: pytest.MonkeyPatch, runs_apply: bool, first_call: str
 ) -> None:
     # 10 s left, the model built at once. Where a whole roster can be built from runs, it is built
     # (and made better cadre by cadre) before any search of the whole model. Where it cannot (said
     # so here), the search comes first.
     monkeypatch.setattr(solver_module, "runs_apply", lambda instance: runs_apply)
     log = SearchLog(monkeypatch)
-    runner = first_roster_runner(build_seconds=build_seconds)
+    runner = first_roster_runner(build_seconds=0.0)
     status, _, _ = runner._first_roster(10.0, solver_module._FoundWatch())
     assert log.calls[0] == first_call
     # either way a roster is found: by the search, or built, accepted and kept
