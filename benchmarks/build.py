@@ -28,8 +28,8 @@ from scheduler.model import RosterModel, cycle_collection_paused  # noqa: E402
 from scheduler.rules import RULES  # noqa: E402
 
 
-def part_seconds(path: Path) -> dict[str, float]:
-    """Seconds of each part of one build of ``path``'s model, as RosterModel.build does it."""
+def timed_build(path: Path) -> tuple[RosterModel, dict[str, float]]:
+    """One build of ``path``'s model, step by step as RosterModel.build does it, and each step's seconds."""
     instance = load_instance(path)
     seconds: dict[str, float] = {}
     started = time.perf_counter()
@@ -45,7 +45,7 @@ def part_seconds(path: Path) -> dict[str, float]:
             started = time.perf_counter()
             rule.apply(roster_model)
             seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - started
-    return seconds
+    return roster_model, seconds
 
 
 def main() -> int:
@@ -55,7 +55,7 @@ def main() -> int:
     args = parser.parse_args()
     print(f"# {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     for path in args.instances:
-        runs = [part_seconds(path) for _ in range(max(args.repeat, 1))]
+        runs = [timed_build(path)[1] for _ in range(max(args.repeat, 1))]
         medians = {name: statistics.median(run[name] for run in runs) for name in runs[0]}
         total = statistics.median(sum(run.values()) for run in runs)
         print(f"\n{path.name}: {total:.2f} s in all (median of {len(runs)})")
