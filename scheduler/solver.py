@@ -40,11 +40,12 @@ STAGE_SHARE = {"coverage": 0.5, "standby": 0.35, "target": 0.4, "fairness": 0.6}
 GIVE_UP_SHARE = 0.1
 CONSTRUCTION_SHARE = 0.8
 SMALL_OVERRUN = 5
-# A search of the whole model first loads it, as long as the pass with every duty fixed took
-# (StageSolver.fixed_seconds); after a construction it is begun only if it then has as long
-# again to search: on Instance24 a search given just the load time found nothing and ran over
-# the limit (BENCHMARKS.md, seventh session).
-SEARCH_AFTER_LOAD = 2.0
+# A search of the whole model first loads and presolves it, which takes longer than the pass
+# with every duty fixed (StageSolver.fixed_seconds): on Instance23, 9.4 s against 2.7 s, and
+# CP-SAT's presolve does not stop at the time limit. After a construction the search is begun
+# only if more than this many fixed passes are left: Instance23 and Instance24 searches given
+# less found nothing and ran over the limit (BENCHMARKS.md, seventh and eighth sessions).
+SEARCH_AFTER_LOAD = 4.0
 # Whether the whole-problem worker keeps every constraint in its LP (see StageSolver._parameters).
 FULL_LP = True
 
@@ -517,7 +518,7 @@ class StageSolver:
         if self.solution is None:
             constructed = self.start_from_construction(budget - used)
             used = used + constructed if deterministic else time.monotonic() - started
-        # a search that could not search as long as it loads the model would add nothing but overrun
+        # a search that could not get past loading and presolving the model would add nothing but overrun
         least = 0.0 if deterministic or self.solution is None else SEARCH_AFTER_LOAD * self.fixed_seconds
         if budget - used <= least:
             logger.info("no time left to search on from the built roster")
