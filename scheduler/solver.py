@@ -41,10 +41,11 @@ GIVE_UP_SHARE = 0.1
 CONSTRUCTION_SHARE = 0.8
 SMALL_OVERRUN = 5
 # A search of the whole model first loads and presolves it, which takes longer than the pass
-# with every duty fixed (StageSolver.fixed_seconds): on Instance23, 9.4 s against 2.7 s, and
-# CP-SAT's presolve does not stop at the time limit. After a construction the search is begun
-# only if more than this many fixed passes are left: Instance23 and Instance24 searches given
-# less found nothing and ran over the limit (BENCHMARKS.md, seventh and eighth sessions).
+# with every duty fixed (StageSolver.fixed_seconds): on Instance23 9.4 s against 2.7 s (its
+# probing overran the time limit), on Instance21 over 10 s against 1 s. After a construction the
+# search is begun only if more than this many fixed passes are left: Instance23 and Instance24
+# searches given less found nothing and ran over the limit (BENCHMARKS.md, seventh and eighth
+# sessions). It does not catch every such search: Instance21's still ends in presolve.
 SEARCH_AFTER_LOAD = 4.0
 # Whether the whole-problem worker keeps every constraint in its LP (see StageSolver._parameters).
 FULL_LP = True
