@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -63,6 +64,8 @@ class RosterModel:
     # instead of as a hard constraint: used to explain an infeasible instance.
     soft_minimum_hours: bool = False
     min_total_deficits: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    # seconds each step of build() took: "calendar", "variables", then each rule family by module name
+    build_seconds: dict[str, float] = field(default_factory=dict)
     _day_most: dict[tuple[str, int], int] = field(default_factory=dict)
     _exclusive: dict[tuple[str, int], bool] = field(default_factory=dict)
 
@@ -76,12 +79,20 @@ class RosterModel:
         """The model of ``instance``; ``calendar`` when given must be the instance's (its demand may differ)."""
         from scheduler.rules import RULES
 
+        seconds: dict[str, float] = {}
+        started = time.perf_counter()
         calendar = Calendar(instance) if calendar is None else calendar
-        roster_model = cls(instance, calendar, soft_minimum_hours=soft_minimum_hours)
+        seconds["calendar"] = time.perf_counter() - started
+        roster_model = cls(instance, calendar, soft_minimum_hours=soft_minimum_hours, build_seconds=seconds)
         with cycle_collection_paused():
+            started = time.perf_counter()
             roster_model.create_variables()
+            seconds["variables"] = time.perf_counter() - started
             for rule in RULES:
+                name = rule.__name__.rsplit(".", 1)[-1]
+                started = time.perf_counter()
                 rule.apply(roster_model)
+                seconds[name] = seconds.get(name, 0.0) + time.perf_counter() - started  # a family listed twice
         logger.info(
             "model: %d duty and %d standby variables, %d constraints",
             len(roster_model.vars.duties),

@@ -44,9 +44,21 @@ def test_a_collector_paused_by_the_caller_stays_paused(collector_on: None) -> No
 
 def test_every_rule_is_added_with_the_collector_paused(collector_on: None, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[bool] = []
-    recording_rule = SimpleNamespace(apply=lambda roster_model: seen.append(gc.isenabled()))
+    recording_rule = SimpleNamespace(
+        __name__="tests.recording_rule", apply=lambda roster_model: seen.append(gc.isenabled())
+    )
     monkeypatch.setattr(scheduler.rules, "RULES", [*scheduler.rules.RULES, recording_rule])
     roster_model = RosterModel.build(parse_instance(instance([cadre("a0")]), "gc-test"))
     assert seen == [False]
     assert len(roster_model.vars.duties) == 2  # the real rules ran too: one cadre, 2 days, shift D: 2 duties
     assert gc.isenabled()
+
+
+def test_the_build_records_the_seconds_of_each_step() -> None:
+    roster_model = RosterModel.build(parse_instance(instance([cadre("a0")]), "timing-test"))
+    # one figure per step, in build order: the calendar, the variables, each rule family once
+    # (standby_limits is listed twice in RULES: its two passes are summed)
+    rule_names = list(dict.fromkeys(rule.__name__.rsplit(".", 1)[-1] for rule in scheduler.rules.RULES))
+    assert len(rule_names) < len(scheduler.rules.RULES)
+    assert list(roster_model.build_seconds) == ["calendar", "variables", *rule_names]
+    assert all(seconds >= 0 for seconds in roster_model.build_seconds.values())
