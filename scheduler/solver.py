@@ -46,7 +46,7 @@ SMALL_OVERRUN = 5
 # search is begun only if more than this many fixed passes are left: Instance23 and Instance24
 # searches given less found nothing and ran over the limit (BENCHMARKS.md, seventh and eighth
 # sessions). It does not catch every such search: Instance21's still ends in presolve.
-SEARCH_AFTER_LOAD = 4.0
+FIXED_PASSES_BEFORE_SEARCH = 4.0
 # Whether the whole-problem worker keeps every constraint in its LP (see StageSolver._parameters).
 FULL_LP = True
 
@@ -520,7 +520,7 @@ class StageSolver:
             constructed = self.start_from_construction(budget - used)
             used = used + constructed if deterministic else time.monotonic() - started
         # a search that could not get past loading and presolving the model would add nothing but overrun
-        least = 0.0 if deterministic or self.solution is None else SEARCH_AFTER_LOAD * self.fixed_seconds
+        least = 0.0 if deterministic or self.solution is None else FIXED_PASSES_BEFORE_SEARCH * self.fixed_seconds
         if budget - used <= least:
             logger.info("no time left to search on from the built roster")
             return cp_model.UNKNOWN, cp_model.CpSolver(), used
