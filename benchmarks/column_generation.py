@@ -23,10 +23,10 @@ beat the staff member's convexity dual.
 
 Each round every staff member is priced, which gives a valid lower bound (the
 LP value plus every negative reduced cost); the best such bound is reported.
-The dive fixes the staff members whose column has LP value above
-``FIX_AT`` (else the single largest) to that column, runs the column
-generation again on the others, and repeats until every staff member has a
-roster.
+The dive fixes the staff member whose column has the largest LP value to
+that column, runs the column generation again on the others, and repeats
+until every staff member has a roster (one at a time: fixing every column
+above 0.99 at once gave worse rosters, see BENCHMARKS.md).
 
     python benchmarks/column_generation.py Instance1 Instance8 --dive
 """
@@ -57,7 +57,6 @@ from scheduler.importers.curtois import (  # noqa: E402
 )
 
 BENCHMARK = ROOT.parent / "shared" / "benchmarks" / "curtois"
-FIX_AT = 0.99  # a column this close to 1 in the LP is fixed in the dive, all such columns at once
 REDUCED_COST_EPSILON = 1e-6
 OFF = None  # the choice of a day off in a column
 
@@ -261,7 +260,6 @@ class Outcome:
     seconds: float = 0.0
     dive_roster: dict[tuple[str, int], str] | None = None
     dive_seconds: float = 0.0
-    fixed_steps: int = 0
 
 
 @dataclass
@@ -366,15 +364,10 @@ def solve(data: CurtoisData, time_limit: float, dive: bool) -> Outcome:
                 for staff_id in active
                 for position, (_, variable) in enumerate(master.columns[staff_id])
             ]
-            chosen = [(staff_id, position) for value, staff_id, position in values if value > FIX_AT]
-            if not chosen:
-                _, staff_id, position = max(values)
-                chosen = [(staff_id, position)]
-            for staff_id, position in chosen:
-                master.fix(staff_id, position)
-                fixed[staff_id] = master.columns[staff_id][position][0]
-                active.remove(staff_id)
-            outcome.fixed_steps += 1
+            _, staff_id, position = max(values)
+            master.fix(staff_id, position)
+            fixed[staff_id] = master.columns[staff_id][position][0]
+            active.remove(staff_id)
             if active:
                 _, _, _, more = _generate(master, pricers, active, deadline)
                 outcome.rounds += more
