@@ -49,6 +49,7 @@ sys.path.insert(0, str(ROOT))
 
 from scheduler.importers.curtois import (  # noqa: E402
     CurtoisData,
+    CurtoisFormatError,
     CurtoisShift,
     CurtoisStaff,
     curtois_objective,
@@ -380,8 +381,9 @@ def solve(data: CurtoisData, time_limit: float, dive: bool) -> Outcome:
 
 
 def _instance_path(name: str) -> Path:
+    """A file path as given; a bare name such as ``Instance8`` from the shared benchmark folder."""
     path = Path(name)
-    if path.exists():
+    if path.suffix or len(path.parts) > 1:
         return path
     return BENCHMARK / f"{name}.txt"
 
@@ -394,11 +396,18 @@ def main() -> int:
         "--time-limit", type=float, default=600.0, help="seconds after which column generation stops early"
     )
     arguments = parser.parse_args()
+    loaded = []
+    for name in arguments.instances:
+        path = _instance_path(name)
+        try:
+            loaded.append((name, parse_curtois(path.read_text(encoding="ascii"))))
+        except (OSError, UnicodeDecodeError, CurtoisFormatError) as error:
+            print(f"{path}: {error}", file=sys.stderr)
+            return 2
     print(f"# {platform.machine()}, Python {platform.python_version()}")
     print("| instance | LP bound | LP converged | rounds | columns | s | dive roster | rules kept | dive s |")
     print("|---|---|---|---|---|---|---|---|---|")
-    for name in arguments.instances:
-        data = parse_curtois(_instance_path(name).read_text(encoding="ascii"))
+    for name, data in loaded:
         outcome = solve(data, arguments.time_limit, arguments.dive)
         dive_value = dive_rules = dive_seconds = "—"
         if outcome.dive_roster is not None:

@@ -172,3 +172,18 @@ def test_the_script_prints_a_row_per_instance(
     bound, converged, dive, kept = int(cells[1]), cells[2], int(cells[6]), cells[7]
     assert bound <= 607 <= dive  # Instance1's optimum is 607
     assert (converged, kept) == ("yes", "yes")
+
+
+def test_a_missing_or_malformed_file_is_named_and_nothing_is_solved(
+    script: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "broken.txt"
+    broken.write_text("SECTION_HORIZON\nseven\n", encoding="ascii")
+    for argument in (str(tmp_path / "absent.txt"), str(broken)):
+        monkeypatch.setattr(sys, "argv", ["column_generation.py", argument])
+
+        assert script.main() == 2
+
+        captured = capsys.readouterr()
+        assert captured.out == ""  # no table begun
+        assert Path(argument).name in captured.err
