@@ -15,9 +15,9 @@ roster, with every hard rule of FORMAT.md (H1–H10) kept, where a duty on
 exactly by labelling, day by day: a label holds the run state (last shift or
 off, length of the run, whether the run began on day 0 and is therefore
 exempt from the minimum lengths), the minutes worked, the weekends worked and
-the count of each shift type whose limit a cheapest roster broke before (the
-other limits are checked on the result; a broken one joins the labels and the
-pricing is repeated). A label is dropped when it cannot reach the minimum
+the count of each shift type whose limit a cheapest roster broke earlier in
+the same pricing (the other limits are checked on the result; a broken one
+joins the labels and the pricing is repeated). A label is dropped when it cannot reach the minimum
 minutes, or when even the cheapest run-rule-only completion of it would not
 beat the staff member's convexity dual.
 
@@ -97,7 +97,7 @@ class StaffPricer:
         days_off = set(data.days_off.get(staff.id, []))
         self.choices_on = [[OFF] if day in days_off else [OFF, *self.allowed] for day in range(self.horizon)]
         self.costs = costs
-        self.counted: list[str] = []  # shift types whose count the labels carry
+        self.counted: list[str] = []  # shift types whose count the labels carry (in the last call)
         longest = max((self.shifts[shift].length for shift in self.allowed), default=0)
         # most minutes still to be had from day d on: a label short of the minimum by more is dropped
         self.most_minutes_from = [0] * (self.horizon + 1)
@@ -153,7 +153,12 @@ class StaffPricer:
 
     def price(self, duals: dict[tuple[int, str], float], threshold: float = math.inf) -> Priced | None:
         """The cheapest roster by reduced cost (cost less the duals of the cells worked), if one is below
-        ``threshold``; None if none is (or the staff member has no roster at all)."""
+        ``threshold``; None if none is (or the staff member has no roster at all).
+
+        Each call starts with no count in the labels: counts carried from earlier calls made Instance8's
+        LP 5.5 times slower (BENCHMARKS.md, ninth session), as most duals never push a count to its limit.
+        """
+        self.counted = []
         while True:
             priced = self._label(duals, threshold)
             if priced is None:

@@ -138,6 +138,11 @@ def test_the_pricer_carries_a_count_only_after_a_roster_broke_it(script: ModuleT
     assert pricer.counted == ["L"]
     assert priced is not None and priced.days.count("L") == 2
     assert priced.reduced_cost == pytest.approx(_brute_force(EIGHT_DAYS, duals))
+    # the next pricing starts without the count again: with L worth little, no roster breaks its limit
+    cheap_l = {cell: (1.0 if cell[1] == "L" else 30.0) for cell in duals}
+    again = pricer.price(cheap_l)
+    assert pricer.counted == []
+    assert again is not None and again.reduced_cost == pytest.approx(_brute_force(EIGHT_DAYS, cheap_l))
 
 
 @needs_benchmarks
