@@ -1,7 +1,7 @@
 """Column generation for the Curtois–Qu benchmark: an LP lower bound and a price-and-dive roster.
 
-A research tool, not part of the engine (the engine cannot use it within 60 s
-yet: see BENCHMARKS.md, ninth session). It reads the benchmark's own files and
+A research tool, not part of the engine yet (it needs up to 203 s on
+Instances 8–12 where the engine has 60: see BENCHMARKS.md, ninth session). It reads the benchmark's own files and
 checks its rosters with the benchmark's own rules
 (``scheduler.importers.curtois``), so it shares nothing with the CP-SAT model.
 
