@@ -261,8 +261,8 @@ class Outcome:
     lp_value: float  # of the last master LP solved
     bound: float  # best valid lower bound seen (LP value plus every negative reduced cost of one round)
     converged: bool  # no column with negative reduced cost is left: lp_value is the LP optimum
-    rounds: int = 0
-    columns: int = 0
+    rounds: int = 0  # pricing rounds, the dive's included
+    columns: int = 0  # in the master at the end
     seconds: float = 0.0
     dive_roster: dict[tuple[str, int], str] | None = None
     dive_seconds: float = 0.0
