@@ -258,7 +258,7 @@ class StaffPricer:
 
 @dataclass
 class Outcome:
-    lp_value: float  # of the last master LP solved
+    lp_value: float  # of the last master LP before the dive
     bound: float  # best valid lower bound seen (LP value plus every negative reduced cost of one round)
     converged: bool  # no column with negative reduced cost is left: lp_value is the LP optimum
     rounds: int = 0  # pricing rounds, the dive's included
