@@ -134,16 +134,17 @@ class StaffPricer:
                     else:
                         short = not from_day_0 and run < staff.min_consecutive_shifts
                         after = None if short else ("off", 1, False)
-                elif last == "start":
-                    after = (choice, 1, True)
-                elif last == "off":
-                    short = not from_day_0 and run < staff.min_consecutive_days_off
-                    after = None if short else (choice, 1, False)
                 else:
-                    forbidden = choice in self.shifts[last].forbidden_next
-                    after = (
-                        None if forbidden or run + 1 > staff.max_consecutive_shifts else (choice, run + 1, from_day_0)
-                    )
+                    if last == "start":
+                        allowed, after = True, (choice, 1, True)
+                    elif last == "off":
+                        allowed = from_day_0 or run >= staff.min_consecutive_days_off
+                        after = (choice, 1, False)
+                    else:
+                        allowed = choice not in self.shifts[last].forbidden_next
+                        after = (choice, run + 1, from_day_0)
+                    if not allowed or after[1] > staff.max_consecutive_shifts:
+                        after = None
                 if after is not None:
                     self.next_state[done][choice] = state(after)
             done += 1
@@ -342,8 +343,8 @@ def _generate(
             master.add(staff_id, priced)
         if not found:
             return value, best_bound, True, rounds
-        if time.monotonic() > deadline:
-            return master.solve(), best_bound, False, rounds + 1
+        if time.monotonic() > deadline:  # solved once more, so that the LP values cover the new columns
+            return master.solve(), best_bound, False, rounds
 
 
 def solve(data: CurtoisData, time_limit: float, dive: bool) -> Outcome:

@@ -192,3 +192,18 @@ def test_a_missing_or_malformed_file_is_named_and_nothing_is_solved(
         captured = capsys.readouterr()
         assert captured.out == ""  # no table begun
         assert Path(argument).name in captured.err
+
+
+def test_a_staff_member_allowed_no_consecutive_shift_works_no_day(script: ModuleType) -> None:
+    # MaxConsecutiveShifts 0: even a run of one day is too long, so the only roster is every day off,
+    # however much the cells are worth (brute force over the 2^7 rosters agrees).
+    data = _one_staff(
+        7, "D,480,", "A,D=7,3360,0,0,1,1,2", "", "", "", "\n".join(f"{day},D,1,100,1" for day in range(7))
+    )
+    duals = {(day, "D"): 100.0 for day in range(7)}
+    pricer = script.StaffPricer(data, data.staff[0], script.request_costs(data)["A"])
+
+    priced = pricer.price(duals)
+
+    assert priced is not None and priced.days == (None,) * 7
+    assert priced.reduced_cost == pytest.approx(_brute_force(data, duals)) == 0.0
