@@ -21,6 +21,8 @@ from ortools.sat.python import cp_model
 
 from models.instance import Instance
 from models.roster import Assignment, Conflict, StandbyAssignment
+from scheduler.column_generation import ColumnGeneration
+from scheduler.column_generation import applies as columns_apply
 from scheduler.construct import construct
 from scheduler.construct_runs import applies as runs_apply
 from scheduler.construct_runs import runs_roster
@@ -39,6 +41,8 @@ STAGE_SHARE = {"coverage": 0.5, "standby": 0.35, "target": 0.4, "fairness": 0.6}
 # of what is left; the search resumes from it. Where runs apply (construct_runs.applies), it is built first.
 GIVE_UP_SHARE = 0.1
 CONSTRUCTION_SHARE = 0.8
+# Share of that budget the column generation and its dive may take where they apply (column_generation.applies).
+COLUMNS_SHARE = 0.5
 SMALL_OVERRUN = 5
 # A search of the whole model first loads and presolves it, which takes longer than the pass
 # with every duty fixed (StageSolver.fixed_seconds): on Instance23 9.4 s against 2.7 s (its
@@ -261,6 +265,48 @@ class StageSolver:
         An accepted roster is then made better cadre by cadre (see :meth:`_improve`). Without an
         accepted roster the built duties only guide the next search.
         """
+        roster_model = self.roster_model
+        if columns_apply(roster_model.instance):
+            used = self._start_from_columns(budget)
+            if self.solution is not None or self.interrupted:
+                return used
+            budget = None if budget is None else max(budget - used, 0.01)
+        else:
+            used = 0.0
+        return used + self._start_from_runs(budget)
+
+    def _start_from_columns(self, budget: float | None) -> float:
+        """Build a roster by column generation and a dive (scheduler.column_generation) with at most
+        COLUMNS_SHARE of ``budget``; keep it if the whole model accepts it. Returns the budget used."""
+        started = time.monotonic()
+        share = None if budget is None else budget * COLUMNS_SHARE
+        generation = ColumnGeneration(
+            self.roster_model, share, deterministic=self.options.deterministic, stopped=lambda: self.interrupted
+        )
+        outcome = self._unless_interrupted("generating columns", generation.run)
+        used = generation.used()
+        if outcome is None or outcome.abandoned or self.interrupted:
+            return used if self.options.deterministic else time.monotonic() - started
+        duties = outcome.duties
+        if outcome.unfixed:
+            runs_started = time.monotonic()
+            rest = runs_roster(self.roster_model, placed=duties, only=outcome.unfixed)
+            used += 0.0 if self.options.deterministic else time.monotonic() - runs_started
+            if rest is None or rest.short:
+                self._adopt(duties, None, complete=False)  # a guide for the search that follows
+                return used if self.options.deterministic else time.monotonic() - started
+            duties = duties + rest.duties
+        remaining = None if budget is None else max(budget - used, 0.01)
+        used += self._adopt(duties, remaining)
+        if self.solution is not None and not outcome.unfixed:
+            self._report_kept()
+        if self.solution is not None and outcome.unfixed:
+            remaining = None if budget is None else max(budget - used, 0.01)
+            used += self._improve(duties, remaining)
+        return used if self.options.deterministic else time.monotonic() - started
+
+    def _start_from_runs(self, budget: float | None) -> float:
+        """Build a roster from runs, else cadre by cadre (see :meth:`start_from_construction`)."""
         roster_model = self.roster_model
         deterministic = self.options.deterministic
         started = time.monotonic()

@@ -213,6 +213,13 @@ def test_demand_max_is_kept() -> None:
     assert sorted((key.cadre, key.day) for key in built.duties) == [("a", 0), ("a", 1), ("a", 2)]
 
 
+@pytest.fixture(autouse=True)
+def without_column_generation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The runs roster is the subject here: the solver's column generation (which comes first where it
+    applies, as on the benchmark's instances) is left out; tests/test_column_generation.py covers it."""
+    monkeypatch.setattr(solver_module, "columns_apply", lambda _: False)
+
+
 @pytest.fixture
 def construct_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """The solver builds its first roster before any search of the whole model."""

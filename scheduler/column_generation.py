@@ -1,0 +1,627 @@
+"""A first roster by column generation and a dive, for the sequence rules of the rostering benchmarks.
+
+Where a cadre's rules are the sequence rules alone (see :func:`applies`: those
+of :mod:`scheduler.construct_runs`) and the objective is a weighted sum of
+parts that each cadre's roster adds on its own (demand target, coverage
+minimum, requests), the problem splits into one roster per cadre tied
+together only by the demand. Column generation solves its linear relaxation:
+
+- the master LP (GLOP) holds some rosters (columns) of every cadre; each cadre
+  takes a convex combination of theirs (one convexity row each), and each
+  demand cell counts the cadres on duty, priced by its under, over and
+  missing-minimum variables at the objective's weights;
+- each cadre's pricing problem finds their cheapest roster, every rule of
+  theirs kept, where a duty in a cell is worth the cell's dual. It is solved
+  exactly by labelling, day by day (:class:`CadrePricer`). A roster holds at
+  most one duty a day: where a cadre may hold more, its rosters still keep
+  every rule but the LP is then no relaxation of the whole problem.
+
+The dive then fixes the cadre whose column has the largest LP value to that
+column, generates columns for the others again, and repeats until every
+cadre has a roster. Any choice of one column per cadre keeps every hard
+rule (the demand is soft). When time runs out the cadres not yet fixed are
+left to the caller: the solver gives them runs (scheduler.construct_runs) on
+the demand the dive's rosters leave, which was a far better start on
+Instance12 than their columns of largest LP value (BENCHMARKS.md, tenth
+session). The solver checks the roster in the whole model with the duties
+fixed before using it.
+
+On the Curtois–Qu benchmark the LP value equals the best known objective
+on Instances 10–12, where CP-SAT's own bound is far lower, and the dive's
+roster is a far better start for the search than the runs construction's
+(BENCHMARKS.md, ninth and tenth sessions).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.linear_solver import pywraplp
+
+from models.instance import Instance
+from scheduler.calendar import hours_to_minutes
+from scheduler.construct_runs import applies as runs_apply
+from scheduler.labelling import REDUCED_COST_EPSILON, completion_costs, extend_day
+from scheduler.model import RosterModel
+from scheduler.variables import DutyKey
+
+logger = logging.getLogger(__name__)
+
+OFF = None  # the choice of a day off
+# The parts a cadre's roster adds on its own; any other part weighted above 0 means no column generation.
+SEPARABLE_PARTS = {"coverage", "target", "requests"}
+# In deterministic mode the work is counted in labels extended, this many per unit of the budget
+# (about a second of this pure-Python labelling on the benchmark machine: BENCHMARKS.md, tenth session).
+LABELS_PER_UNIT = 400_000
+# After this many dive steps their pace tells whether the dive can finish; if not it is abandoned, and the
+# time left goes to the runs construction and the search (on Instance12 a dive half done and completed by
+# runs gave 6044 against 4723-5028 without column generation: BENCHMARKS.md, tenth session).
+DIVE_STEPS_TO_PACE = 3
+DIVE_ROUNDS: int | None = None  # pricing rounds after each fixing of the dive (None: until no column prices out)
+
+Choice = str | None  # a shift id, or OFF
+Column = tuple[Choice, ...]  # the shift worked on each day, or OFF
+RunState = tuple[str, int, bool]  # (last: "start", "off" or a shift id; run length; run began on day 0)
+
+
+def applies(instance: Instance) -> bool:
+    """Whether the problem splits into one roster per cadre tied only by a weighted, soft demand."""
+    objective = instance.objective
+    if objective.mode != "weighted" or not runs_apply(instance):
+        return False
+    if any(weight for name, weight in objective.weights.items() if name not in SEPARABLE_PARTS):
+        return False
+    for checkpoint in instance.checkpoints:
+        for rule in checkpoint.demand:
+            if rule.skills or rule.max not in (None, 0):
+                return False
+    return True
+
+
+@dataclass(frozen=True)
+class CadreRules:
+    """One cadre's rules as the pricing problem keeps them (minutes, run lengths, counts)."""
+
+    min_minutes: int = 0
+    max_minutes: int | None = None
+    shortest_work_run: int = 1
+    longest_work_run: int | None = None
+    shortest_off_run: int = 1
+    max_weekends: int | None = None
+    max_by_shift: dict[str, int] = field(default_factory=dict)
+    forbidden: frozenset[tuple[str, str]] = frozenset()
+
+
+@dataclass(frozen=True)
+class CadreProblem:
+    """What one cadre's pricing needs: per day the shifts open (minutes and checkpoints), the
+    request costs of each choice, the weekends, and the rules."""
+
+    cadre: str
+    options: list[dict[str, tuple[int, tuple[str, ...]]]]  # per day: shift -> (minutes, checkpoints)
+    costs: list[dict[Choice, float]]  # per day: request cost of each choice (OFF included), weighted
+    weekend_close: list[int]  # per day: 0 not a weekend's last day, else the weekend's number of days
+    rules: CadreRules
+    clash: list[frozenset[tuple[str, str]]]  # per day d: (shift on d-1, shift on d) pairs that overlap
+
+    @property
+    def days(self) -> int:
+        return len(self.options)
+
+
+@dataclass(frozen=True)
+class Priced:
+    reduced_cost: float  # without the convexity dual
+    cost: float  # the column's own part of the objective: the cadre's requests (weighted)
+    days: Column
+    checkpoints: tuple[str | None, ...]  # the checkpoint of each day's duty
+
+
+class WorkCounter:
+    """Labels extended so far: the deterministic measure of the work done."""
+
+    def __init__(self) -> None:
+        self.labels = 0
+
+
+class CadrePricer:
+    """The cheapest roster of one cadre under given duals, every rule of theirs kept.
+
+    A label holds the run state (last shift or off, run length, whether the run
+    began on day 0 and is therefore exempt from the shortest lengths, as runs
+    touching the horizon's ends are), the minutes worked, the weekends worked
+    and the count of each shift type whose limit a cheapest roster broke
+    earlier in the same call (the other limits are checked on the result; a
+    broken one joins the labels and the pricing is repeated). A label is
+    dropped when it cannot reach the minimum minutes, or when even the
+    cheapest completion under the run rules alone would not beat the
+    threshold (the cadre's convexity dual).
+    """
+
+    def __init__(self, problem: CadreProblem, counter: WorkCounter | None = None) -> None:
+        self.problem = problem
+        self.rules = problem.rules
+        self.counter = counter or WorkCounter()
+        self.shifts = sorted({shift for day in problem.options for shift in day})
+        self.counted: list[str] = []  # shift types whose count the labels carry (in the last call)
+        self.most_minutes_from = [0] * (problem.days + 1)
+        for day in range(problem.days - 1, -1, -1):
+            longest = max((minutes for minutes, _ in problem.options[day].values()), default=0)
+            self.most_minutes_from[day] = self.most_minutes_from[day + 1] + longest
+        self.run_states: list[RunState] = []
+        self.next_state: list[dict[Choice, int]] = []
+        self._build_run_states()
+        self._arrays()
+
+    def _build_run_states(self) -> None:
+        """The run-state automaton: run lengths and forbidden successions as transitions."""
+        rules = self.rules
+        longest = math.inf if rules.longest_work_run is None else rules.longest_work_run
+        index: dict[RunState, int] = {}
+
+        def state(run_state: RunState) -> int:
+            if run_state not in index:
+                index[run_state] = len(self.run_states)
+                self.run_states.append(run_state)
+                self.next_state.append({})
+            return index[run_state]
+
+        state(("start", 0, True))
+        done = 0
+        while done < len(self.run_states):  # states are added while their successors are found
+            last, run, from_day_0 = self.run_states[done]
+            for choice in [OFF, *self.shifts]:
+                after: RunState | None
+                if choice is OFF:
+                    if last == "start":
+                        after = ("off", 1, True)
+                    elif last == "off":
+                        after = ("off", min(run + 1, rules.shortest_off_run), from_day_0)
+                    else:
+                        short = not from_day_0 and run < rules.shortest_work_run
+                        after = None if short else ("off", 1, False)
+                else:
+                    if last == "start":
+                        allowed, after = True, (choice, 1, True)
+                    elif last == "off":
+                        allowed = from_day_0 or run >= rules.shortest_off_run
+                        after = (choice, 1, False)
+                    else:
+                        allowed = (last, choice) not in rules.forbidden
+                        # without a longest run, lengths past the shortest need not be told apart
+                        longer = (
+                            run + 1 if rules.longest_work_run is not None else min(run + 1, rules.shortest_work_run)
+                        )
+                        after = (choice, longer, from_day_0)
+                    if not allowed or after[1] > longest:
+                        after = None
+                if after is not None:
+                    self.next_state[done][choice] = state(after)
+            done += 1
+
+    def _arrays(self) -> None:
+        """The problem as arrays for the compiled labelling: choice 0 is a day off, k the k-th shift."""
+        problem, rules = self.problem, self.rules
+        self.choice_of = {shift: position + 1 for position, shift in enumerate(self.shifts)}
+        choices = len(self.shifts) + 1
+        self.next_state_table = np.full((len(self.run_states), choices), -1, np.int64)
+        self.last_shift = np.zeros(len(self.run_states), np.int64)
+        for state, successors in enumerate(self.next_state):
+            for choice, after in successors.items():
+                self.next_state_table[state, 0 if choice is OFF else self.choice_of[choice]] = after
+            last = self.run_states[state][0]
+            self.last_shift[state] = self.choice_of.get(last, 0)
+        days = problem.days
+        self.day_open = np.zeros((days, choices), np.bool_)
+        self.day_open[:, 0] = True
+        self.day_minutes = np.zeros((days, choices), np.int64)
+        self.day_cost = np.zeros((days, choices))
+        self.day_clash = np.zeros((days, choices, choices), np.bool_)
+        self.cells: list[tuple[int, int, str, tuple[str, ...]]] = []  # (day, choice, shift, checkpoints)
+        for day, options in enumerate(problem.options):
+            self.day_cost[day, 0] = problem.costs[day].get(OFF, 0.0)
+            for shift, (minutes, checkpoints) in options.items():
+                shift_choice = self.choice_of[shift]
+                self.day_open[day, shift_choice] = True
+                self.day_minutes[day, shift_choice] = minutes
+                self.day_cost[day, shift_choice] = problem.costs[day].get(shift, 0.0)
+                self.cells.append((day, shift_choice, shift, checkpoints))
+            for before, shift in problem.clash[day]:
+                self.day_clash[day, self.choice_of[before], self.choice_of[shift]] = True
+        self.closing = np.array(problem.weekend_close, np.int64)
+        self.need = np.array([rules.min_minutes - self.most_minutes_from[day + 1] for day in range(days)], np.int64)
+        reachable = self.most_minutes_from[0]
+        self.most_minutes = reachable if rules.max_minutes is None else min(rules.max_minutes, reachable)
+        weekends = sum(1 for closing in problem.weekend_close if closing)
+        self.most_weekends = weekends if rules.max_weekends is None else min(rules.max_weekends, weekends)
+
+    def price(self, duals: dict[tuple[int, str, str], float], threshold: float = math.inf) -> Priced | None:
+        """The cheapest roster by reduced cost (cost less the duals of the cells worked), if one is
+        below ``threshold``; None if none is (or the cadre has no roster at all).
+
+        Each call starts with no count in the labels: counts carried from earlier calls made
+        Instance8's LP 5.5 times slower (BENCHMARKS.md, ninth session).
+        """
+        self.counted = []
+        limits = self.rules.max_by_shift
+        while True:
+            priced = self._label(duals, threshold)
+            if priced is None:
+                return None
+            broken = [
+                shift
+                for shift in self.shifts
+                if shift not in self.counted and shift in limits and priced.days.count(shift) > limits[shift]
+            ]
+            if not broken:
+                return priced
+            self.counted.extend(broken)  # a count limit broken: carry these counts and price again
+
+    def _reduced(self, duals: dict[tuple[int, str, str], float]) -> tuple[np.ndarray, dict[tuple[int, int], str]]:
+        """Per day and choice the reduced cost, and per (day, choice) the checkpoint of best dual."""
+        reduced = self.day_cost.copy()
+        where: dict[tuple[int, int], str] = {}
+        for day, choice, shift, checkpoints in self.cells:
+            best = max(checkpoints, key=lambda checkpoint: duals.get((day, shift, checkpoint), 0.0))
+            where[(day, choice)] = best
+            reduced[day, choice] -= duals.get((day, shift, best), 0.0)
+        return reduced, where
+
+    def _label(self, duals: dict[tuple[int, str, str], float], threshold: float) -> Priced | None:
+        problem, rules = self.problem, self.rules
+        counted_position = np.full(len(self.shifts) + 1, -1, np.int64)
+        for position, shift in enumerate(self.counted):
+            counted_position[self.choice_of[shift]] = position
+        count_limits = np.array([rules.max_by_shift[shift] for shift in self.counted], np.int64)
+        minutes_radix, weekends_radix = self.most_minutes + 1, self.most_weekends + 1
+        if len(self.run_states) * minutes_radix * weekends_radix * math.prod(int(x) + 1 for x in count_limits) >= 2**62:
+            raise PricingTooLarge(f"cadre {problem.cadre}: too many distinct labels for the pricing's keys")
+        reduced, where = self._reduced(duals)
+        least = completion_costs(self.next_state_table, reduced, self.day_open)
+        states = np.zeros(1, np.int64)
+        minutes = np.zeros(1, np.int64)
+        weekends = np.zeros(1, np.int64)
+        counts = np.zeros((1, len(self.counted)), np.int64)
+        reduced_so_far = np.zeros(1)
+        cost_so_far = np.zeros(1)
+        trail: list[tuple[np.ndarray, np.ndarray]] = []  # per day: (label it came from, choice)
+        extended = 0
+        for day in range(problem.days):
+            extended += len(states)
+            states, minutes, weekends, counts, reduced_so_far, cost_so_far, parent, choice_made = extend_day(
+                states,
+                minutes,
+                weekends,
+                counts,
+                reduced_so_far,
+                cost_so_far,
+                self.next_state_table,
+                self.last_shift,
+                self.day_open[day],
+                self.day_minutes[day],
+                reduced[day],
+                self.day_cost[day],
+                self.day_clash[day],
+                int(self.closing[day]),
+                int(self.need[day]),
+                self.most_minutes,
+                self.most_weekends,
+                counted_position,
+                count_limits,
+                least[day + 1],
+                float(threshold),
+                minutes_radix,
+                weekends_radix,
+            )
+            trail.append((parent, choice_made))
+            if len(states) == 0:
+                break
+        self.counter.labels += extended
+        ending = np.flatnonzero(minutes >= rules.min_minutes)
+        if len(states) == 0 or len(ending) == 0:
+            return None
+        at = int(ending[np.argmin(reduced_so_far[ending])])
+        best_reduced, cost = float(reduced_so_far[at]), float(cost_so_far[at])
+        chosen: list[Choice] = []
+        for day in range(problem.days - 1, -1, -1):
+            parent, choice_made = trail[day]
+            choice = int(choice_made[at])
+            chosen.append(OFF if choice == 0 else self.shifts[choice - 1])
+            at = int(parent[at])
+        chosen.reverse()
+        checkpoints = tuple(
+            None if shift is OFF else where[(day, self.choice_of[shift])] for day, shift in enumerate(chosen)
+        )
+        return Priced(best_reduced, cost, tuple(chosen), checkpoints)
+
+
+class PricingTooLarge(ValueError):
+    """A cadre's labels cannot be keyed in 64 bits (run states x minutes x weekends x counts)."""
+
+
+def cadre_problems(roster_model: RosterModel) -> dict[str, CadreProblem]:
+    """Each cadre's pricing problem, from the model's own variables, calendar and rules."""
+    calendar = roster_model.calendar
+    instance = roster_model.instance
+    requests_weight = instance.objective.weights.get("requests", 0)
+    weekend_close = [0] * calendar.days
+    for weekend in calendar.weekends():
+        weekend_close[weekend[-1]] = len(weekend)
+    problems: dict[str, CadreProblem] = {}
+    for cadre in instance.cadres:
+        facts = roster_model.facts(cadre.id)
+        rules = facts.rules
+        options: list[dict[str, tuple[int, tuple[str, ...]]]] = [{} for _ in range(calendar.days)]
+        gathered: dict[tuple[int, str], list[str]] = {}
+        for key in roster_model.vars.duty_keys_of_cadre.get(cadre.id, []):
+            gathered.setdefault((key.day, key.shift), []).append(key.checkpoint)
+        for (day, shift), checkpoints in sorted(gathered.items()):
+            options[day][shift] = (calendar.slots[(day, shift)].minutes, tuple(sorted(checkpoints)))
+        costs: list[dict[Choice, float]] = [dict.fromkeys([OFF, *options[day]], 0.0) for day in range(calendar.days)]
+        for request in cadre.requests:
+            day = calendar.day_of(request.date)
+            if not 0 <= day < calendar.days:
+                continue
+            for choice in costs[day]:
+                worked = choice is not OFF and (request.shift is None or choice == request.shift)
+                if worked == (request.kind == "off"):  # off and worked, or on and not worked: not granted
+                    costs[day][choice] += requests_weight * request.weight
+        clash: list[frozenset[tuple[str, str]]] = [frozenset()]
+        for day in range(1, calendar.days):
+            clash.append(
+                frozenset(
+                    (before, shift)
+                    for before in options[day - 1]
+                    for shift in options[day]
+                    if roster_model.conflict(cadre.id, calendar.slots[(day - 1, before)], calendar.slots[(day, shift)])
+                )
+            )
+        problems[cadre.id] = CadreProblem(
+            cadre=cadre.id,
+            options=options,
+            costs=costs,
+            weekend_close=weekend_close,
+            rules=CadreRules(
+                min_minutes=calendar.prorated_min_total_minutes(facts) or 0,
+                max_minutes=hours_to_minutes(rules.max_total_hours),
+                shortest_work_run=rules.min_consecutive_work_days or 1,
+                longest_work_run=rules.max_consecutive_work_days,
+                shortest_off_run=rules.min_consecutive_days_off or 1,
+                max_weekends=rules.max_weekends,
+                max_by_shift=dict(rules.max_shifts_by_type or {}),
+                forbidden=frozenset((first, second) for first, second in rules.forbidden_successions or []),
+            ),
+            clash=clash,
+        )
+    return problems
+
+
+@dataclass
+class _Master:
+    """The master LP, kept in one GLOP model that grows column by column."""
+
+    roster_model: RosterModel
+    solver: pywraplp.Solver = field(init=False)
+    cell_rows: dict[tuple[int, str, str], list[pywraplp.Constraint]] = field(init=False, default_factory=dict)
+    convexity: dict[str, pywraplp.Constraint] = field(init=False, default_factory=dict)
+    columns: dict[str, list[tuple[Priced, pywraplp.Variable]]] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        solver = pywraplp.Solver.CreateSolver("GLOP")
+        if solver is None:
+            raise RuntimeError("GLOP is not available in this OR-Tools build")
+        self.solver = solver
+        objective = solver.Objective()
+        objective.SetMinimization()
+        instance = self.roster_model.instance
+        weights = instance.objective.weights
+        target_weight, coverage_weight = weights.get("target", 0), weights.get("coverage", 0)
+        risk_weights = instance.objective.risk_weights
+        calendar = self.roster_model.calendar
+        infinity = solver.infinity()
+        for (checkpoint, day, shift), rule in calendar.demand.items():
+            label = f"{checkpoint},{day},{shift}"
+            # the duties in the cell, plus under, less over, make the target
+            row = solver.Constraint(rule.target, rule.target, f"cell[{label}]")
+            under = solver.NumVar(0, infinity, f"under[{label}]")
+            over = solver.NumVar(0, infinity, f"over[{label}]")
+            row.SetCoefficient(under, 1)
+            row.SetCoefficient(over, -1)
+            objective.SetCoefficient(under, target_weight * rule.under_weight)
+            objective.SetCoefficient(over, target_weight * rule.over_weight)
+            rows = [row]
+            if coverage_weight and rule.min > 0:  # the duties plus missing make the minimum
+                minimum = solver.Constraint(rule.min, infinity, f"minimum[{label}]")
+                missing = solver.NumVar(0, infinity, f"missing[{label}]")
+                minimum.SetCoefficient(missing, 1)
+                risk = getattr(risk_weights, calendar.checkpoints[checkpoint].risk)
+                objective.SetCoefficient(missing, coverage_weight * risk)
+                rows.append(minimum)
+            self.cell_rows[(day, shift, checkpoint)] = rows
+        for cadre in instance.cadres:
+            self.convexity[cadre.id] = solver.Constraint(1, 1, f"one_roster[{cadre.id}]")
+            self.columns[cadre.id] = []
+
+    def add(self, cadre: str, priced: Priced) -> None:
+        variable = self.solver.NumVar(0, self.solver.infinity(), f"roster[{cadre},{len(self.columns[cadre])}]")
+        self.solver.Objective().SetCoefficient(variable, priced.cost)
+        self.convexity[cadre].SetCoefficient(variable, 1)
+        for day, (shift, checkpoint) in enumerate(zip(priced.days, priced.checkpoints, strict=True)):
+            if shift is not OFF and checkpoint is not None:
+                for row in self.cell_rows.get((day, shift, checkpoint), []):
+                    row.SetCoefficient(variable, 1)
+        self.columns[cadre].append((priced, variable))
+
+    def solve(self) -> float:
+        status = self.solver.Solve()
+        if status != pywraplp.Solver.OPTIMAL:
+            raise RuntimeError(f"the master LP was not solved to optimality (status {status})")
+        return float(self.solver.Objective().Value())
+
+    def duals(self) -> dict[tuple[int, str, str], float]:
+        """The worth of a duty in each cell, for the pricing: read before the model changes."""
+        return {cell: sum(row.dual_value() for row in rows) for cell, rows in self.cell_rows.items()}
+
+    def fix(self, cadre: str, chosen: int) -> None:
+        for position, (_, variable) in enumerate(self.columns[cadre]):
+            value = 1 if position == chosen else 0
+            variable.SetBounds(value, value)
+
+    def largest(self, cadres: Sequence[str]) -> tuple[float, str, int]:
+        """(LP value, cadre, column position) of the largest column value among ``cadres``."""
+        return max(
+            (variable.solution_value(), cadre, position)
+            for cadre in cadres
+            for position, (_, variable) in enumerate(self.columns[cadre])
+        )
+
+
+@dataclass
+class Outcome:
+    """What the column generation found: its LP value and bound, and the dive's roster."""
+
+    lp_value: float = math.nan  # of the last master LP before the dive (in the objective's units)
+    bound: float = -math.inf  # best valid lower bound seen (LP value plus every negative reduced cost of a round)
+    converged: bool = False  # no column with negative reduced cost was left: lp_value is the LP optimum
+    rounds: int = 0  # pricing rounds, the dive's included
+    columns: int = 0
+    duties: list[DutyKey] = field(default_factory=list)
+    dive_complete: bool = False  # every cadre fixed by the dive
+    unfixed: list[str] = field(default_factory=list)  # cadres the dive had no time to fix (no duties here)
+    abandoned: bool = False  # the dive's pace showed it would not finish: no roster
+    seconds: float = 0.0
+    work: float = 0.0  # in budget units: seconds, or LABELS_PER_UNIT labels in deterministic mode
+
+
+class ColumnGeneration:
+    """The column generation and dive over a roster model (see the module doc)."""
+
+    def __init__(
+        self,
+        roster_model: RosterModel,
+        budget: float | None,
+        *,
+        deterministic: bool = False,
+        stopped: Callable[[], bool] = lambda: False,
+    ) -> None:
+        self.roster_model = roster_model
+        self.budget = budget
+        self.deterministic = deterministic
+        self.stopped = stopped
+        self.started = time.monotonic()
+        self.counter = WorkCounter()
+        self.pricers = {
+            cadre: CadrePricer(problem, self.counter) for cadre, problem in cadre_problems(roster_model).items()
+        }
+        self.master = _Master(roster_model)
+
+    def used(self) -> float:
+        if self.deterministic:
+            return self.counter.labels / LABELS_PER_UNIT
+        return time.monotonic() - self.started
+
+    def out_of_time(self) -> bool:
+        return self.stopped() or (self.budget is not None and self.used() >= self.budget)
+
+    def generate(self, active: Sequence[str], most_rounds: int | None = None) -> tuple[float, float, bool, int]:
+        """Columns for the ``active`` cadres until none prices out, time is up or ``most_rounds``
+        rounds are done: (LP value, best lower bound, converged, rounds)."""
+        master = self.master
+        best_bound, rounds = -math.inf, 0
+        while True:
+            value = master.solve()
+            rounds += 1
+            duals = master.duals()
+            convexity = {cadre: master.convexity[cadre].dual_value() for cadre in active}
+            found: list[tuple[str, Priced]] = []
+            negative = 0.0
+            for cadre in active:
+                priced = self.pricers[cadre].price(duals, threshold=convexity[cadre])
+                if priced is not None and priced.reduced_cost - convexity[cadre] < -REDUCED_COST_EPSILON:
+                    found.append((cadre, priced))
+                    negative += priced.reduced_cost - convexity[cadre]
+                if self.out_of_time():
+                    break
+            else:  # every cadre priced: the round's bound is valid
+                best_bound = max(best_bound, value + negative)
+            for cadre, priced in found:
+                master.add(cadre, priced)
+            if not found:
+                return value, best_bound, True, rounds
+            if self.out_of_time() or rounds == most_rounds:  # solved again: the LP values cover the new columns
+                return master.solve(), best_bound, False, rounds
+
+    def _dive_too_slow(self, dive_started: float, steps: int, left: int) -> bool:
+        """Whether, at the pace of its steps so far, the dive would not fix the ``left`` cadres in time."""
+        if self.budget is None or steps < DIVE_STEPS_TO_PACE:
+            return False
+        pace = (self.used() - dive_started) / steps
+        return self.used() + pace * left > self.budget
+
+    def run(self) -> Outcome | None:
+        """The LP and the dive's roster; None if some cadre has no roster keeping their rules."""
+        try:
+            return self._run()
+        except PricingTooLarge as error:
+            logger.info("column generation not used: %s", error)
+            return None
+
+    def _run(self) -> Outcome | None:
+        outcome = Outcome()
+        for cadre, pricer in self.pricers.items():
+            first = pricer.price({})
+            if first is None:
+                logger.info("column generation: cadre %s has no roster that keeps their rules", cadre)
+                return None
+            self.master.add(cadre, first)
+        outcome.lp_value, outcome.bound, outcome.converged, outcome.rounds = self.generate(list(self.pricers))
+        logger.info(
+            "column generation: LP %.2f (%s), bound %.2f, %d rounds, %.1f s",
+            outcome.lp_value,
+            "optimal" if outcome.converged else "stopped",
+            outcome.bound,
+            outcome.rounds,
+            time.monotonic() - self.started,
+        )
+        active = list(self.pricers)
+        fixed: dict[str, Priced] = {}
+        dive_started = self.used()
+        while active:
+            _, cadre, position = self.master.largest(active)
+            self.master.fix(cadre, position)
+            fixed[cadre] = self.master.columns[cadre][position][0]
+            active.remove(cadre)
+            if not active:
+                outcome.dive_complete = True
+                break
+            if self.out_of_time():  # the cadres left get no column: the caller completes the roster
+                outcome.unfixed = list(active)
+                break
+            *_, more = self.generate(active, DIVE_ROUNDS)
+            outcome.rounds += more
+            if self._dive_too_slow(dive_started, len(fixed), len(active)):
+                logger.info("column generation: the dive would not finish in time (%d cadres left)", len(active))
+                outcome.abandoned = True
+                return outcome
+        outcome.duties = [
+            DutyKey(cadre, day, shift, checkpoint)
+            for cadre, priced in fixed.items()
+            for day, (shift, checkpoint) in enumerate(zip(priced.days, priced.checkpoints, strict=True))
+            if shift is not OFF and checkpoint is not None
+        ]
+        outcome.columns = sum(len(columns) for columns in self.master.columns.values())
+        outcome.seconds = time.monotonic() - self.started
+        outcome.work = self.used()
+        logger.info(
+            "column generation: dive %s, %d duties, %d columns, %.1f s",
+            "complete" if outcome.dive_complete else f"stopped with {len(outcome.unfixed)} cadres left",
+            len(outcome.duties),
+            outcome.columns,
+            outcome.seconds,
+        )
+        return outcome
