@@ -494,7 +494,8 @@ class Outcome:
     dive_complete: bool = False  # every cadre fixed by the dive
     unfixed: list[str] = field(default_factory=list)  # cadres the dive had no time to fix (no duties here)
     abandoned: bool = False  # the dive's pace showed it would not finish: no roster
-    seconds: float = 0.0
+    lp_seconds: float = 0.0  # until the LP before the dive
+    seconds: float = 0.0  # until the end
     work: float = 0.0  # in budget units: seconds, or LABELS_PER_UNIT labels in deterministic mode
 
 
@@ -563,15 +564,15 @@ class ColumnGeneration:
         pace = (self.used() - dive_started) / steps
         return self.used() + pace * left > self.budget
 
-    def run(self) -> Outcome | None:
-        """The LP and the dive's roster; None if some cadre has no roster keeping their rules."""
+    def run(self, *, dive: bool = True) -> Outcome | None:
+        """The LP and (with ``dive``) the dive's roster; None if some cadre has no roster keeping their rules."""
         try:
-            return self._run()
+            return self._run(dive)
         except PricingTooLarge as error:
             logger.info("column generation not used: %s", error)
             return None
 
-    def _run(self) -> Outcome | None:
+    def _run(self, dive: bool) -> Outcome | None:
         outcome = Outcome()
         for cadre, pricer in self.pricers.items():
             first = pricer.price({})
@@ -588,7 +589,8 @@ class ColumnGeneration:
             outcome.rounds,
             time.monotonic() - self.started,
         )
-        active = list(self.pricers)
+        outcome.lp_seconds = time.monotonic() - self.started
+        active = list(self.pricers) if dive else []
         fixed: dict[str, Priced] = {}
         dive_started = self.used()
         while active:

@@ -179,6 +179,8 @@ def curtois_instances() -> dict[str, CurtoisData]:
         "Curtois 14 days, 1 shift": _one_staff(
             14, "D,480,", "A,D=14,4800,2880,4,3,2,1", "A,9", "A,2,D,3\nA,12,D,1", "A,4,D,2"
         ),
+        # 7 days, MaxConsecutiveShifts 0: even a run of one day is too long, so the only roster is all off
+        "Curtois 7 days, no run allowed": _one_staff(7, "D,480,", "A,D=7,3360,0,0,1,1,2", "", "", ""),
     }
 
 
@@ -256,6 +258,7 @@ PRICING_CASES = [
     "Curtois 8 days, 2 shifts",
     "Curtois 8 days, no counts",
     "Curtois 14 days, 1 shift",
+    "Curtois 7 days, no run allowed",
 ]
 
 
@@ -290,6 +293,16 @@ def test_the_pricer_finds_the_cheapest_feasible_roster(name: str, draw: int | st
     assert pricer.price(duals, threshold=expected - 0.25) is None
     above = pricer.price(duals, threshold=expected + 0.25)
     assert above is not None and above.reduced_cost == pytest.approx(expected)
+
+
+def test_a_cadre_allowed_no_run_of_work_works_no_day() -> None:
+    # MaxConsecutiveShifts 0 (max_consecutive_work_days 0): every day off, however much a duty is worth.
+    data = instance_for("Curtois 7 days, no run allowed")
+    (member,) = data.cadres
+    pricer = CadrePricer(cadre_problems(RosterModel.build(data))[member.id])
+    priced = pricer.price({(offset, "D", place): 100.0 for offset in range(7) for place in ("ward", "k1")})
+    assert priced is not None and priced.days == (None,) * 7 and priced.reduced_cost == 0.0
+    assert feasible_rosters("Curtois 7 days, no run allowed") == [((None,) * 7, 0.0)]
 
 
 @pytest.mark.parametrize(
