@@ -36,9 +36,12 @@ from __future__ import annotations
 
 import logging
 import math
+import multiprocessing
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 
 import numpy as np
 from ortools.linear_solver import pywraplp
@@ -63,6 +66,12 @@ LABELS_PER_UNIT = 400_000
 # runs gave 6044 against 4723-5028 without column generation: BENCHMARKS.md, tenth session).
 DIVE_STEPS_TO_PACE = 3
 DIVE_ROUNDS: int | None = None  # pricing rounds after each fixing of the dive (None: until no column prices out)
+# With two cores, two column generations side by side (a process each), GLOP with each of these settings;
+# the cheaper dive roster is kept. The dive follows whichever optimal LP solution GLOP returns, and rosters
+# differ much with it: Instance8 1409 with presolve, 1306 without; Instance5 1146 and 1342 (BENCHMARKS.md,
+# tenth session). A second dive after the first, in one process, did not fit in Instance8's time.
+DIVE_LP_SETTINGS = ("", "use_preprocessing: false")
+CHILD_GRACE = 2.0  # seconds the parent waits for a child's outcome beyond the budget
 
 Choice = str | None  # a shift id, or OFF
 Column = tuple[Choice, ...]  # the shift worked on each day, or OFF
@@ -494,6 +503,8 @@ class Outcome:
     dive_complete: bool = False  # every cadre fixed by the dive
     unfixed: list[str] = field(default_factory=list)  # cadres the dive had no time to fix (no duties here)
     abandoned: bool = False  # the dive's pace showed it would not finish: no roster
+    value: float = math.inf  # the dive's roster in the objective's units, when the dive is complete
+    lp_settings: str = ""  # GLOP's settings in this run
     lp_seconds: float = 0.0  # until the LP before the dive
     seconds: float = 0.0  # until the end
     work: float = 0.0  # in budget units: seconds, or LABELS_PER_UNIT labels in deterministic mode
@@ -509,8 +520,10 @@ class ColumnGeneration:
         *,
         deterministic: bool = False,
         stopped: Callable[[], bool] = lambda: False,
+        lp_settings: str = "",
     ) -> None:
         self.roster_model = roster_model
+        self.lp_settings = lp_settings
         self.budget = budget
         self.deterministic = deterministic
         self.stopped = stopped
@@ -520,6 +533,7 @@ class ColumnGeneration:
             cadre: CadrePricer(problem, self.counter) for cadre, problem in cadre_problems(roster_model).items()
         }
         self.master = _Master(roster_model)
+        self.master.solver.SetSolverSpecificParametersAsString(lp_settings)
 
     def used(self) -> float:
         if self.deterministic:
@@ -573,7 +587,7 @@ class ColumnGeneration:
             return None
 
     def _run(self, dive: bool) -> Outcome | None:
-        outcome = Outcome()
+        outcome = Outcome(lp_settings=self.lp_settings)
         for cadre, pricer in self.pricers.items():
             first = pricer.price({})
             if first is None:
@@ -590,9 +604,21 @@ class ColumnGeneration:
             time.monotonic() - self.started,
         )
         outcome.lp_seconds = time.monotonic() - self.started
-        active = list(self.pricers) if dive else []
+        fixed = self._dive(outcome) if dive else {}
+        if fixed is None:
+            return outcome
+        if outcome.dive_complete:
+            outcome.value = self.master.solve()  # every column fixed: the roster's own cost
+        return self._finish(outcome, fixed)
+
+    def _dive(self, outcome: Outcome) -> dict[str, Priced] | None:
+        """Fix one cadre's column at a time (the largest LP value), generating columns for the others
+        in between; the cadres fixed and their columns. ``outcome`` notes a dive stopped by time
+        (``unfixed``); None when the dive's pace shows it cannot finish (``abandoned``)."""
+        active = list(self.pricers)
         fixed: dict[str, Priced] = {}
         dive_started = self.used()
+        outcome.dive_complete, outcome.unfixed = False, []
         while active:
             _, cadre, position = self.master.largest(active)
             self.master.fix(cadre, position)
@@ -609,7 +635,11 @@ class ColumnGeneration:
             if self._dive_too_slow(dive_started, len(fixed), len(active)):
                 logger.info("column generation: the dive would not finish in time (%d cadres left)", len(active))
                 outcome.abandoned = True
-                return outcome
+                return None
+        return fixed
+
+    def _finish(self, outcome: Outcome, fixed: dict[str, Priced]) -> Outcome:
+        """The outcome with the duties of ``fixed``, the cadres the dive fixed."""
         outcome.duties = [
             DutyKey(cadre, day, shift, checkpoint)
             for cadre, priced in fixed.items()
@@ -627,3 +657,65 @@ class ColumnGeneration:
             outcome.seconds,
         )
         return outcome
+
+
+def _run_in_child(generation: ColumnGeneration, sender: Connection) -> None:
+    """A forked process's side: run and send the outcome back (None if it failed)."""
+    try:
+        sender.send(generation.run())
+    except BaseException:  # noqa: BLE001 - the parent runs on with its own outcome whatever happens here
+        sender.send(None)
+    finally:
+        sender.close()
+
+
+def side_by_side(
+    roster_model: RosterModel,
+    budget: float | None,
+    *,
+    processes: int,
+    deterministic: bool = False,
+    stopped: Callable[[], bool] = lambda: False,
+) -> tuple[Outcome | None, float]:
+    """Column generations with each of DIVE_LP_SETTINGS (up to ``processes`` of them), the first in this
+    process and the others in forked ones running at the same time; (the outcome with the cheapest
+    complete dive, else the first's; the budget used). Without fork (or with one process) just the first.
+    """
+    settings = DIVE_LP_SETTINGS[: max(processes, 1)]
+    if "fork" not in multiprocessing.get_all_start_methods():
+        settings = settings[:1]
+    context = multiprocessing.get_context("fork") if len(settings) > 1 else None
+    children: list[tuple[BaseProcess, Connection]] = []
+    for extra in settings[1:]:
+        assert context is not None
+        receiver, sender = context.Pipe(duplex=False)
+        generation = ColumnGeneration(roster_model, budget, deterministic=deterministic, lp_settings=extra)
+        child: BaseProcess = context.Process(target=_run_in_child, args=(generation, sender), daemon=True)
+        child.start()
+        sender.close()
+        children.append((child, receiver))
+    own = ColumnGeneration(roster_model, budget, deterministic=deterministic, stopped=stopped, lp_settings=settings[0])
+    outcomes: list[Outcome | None] = []
+    try:
+        outcomes.append(own.run())
+        for _, receiver in children:
+            # the child keeps the same budget; a little more for its last LP and the pickling
+            wait = None if budget is None or deterministic else max(budget - own.used(), 0.0) + CHILD_GRACE
+            if not stopped() and receiver.poll(wait):
+                outcomes.append(receiver.recv())
+    finally:
+        for child, receiver in children:
+            receiver.close()
+            if child.is_alive():
+                child.terminate()
+            child.join()
+    complete = [outcome for outcome in outcomes if outcome is not None and outcome.dive_complete]
+    best: Outcome | None = outcomes[0] if outcomes else None
+    if complete:
+        best = min(complete, key=lambda outcome: outcome.value)  # the first on a tie
+        logger.info(
+            "column generation: dives side by side gave %s; kept the one with GLOP settings %r",
+            ", ".join(f"{outcome.value:g}" for outcome in complete),
+            best.lp_settings,
+        )
+    return best, own.used()

@@ -21,8 +21,8 @@ from ortools.sat.python import cp_model
 
 from models.instance import Instance
 from models.roster import Assignment, Conflict, StandbyAssignment
-from scheduler.column_generation import ColumnGeneration
 from scheduler.column_generation import applies as columns_apply
+from scheduler.column_generation import side_by_side
 from scheduler.construct import construct
 from scheduler.construct_runs import applies as runs_apply
 from scheduler.construct_runs import runs_roster
@@ -42,7 +42,7 @@ STAGE_SHARE = {"coverage": 0.5, "standby": 0.35, "target": 0.4, "fairness": 0.6}
 GIVE_UP_SHARE = 0.1
 CONSTRUCTION_SHARE = 0.8
 # Share of that budget the column generation and its dive may take where they apply (column_generation.applies).
-COLUMNS_SHARE = 0.5
+COLUMNS_SHARE = 0.6
 SMALL_OVERRUN = 5
 # A search of the whole model first loads and presolves it, which takes longer than the pass
 # with every duty fixed (StageSolver.fixed_seconds): on Instance23 9.4 s against 2.7 s (its
@@ -280,11 +280,19 @@ class StageSolver:
         COLUMNS_SHARE of ``budget``; keep it if the whole model accepts it. Returns the budget used."""
         started = time.monotonic()
         share = None if budget is None else budget * COLUMNS_SHARE
-        generation = ColumnGeneration(
-            self.roster_model, share, deterministic=self.options.deterministic, stopped=lambda: self.interrupted
+        generated = self._unless_interrupted(
+            "generating columns",
+            lambda: side_by_side(
+                self.roster_model,
+                share,
+                processes=self.options.workers,
+                deterministic=self.options.deterministic,
+                stopped=lambda: self.interrupted,
+            ),
         )
-        outcome = self._unless_interrupted("generating columns", generation.run)
-        used = generation.used()
+        if generated is None:
+            return 0.0 if self.options.deterministic else time.monotonic() - started
+        outcome, used = generated
         if outcome is None or outcome.abandoned or self.interrupted:
             return used if self.options.deterministic else time.monotonic() - started
         duties = outcome.duties
