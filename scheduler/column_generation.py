@@ -26,6 +26,11 @@ Instance12 than their columns of largest LP value (BENCHMARKS.md, tenth
 session). The solver checks the roster in the whole model with the duties
 fixed before using it.
 
+The dive follows whichever optimal LP solution GLOP returns, and its roster
+depends much on it. With two workers, a second column generation runs at the
+same time in a forked process with GLOP set otherwise (:func:`side_by_side`),
+and the cheaper of the two dive rosters is kept.
+
 On the Curtois–Qu benchmark the LP value equals the best known objective
 on Instances 10–12, where CP-SAT's own bound is far lower, and the dive's
 roster is a far better start for the search than the runs construction's
@@ -34,6 +39,7 @@ roster is a far better start for the search than the runs construction's
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import multiprocessing
@@ -58,14 +64,18 @@ logger = logging.getLogger(__name__)
 OFF = None  # the choice of a day off
 # The parts a cadre's roster adds on its own; any other part weighted above 0 means no column generation.
 SEPARABLE_PARTS = {"coverage", "target", "requests"}
-# In deterministic mode the work is counted in labels extended, this many per unit of the budget
-# (about a second of this pure-Python labelling on the benchmark machine: BENCHMARKS.md, tenth session).
-LABELS_PER_UNIT = 400_000
+# In deterministic mode the work is counted in labels extended, this many per unit of the budget: about a
+# second of the column generation on the benchmark machine (1.9 million labels a second on Instances 8 and
+# 10, GLOP included: BENCHMARKS.md, tenth session).
+LABELS_PER_UNIT = 2_000_000
 # After this many dive steps their pace tells whether the dive can finish; if not it is abandoned, and the
 # time left goes to the runs construction and the search (on Instance12 a dive half done and completed by
 # runs gave 6044 against 4723-5028 without column generation: BENCHMARKS.md, tenth session).
 DIVE_STEPS_TO_PACE = 3
-DIVE_ROUNDS: int | None = None  # pricing rounds after each fixing of the dive (None: until no column prices out)
+# A dive took 1.4 to 2.9 times as long as the LP before it (Instances 5-11, BENCHMARKS.md, tenth session): the
+# LP gets at most 1 / (1 + DIVE_TO_LP) of the budget, and without its optimum by then there is no dive.
+DIVE_TO_LP = 1.4
+LEAST_LP_ROUNDS = 18  # the fewest pricing rounds an LP needed on Instances 5-12 (Instance11's)
 # With two cores, two column generations side by side (a process each), GLOP with each of these settings;
 # the cheaper dive roster is kept. The dive follows whichever optimal LP solution GLOP returns, and rosters
 # differ much with it: Instance8 1409 with presolve, 1306 without; Instance5 1146 and 1342 (BENCHMARKS.md,
@@ -353,6 +363,20 @@ class PricingTooLarge(ValueError):
     """A cadre's labels cannot be keyed in 64 bits (run states x minutes x weekends x counts)."""
 
 
+@functools.cache
+def warm_up() -> None:
+    """Compile the labelling (or load it from numba's cache) on a two-day problem, once per process."""
+    problem = CadreProblem(
+        cadre="warm-up",
+        options=[{"D": (60, ("c",))}, {"D": (60, ("c",))}],
+        costs=[{OFF: 0.0, "D": 1.0}, {OFF: 1.0, "D": 0.0}],
+        weekend_close=[0, 2],
+        rules=CadreRules(max_by_shift={"D": 1}, max_weekends=1, max_minutes=120),
+        clash=[frozenset(), frozenset()],
+    )
+    CadrePricer(problem).price({(0, "D", "c"): 2.0})
+
+
 def cadre_problems(roster_model: RosterModel) -> dict[str, CadreProblem]:
     """Each cadre's pricing problem, from the model's own variables, calendar and rules."""
     calendar = roster_model.calendar
@@ -522,6 +546,7 @@ class ColumnGeneration:
         stopped: Callable[[], bool] = lambda: False,
         lp_settings: str = "",
     ) -> None:
+        warm_up()  # compiling (or loading the compiled code) is not the pricing's pace
         self.roster_model = roster_model
         self.lp_settings = lp_settings
         self.budget = budget
@@ -540,12 +565,14 @@ class ColumnGeneration:
             return self.counter.labels / LABELS_PER_UNIT
         return time.monotonic() - self.started
 
-    def out_of_time(self) -> bool:
-        return self.stopped() or (self.budget is not None and self.used() >= self.budget)
+    def out_of_time(self, limit: float | None = None) -> bool:
+        """Stopped, or the budget (or ``limit``, in the same units) used up."""
+        limit = self.budget if limit is None else limit
+        return self.stopped() or (limit is not None and self.used() >= limit)
 
-    def generate(self, active: Sequence[str], most_rounds: int | None = None) -> tuple[float, float, bool, int]:
-        """Columns for the ``active`` cadres until none prices out, time is up or ``most_rounds``
-        rounds are done: (LP value, best lower bound, converged, rounds)."""
+    def generate(self, active: Sequence[str], limit: float | None = None) -> tuple[float, float, bool, int]:
+        """Columns for the ``active`` cadres until none prices out or time is up (the budget, or
+        ``limit`` when given): (LP value, best lower bound, converged, rounds)."""
         master = self.master
         best_bound, rounds = -math.inf, 0
         while True:
@@ -560,7 +587,7 @@ class ColumnGeneration:
                 if priced is not None and priced.reduced_cost - convexity[cadre] < -REDUCED_COST_EPSILON:
                     found.append((cadre, priced))
                     negative += priced.reduced_cost - convexity[cadre]
-                if self.out_of_time():
+                if self.out_of_time(limit):
                     break
             else:  # every cadre priced: the round's bound is valid
                 best_bound = max(best_bound, value + negative)
@@ -568,8 +595,14 @@ class ColumnGeneration:
                 master.add(cadre, priced)
             if not found:
                 return value, best_bound, True, rounds
-            if self.out_of_time() or rounds == most_rounds:  # solved again: the LP values cover the new columns
+            if self.out_of_time(limit):  # solved once more, so that the LP values cover the new columns
                 return master.solve(), best_bound, False, rounds
+
+    def _lp_too_slow(self, lp_limit: float, priced: int) -> bool:
+        """Whether, at the pace of the first ``priced`` cadres' first rosters, LEAST_LP_ROUNDS rounds of
+        pricing every cadre would not fit before ``lp_limit``."""
+        round_work = self.used() / priced * len(self.pricers)
+        return self.out_of_time(lp_limit) or round_work * LEAST_LP_ROUNDS > lp_limit
 
     def _dive_too_slow(self, dive_started: float, steps: int, left: int) -> bool:
         """Whether, at the pace of its steps so far, the dive would not fix the ``left`` cadres in time."""
@@ -588,13 +621,19 @@ class ColumnGeneration:
 
     def _run(self, dive: bool) -> Outcome | None:
         outcome = Outcome(lp_settings=self.lp_settings)
-        for cadre, pricer in self.pricers.items():
+        # the dive takes at least DIVE_TO_LP times as long as the LP: an LP past that share leaves no dive
+        lp_limit = None if self.budget is None or not dive else self.budget / (1 + DIVE_TO_LP)
+        for priced, (cadre, pricer) in enumerate(self.pricers.items(), start=1):
             first = pricer.price({})
             if first is None:
                 logger.info("column generation: cadre %s has no roster that keeps their rules", cadre)
                 return None
             self.master.add(cadre, first)
-        outcome.lp_value, outcome.bound, outcome.converged, outcome.rounds = self.generate(list(self.pricers))
+            if lp_limit is not None and self._lp_too_slow(lp_limit, priced):
+                logger.info("column generation: at the pace of the first rosters the LP would not end in time")
+                outcome.abandoned = True
+                return outcome
+        outcome.lp_value, outcome.bound, outcome.converged, outcome.rounds = self.generate(list(self.pricers), lp_limit)
         logger.info(
             "column generation: LP %.2f (%s), bound %.2f, %d rounds, %.1f s",
             outcome.lp_value,
@@ -604,6 +643,10 @@ class ColumnGeneration:
             time.monotonic() - self.started,
         )
         outcome.lp_seconds = time.monotonic() - self.started
+        if lp_limit is not None and not outcome.converged:
+            logger.info("column generation: the LP is not done in its share: no time for a dive")
+            outcome.abandoned = True
+            return outcome
         fixed = self._dive(outcome) if dive else {}
         if fixed is None:
             return outcome
@@ -630,7 +673,7 @@ class ColumnGeneration:
             if self.out_of_time():  # the cadres left get no column: the caller completes the roster
                 outcome.unfixed = list(active)
                 break
-            *_, more = self.generate(active, DIVE_ROUNDS)
+            *_, more = self.generate(active)
             outcome.rounds += more
             if self._dive_too_slow(dive_started, len(fixed), len(active)):
                 logger.info("column generation: the dive would not finish in time (%d cadres left)", len(active))

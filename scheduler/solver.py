@@ -257,7 +257,10 @@ class StageSolver:
     def start_from_construction(self, budget: float | None) -> float:
         """Build a roster and complete it in the whole model; returns the budget used.
 
-        First, within seconds, from every cadre's runs of work and days off
+        Where the column generation applies (scheduler.column_generation.applies: the sequence
+        rules and a separable weighted objective, as on the rostering benchmarks), its dive roster
+        comes first (see :meth:`_start_from_columns`); the rest of this is the fallback.
+        Otherwise first, within seconds, from every cadre's runs of work and days off
         (scheduler.construct_runs, for the sequence rules of the rostering benchmarks): when the
         whole model accepts it (every rule checked with the duties fixed), that roster is kept.
         Otherwise cadre by cadre with each cadre's own model (scheduler.construct); the cadres it
@@ -276,8 +279,12 @@ class StageSolver:
         return used + self._start_from_runs(budget)
 
     def _start_from_columns(self, budget: float | None) -> float:
-        """Build a roster by column generation and a dive (scheduler.column_generation) with at most
-        COLUMNS_SHARE of ``budget``; keep it if the whole model accepts it. Returns the budget used."""
+        """Build a roster by column generation and a dive (scheduler.column_generation, side by side
+        in two processes with two workers) with at most COLUMNS_SHARE of ``budget``; keep it if the
+        whole model accepts it. A dive stopped by the time leaves some cadres without a roster: they
+        get runs on the demand left over, and the union is made better cadre by cadre. A dive whose
+        pace showed it could not finish leaves nothing (the runs construction follows). Returns the
+        budget used."""
         started = time.monotonic()
         share = None if budget is None else budget * COLUMNS_SHARE
         generated = self._unless_interrupted(

@@ -483,30 +483,27 @@ def test_the_lp_bounds_the_best_known_and_the_dive_keeps_every_rule(name: str) -
 
 
 @needs_benchmarks
-def test_deterministic_runs_stopped_early_give_the_same_roster() -> None:
-    # 0.05 units of work are far too few for Instance2 (its LP alone needs more): the run stops before
-    # the end, and the same model and budget give the same duties and leave the same cadres unfixed.
-    # The rosters of the cadres fixed keep every rule.
+@pytest.mark.parametrize("budget", [0.001, 0.01, 0.03])
+def test_deterministic_runs_stopped_early_give_the_same_roster(budget: float) -> None:
+    # Budgets in units of LABELS_PER_UNIT labels, too few for Instance2's LP and dive (which extend about
+    # 141 thousand labels, 0.07 units): the run stops before the end (abandoned, or with cadres left
+    # unfixed), and the same model and budget give the same outcome. The cadres fixed keep every rule.
     benchmark_data, data = benchmark("Instance2")
     roster_model = RosterModel.build(data)
 
-    first = ColumnGeneration(roster_model, 0.05, deterministic=True).run()
-    second = ColumnGeneration(roster_model, 0.05, deterministic=True).run()
+    first = ColumnGeneration(roster_model, budget, deterministic=True).run()
+    second = ColumnGeneration(roster_model, budget, deterministic=True).run()
 
     assert first is not None and second is not None
-    assert not (first.converged and first.dive_complete)
-    assert first.bound <= first.lp_value + 1e-6 and first.bound <= 828 + 1e-6  # Instance2's optimum
-    assert first.duties and first.duties == second.duties
-    assert first.unfixed and first.unfixed == second.unfixed
+    assert first.abandoned or first.unfixed
+    assert first.bound <= 828 + 1e-6  # Instance2's optimum
+    for name in ("abandoned", "converged", "dive_complete", "unfixed", "duties", "rounds"):
+        assert getattr(first, name) == getattr(second, name), name
     assert {key.cadre for key in first.duties}.isdisjoint(first.unfixed)
-    assert (first.lp_value, first.converged, first.dive_complete) == (
-        second.lp_value,
-        second.converged,
-        second.dive_complete,
-    )
     # the unfixed cadres have no duties, which may break their minimum hours; the fixed ones break nothing
     violations = curtois_violations(benchmark_data, benchmark_roster(data, first.duties))
-    assert [violation for violation in violations if violation.employee not in first.unfixed] == []
+    fixed = {key.cadre for key in first.duties}
+    assert [violation for violation in violations if violation.employee in fixed] == []
 
 
 def test_a_run_stopped_at_once_fixes_one_cadre_and_leaves_the_other() -> None:
