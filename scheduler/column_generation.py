@@ -76,6 +76,7 @@ DIVE_STEPS_TO_PACE = 3
 # LP gets at most 1 / (1 + DIVE_TO_LP) of the budget, and without its optimum by then there is no dive.
 DIVE_TO_LP = 1.4
 LEAST_LP_ROUNDS = 18  # the fewest pricing rounds an LP needed on Instances 5-12 (Instance11's)
+PACE_SAMPLE = 3  # cadres priced before their pace is taken
 # With two cores, two column generations side by side (a process each), GLOP with each of these settings;
 # the cheaper dive roster is kept. The dive follows whichever optimal LP solution GLOP returns, and rosters
 # differ much with it: Instance8 1409 with presolve, 1306 without; Instance5 1146 and 1342 (BENCHMARKS.md,
@@ -598,11 +599,15 @@ class ColumnGeneration:
             if self.out_of_time(limit):  # solved once more, so that the LP values cover the new columns
                 return master.solve(), best_bound, False, rounds
 
-    def _lp_too_slow(self, lp_limit: float, priced: int) -> bool:
-        """Whether, at the pace of the first ``priced`` cadres' first rosters, LEAST_LP_ROUNDS rounds of
-        pricing every cadre would not fit before ``lp_limit``."""
-        round_work = self.used() / priced * len(self.pricers)
-        return self.out_of_time(lp_limit) or round_work * LEAST_LP_ROUNDS > lp_limit
+    def _lp_too_slow(self, lp_limit: float, pricing_started: float, priced: int) -> bool:
+        """Whether, at the pace of the first ``priced`` cadres' first rosters (begun at ``pricing_started``),
+        LEAST_LP_ROUNDS rounds of pricing every cadre would not fit before ``lp_limit``."""
+        if self.out_of_time(lp_limit):
+            return True
+        if priced < min(PACE_SAMPLE, len(self.pricers)):
+            return False
+        round_work = (self.used() - pricing_started) / priced * len(self.pricers)
+        return self.used() + round_work * LEAST_LP_ROUNDS > lp_limit
 
     def _dive_too_slow(self, dive_started: float, steps: int, left: int) -> bool:
         """Whether, at the pace of its steps so far, the dive would not fix the ``left`` cadres in time."""
@@ -623,13 +628,14 @@ class ColumnGeneration:
         outcome = Outcome(lp_settings=self.lp_settings)
         # the dive takes at least DIVE_TO_LP times as long as the LP: an LP past that share leaves no dive
         lp_limit = None if self.budget is None or not dive else self.budget / (1 + DIVE_TO_LP)
+        pricing_started = self.used()  # building the pricers is not the pricing's pace
         for priced, (cadre, pricer) in enumerate(self.pricers.items(), start=1):
             first = pricer.price({})
             if first is None:
                 logger.info("column generation: cadre %s has no roster that keeps their rules", cadre)
                 return None
             self.master.add(cadre, first)
-            if lp_limit is not None and self._lp_too_slow(lp_limit, priced):
+            if lp_limit is not None and self._lp_too_slow(lp_limit, pricing_started, priced):
                 logger.info("column generation: at the pace of the first rosters the LP would not end in time")
                 outcome.abandoned = True
                 return outcome

@@ -313,11 +313,11 @@ class StageSolver:
             duties = duties + rest.duties
         remaining = None if budget is None else max(budget - used, 0.01)
         used += self._adopt(duties, remaining)
-        if self.solution is not None and not outcome.unfixed:
-            self._report_kept()
-        if self.solution is not None and outcome.unfixed:
+        if self.solution is not None and outcome.unfixed:  # the runs may be made better, cadre by cadre
             remaining = None if budget is None else max(budget - used, 0.01)
-            used += self._improve(duties, remaining)
+            used += self._improve(duties, remaining)  # which reports the kept roster too
+        elif self.solution is not None:  # each dive roster is its cadre's cheapest already
+            self._report_kept()
         return used if self.options.deterministic else time.monotonic() - started
 
     def _start_from_runs(self, budget: float | None) -> float:
