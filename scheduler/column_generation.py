@@ -163,10 +163,16 @@ class CadrePricer:
     threshold (the cadre's convexity dual).
     """
 
-    def __init__(self, problem: CadreProblem, counter: WorkCounter | None = None) -> None:
+    def __init__(
+        self,
+        problem: CadreProblem,
+        counter: WorkCounter | None = None,
+        should_stop: Callable[[], bool] = lambda: False,
+    ) -> None:
         self.problem = problem
         self.rules = problem.rules
         self.counter = counter or WorkCounter()
+        self.should_stop = should_stop  # asked each day of the labelling: a long horizon's labels can be many
         self.shifts = sorted({shift for day in problem.options for shift in day})
         self.counted: list[str] = []  # shift types whose count the labels carry (in the last call)
         self.most_minutes_from = [0] * (problem.days + 1)
@@ -341,6 +347,9 @@ class CadrePricer:
             trail.append((parent, choice_made))
             if len(states) == 0:
                 break
+            if self.should_stop():
+                self.counter.labels += extended
+                raise PricingStopped(f"cadre {problem.cadre}: pricing stopped on day {day}")
         self.counter.labels += extended
         ending = np.flatnonzero(minutes >= rules.min_minutes)
         if len(states) == 0 or len(ending) == 0:
@@ -362,6 +371,10 @@ class CadrePricer:
 
 class PricingTooLarge(ValueError):
     """A cadre's labels cannot be keyed in 64 bits (run states x minutes x weekends x counts)."""
+
+
+class PricingStopped(RuntimeError):
+    """A pricing stopped in the middle because the column generation's time is up."""
 
 
 @functools.cache
@@ -555,8 +568,10 @@ class ColumnGeneration:
         self.stopped = stopped
         self.started = time.monotonic()
         self.counter = WorkCounter()
+        self.limit: float | None = budget  # the work the current phase may reach (the LP's is lower)
         self.pricers = {
-            cadre: CadrePricer(problem, self.counter) for cadre, problem in cadre_problems(roster_model).items()
+            cadre: CadrePricer(problem, self.counter, lambda: self.out_of_time(self.limit))
+            for cadre, problem in cadre_problems(roster_model).items()
         }
         self.master = _Master(roster_model)
         self.master.solver.SetSolverSpecificParametersAsString(lp_settings)
@@ -623,11 +638,15 @@ class ColumnGeneration:
         except PricingTooLarge as error:
             logger.info("column generation not used: %s", error)
             return None
+        except PricingStopped as error:
+            logger.info("column generation given up: %s", error)
+            return Outcome(lp_settings=self.lp_settings, abandoned=True)
 
     def _run(self, dive: bool) -> Outcome | None:
         outcome = Outcome(lp_settings=self.lp_settings)
         # the dive takes at least DIVE_TO_LP times as long as the LP: an LP past that share leaves no dive
         lp_limit = None if self.budget is None or not dive else self.budget / (1 + DIVE_TO_LP)
+        self.limit = lp_limit if lp_limit is not None else self.budget
         pricing_started = self.used()  # building the pricers is not the pricing's pace
         for priced, (cadre, pricer) in enumerate(self.pricers.items(), start=1):
             first = pricer.price({})
@@ -653,6 +672,7 @@ class ColumnGeneration:
             logger.info("column generation: the LP is not done in its share: no time for a dive")
             outcome.abandoned = True
             return outcome
+        self.limit = self.budget
         fixed = self._dive(outcome) if dive else {}
         if fixed is None:
             return outcome

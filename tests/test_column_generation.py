@@ -18,10 +18,10 @@ import itertools
 import math
 import random
 import signal
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -48,10 +48,7 @@ from scheduler.solver import SolveOptions
 from scheduler.variables import DutyKey
 
 from .rules.helpers import D, N, cadre, checkpoint, day, demand, instance, solve_checked
-from .test_curtois_import import SMALL
-
-BENCHMARKS = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "curtois"
-needs_benchmarks = pytest.mark.skipif(not BENCHMARKS.is_dir(), reason=f"benchmark folder {BENCHMARKS} not present")
+from .test_curtois_import import BENCHMARKS, SMALL, needs_benchmarks
 
 Duals = dict[tuple[int, str, str], float]
 Choice = tuple[str, str] | None  # (shift, checkpoint) worked on a day, or None for a day off
@@ -506,20 +503,37 @@ def test_deterministic_runs_stopped_early_give_the_same_roster(budget: float) ->
     assert [violation for violation in violations if violation.employee in fixed] == []
 
 
-def test_a_run_stopped_at_once_fixes_one_cadre_and_leaves_the_other() -> None:
-    # stopped() true from the start: no pricing round completes (no bound), the dive fixes one cadre
-    # and leaves the other to the caller (no duties); the fixed roster keeps the benchmark's rules.
-    benchmark_data = parse_curtois(SMALL)
-    data = parse_instance(to_instance(benchmark_data, "small"))
+def test_a_run_stopped_at_once_gives_up() -> None:
+    # stopped() true from the start: the first pricing stops on its first day, so the run gives up
+    # (no bound, no roster).
+    data = parse_instance(to_instance(parse_curtois(SMALL), "small"))
 
     outcome = ColumnGeneration(RosterModel.build(data), None, stopped=lambda: True).run()
 
-    assert outcome is not None
-    assert not outcome.converged and not outcome.dive_complete
-    assert outcome.bound == -math.inf
-    assert len(outcome.unfixed) == 1
+    assert outcome is not None and outcome.abandoned
+    assert not outcome.converged and outcome.bound == -math.inf and outcome.duties == []
+
+
+def test_a_run_stopped_after_the_first_fixing_leaves_the_other_cadre(monkeypatch: pytest.MonkeyPatch) -> None:
+    # stopped() turns true once the dive fixes its first cadre: the dive stops there and leaves the
+    # other to the caller (no duties); the fixed roster keeps the benchmark's rules.
+    benchmark_data = parse_curtois(SMALL)
+    data = parse_instance(to_instance(benchmark_data, "small"))
+    fixings: list[str] = []
+    fix = column_generation_module._Master.fix
+
+    def noted_fix(self: Any, cadre: str, chosen: int) -> None:
+        fixings.append(cadre)
+        fix(self, cadre, chosen)
+
+    monkeypatch.setattr(column_generation_module._Master, "fix", noted_fix)
+    outcome = ColumnGeneration(RosterModel.build(data), None, stopped=lambda: bool(fixings)).run()
+
+    assert outcome is not None and not outcome.abandoned and not outcome.dive_complete
+    assert outcome.converged and len(fixings) == 1
+    assert outcome.unfixed == [cadre for cadre in ("T", "U") if cadre not in fixings]
     roster = benchmark_roster(data, outcome.duties)
-    assert {employee for employee, _ in roster} <= {"T", "U"} - set(outcome.unfixed)
+    assert {employee for employee, _ in roster} <= set(fixings)
     # the unfixed cadre has no duties, which may break their minimum hours; the fixed one breaks nothing
     fixed_violations = curtois_violations(benchmark_data, roster)
     assert [violation for violation in fixed_violations if violation.employee != outcome.unfixed[0]] == []
@@ -536,8 +550,8 @@ class Spy:
         spy = self
 
         class Recorded(ColumnGeneration):
-            def run(self) -> Outcome | None:
-                outcome = super().run()
+            def run(self, *, dive: bool = True) -> Outcome | None:
+                outcome = super().run(dive=dive)
                 spy.outcomes.append(outcome)
                 return outcome
 
@@ -705,3 +719,45 @@ def test_dives_side_by_side_keep_the_cheaper_roster() -> None:
     assert both is not None and both.value == min(values) and both.duties == cheapest.duties
     assert both.lp_settings == cheapest.lp_settings
     assert one is not None and one.value == values[0] and one.duties == alone[0].duties  # type: ignore[union-attr]
+
+
+# ------------------------------------------------------------------------ giving up without time
+
+
+@needs_benchmarks
+def test_slow_building_of_the_pricers_is_not_taken_for_a_slow_pricing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Building the pricers takes 0.3 s here (slowed on purpose). Taken into the pace of the first
+    # rosters, 0.3 s per cadre x 14 cadres x 18 rounds would be far past the LP's share of 20 s
+    # (20 / 2.4 = 8.3 s) and the column generation would give up; the pricing alone takes
+    # milliseconds, so the LP and the dive run to the end.
+    _, data = benchmark("Instance2")
+    roster_model = RosterModel.build(data)
+    problems = column_generation_module.cadre_problems
+
+    def slow_problems(model: RosterModel) -> dict[str, column_generation_module.CadreProblem]:
+        time.sleep(0.3)
+        return problems(model)
+
+    monkeypatch.setattr(column_generation_module, "cadre_problems", slow_problems)
+    outcome = ColumnGeneration(roster_model, 20.0).run()
+    assert outcome is not None and not outcome.abandoned and outcome.dive_complete
+
+
+@needs_benchmarks
+def test_a_pricing_too_slow_for_the_lp_gives_up_after_three_cadres(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each pricing slowed to 0.1 s: a round of Instance2's 14 cadres takes 1.4 s, 18 rounds 25 s, past the
+    # LP's share of a 5 s budget (5 / 2.4 = 2.1 s): the run gives up once 3 cadres show the pace.
+    _, data = benchmark("Instance2")
+    roster_model = RosterModel.build(data)
+    calls: list[str] = []
+    price = CadrePricer.price
+
+    def slow_price(self: CadrePricer, *args: Any, **kwargs: Any) -> Any:
+        calls.append(self.problem.cadre)
+        time.sleep(0.1)
+        return price(self, *args, **kwargs)
+
+    monkeypatch.setattr(CadrePricer, "price", slow_price)
+    outcome = ColumnGeneration(roster_model, 5.0).run()
+    assert outcome is not None and outcome.abandoned and outcome.duties == []
+    assert len(calls) == 3
