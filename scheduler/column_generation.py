@@ -418,14 +418,23 @@ def cadre_problems(roster_model: RosterModel) -> dict[str, CadreProblem]:
                 worked = choice is not OFF and (request.shift is None or choice == request.shift)
                 if worked == (request.kind == "off"):  # off and worked, or on and not worked: not granted
                     costs[day][choice] += requests_weight * request.weight
+        rest = facts.rest_minutes
         clash: list[frozenset[tuple[str, str]]] = [frozenset()]
         for day in range(1, calendar.days):
+            today = [calendar.slots[(day, shift)] for shift in options[day]]
+            earliest = min((slot.start for slot in today), default=None)
+            # only a shift of the day before that ends (with rest) after today's earliest start can clash
+            reaching = [
+                calendar.slots[(day - 1, before)]
+                for before in options[day - 1]
+                if earliest is not None and calendar.slots[(day - 1, before)].end + rest > earliest
+            ]
             clash.append(
                 frozenset(
-                    (before, shift)
-                    for before in options[day - 1]
-                    for shift in options[day]
-                    if roster_model.conflict(cadre.id, calendar.slots[(day - 1, before)], calendar.slots[(day, shift)])
+                    (before.shift, slot.shift)
+                    for before in reaching
+                    for slot in today
+                    if roster_model.conflict(cadre.id, before, slot)
                 )
             )
         problems[cadre.id] = CadreProblem(

@@ -21,8 +21,8 @@ from ortools.sat.python import cp_model
 
 from models.instance import Instance
 from models.roster import Assignment, Conflict, StandbyAssignment
+from scheduler.column_generation import DIVE_TO_LP, side_by_side
 from scheduler.column_generation import applies as columns_apply
-from scheduler.column_generation import side_by_side
 from scheduler.construct import construct
 from scheduler.construct_runs import applies as runs_apply
 from scheduler.construct_runs import runs_roster
@@ -287,6 +287,11 @@ class StageSolver:
         budget used."""
         started = time.monotonic()
         share = None if budget is None else budget * COLUMNS_SHARE
+        lp_share = None if share is None else share / (1 + DIVE_TO_LP)
+        if lp_share is not None and not self.options.deterministic and self.build_seconds > lp_share:
+            # reading every duty variable into the pricing problems is work of the model's own scale
+            logger.info("the model took %.1f s to build: no time for column generation", self.build_seconds)
+            return 0.0
         generated = self._unless_interrupted(
             "generating columns",
             lambda: side_by_side(
