@@ -554,7 +554,6 @@ class Outcome:
     lp_settings: str = ""  # GLOP's settings in this run
     lp_seconds: float = 0.0  # until the LP before the dive
     seconds: float = 0.0  # until the end
-    work: float = 0.0  # in budget units: seconds, or LABELS_PER_UNIT labels in deterministic mode
 
 
 class ColumnGeneration:
@@ -726,7 +725,6 @@ class ColumnGeneration:
         ]
         outcome.columns = sum(len(columns) for columns in self.master.columns.values())
         outcome.seconds = time.monotonic() - self.started
-        outcome.work = self.used()
         logger.info(
             "column generation: dive %s, %d duties, %d columns, %.1f s",
             "complete" if outcome.dive_complete else f"stopped with {len(outcome.unfixed)} cadres left",
