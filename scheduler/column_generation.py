@@ -68,13 +68,22 @@ SEPARABLE_PARTS = {"coverage", "target", "requests"}
 # second of the column generation on the benchmark machine (1.9 million labels a second on Instances 8 and
 # 10, GLOP included: BENCHMARKS.md, tenth session).
 LABELS_PER_UNIT = 2_000_000
-# After this many dive steps their pace tells whether the dive can finish; if not it is abandoned, and the
-# time left goes to the runs construction and the search (on Instance12 a dive half done and completed by
-# runs gave 6044 against 4723-5028 without column generation: BENCHMARKS.md, tenth session).
-DIVE_STEPS_TO_PACE = 3
+# The dive fixes one cadre a step while the pace of its last DIVE_PACE_STEPS steps lets every cadre left
+# have a step within DIVE_TIME_SAFETY of the time left, and more a step otherwise. On Instance12 one a step
+# took 60 s and gave 4040 (the optimum); a tenth of the cadres left a step 28 s and 4040; a third 19 s and
+# 4151 (BENCHMARKS.md, eleventh session).
+DIVE_PACE_STEPS = 3
+DIVE_TIME_SAFETY = 0.8  # the steps grow longer as more cadres are fixed at once
+# A dive step stops generating columns once the LP value is within this share of the round's lower bound:
+# the last rounds of a step changed the LP by less than that and took a sixth of Instance12's dive (60 s
+# to 52 s, the roster 4040 to 4048: BENCHMARKS.md, eleventh session).
+DIVE_GAP = 0.0005
+# GLOP settings for solving a master LP again after GLOP ended ABNORMAL (seen on Instance8's and Instance12's
+# dives): without presolve the same LP was solved every time.
+RETRY_LP_SETTINGS = "use_preprocessing: false"
 # A dive took 1.4 to 2.9 times as long as the LP before it (Instances 5-11, BENCHMARKS.md, tenth session): the
 # LP gets at most 1 / (1 + DIVE_TO_LP) of the budget, and without its optimum by then there is no dive.
-DIVE_TO_LP = 1.4
+DIVE_TO_LP = 2.2
 LEAST_LP_ROUNDS = 18  # the fewest pricing rounds an LP needed on Instances 5-12 (Instance11's)
 PACE_SAMPLE = 3  # cadres priced before their pace is taken
 # With two cores, two column generations side by side (a process each), GLOP with each of these settings;
@@ -140,6 +149,10 @@ class Priced:
     cost: float  # the column's own part of the objective: the cadre's requests (weighted)
     days: Column
     checkpoints: tuple[str | None, ...]  # the checkpoint of each day's duty
+
+
+class MasterFailed(RuntimeError):
+    """GLOP gave no optimal solution of the master LP: the duals cannot be trusted."""
 
 
 class WorkCounter:
@@ -466,6 +479,9 @@ class _Master:
     cell_rows: dict[tuple[int, str, str], list[pywraplp.Constraint]] = field(init=False, default_factory=dict)
     convexity: dict[str, pywraplp.Constraint] = field(init=False, default_factory=dict)
     columns: dict[str, list[tuple[Priced, pywraplp.Variable]]] = field(init=False, default_factory=dict)
+    held: dict[str, set[tuple[Column, tuple[str | None, ...]]]] = field(init=False, default_factory=dict)
+    settings: str = ""  # GLOP's
+    value: float = field(init=False, default=math.nan)  # of the last solve
 
     def __post_init__(self) -> None:
         solver = pywraplp.Solver.CreateSolver("GLOP")
@@ -502,8 +518,16 @@ class _Master:
         for cadre in instance.cadres:
             self.convexity[cadre.id] = solver.Constraint(1, 1, f"one_roster[{cadre.id}]")
             self.columns[cadre.id] = []
+            self.held[cadre.id] = set()
 
-    def add(self, cadre: str, priced: Priced) -> None:
+    def add(self, cadre: str, priced: Priced) -> bool:
+        """Add the column unless the cadre has it already (False then). An LP solved without presolve
+        can give duals a hair off, under which a column already held still prices out: adding it again
+        would loop for ever (Instance12's dive ran for 14 minutes so)."""
+        key = (priced.days, priced.checkpoints)
+        if key in self.held[cadre]:
+            return False
+        self.held[cadre].add(key)
         variable = self.solver.NumVar(0, self.solver.infinity(), f"roster[{cadre},{len(self.columns[cadre])}]")
         self.solver.Objective().SetCoefficient(variable, priced.cost)
         self.convexity[cadre].SetCoefficient(variable, 1)
@@ -512,12 +536,21 @@ class _Master:
                 for row in self.cell_rows.get((day, shift, checkpoint), []):
                     row.SetCoefficient(variable, 1)
         self.columns[cadre].append((priced, variable))
+        return True
 
     def solve(self) -> float:
         status = self.solver.Solve()
         if status != pywraplp.Solver.OPTIMAL:
-            raise RuntimeError(f"the master LP was not solved to optimality (status {status})")
-        return float(self.solver.Objective().Value())
+            # GLOP now and then ends ABNORMAL on a re-solve (Instance8's dive, Instance12's LP with several
+            # columns a pricing); from scratch it has solved every such LP so far
+            logger.info("column generation: GLOP ended with status %d; solving again otherwise", status)
+            self.solver.SetSolverSpecificParametersAsString(RETRY_LP_SETTINGS)
+            status = self.solver.Solve()
+            self.solver.SetSolverSpecificParametersAsString(self.settings)
+        if status != pywraplp.Solver.OPTIMAL:
+            raise MasterFailed(f"GLOP did not solve the master LP to optimality (status {status})")
+        self.value = float(self.solver.Objective().Value())
+        return self.value
 
     def duals(self) -> dict[tuple[int, str, str], float]:
         """The worth of a duty in each cell, for the pricing: read before the model changes."""
@@ -528,12 +561,15 @@ class _Master:
             value = 1 if position == chosen else 0
             variable.SetBounds(value, value)
 
-    def largest(self, cadres: Sequence[str]) -> tuple[float, str, int]:
-        """(LP value, cadre, column position) of the largest column value among ``cadres``."""
-        return max(
-            (variable.solution_value(), cadre, position)
-            for cadre in cadres
-            for position, (_, variable) in enumerate(self.columns[cadre])
+    def largest(self, cadres: Sequence[str]) -> list[tuple[float, str, int]]:
+        """(LP value, cadre, column position) of each cadre's column of largest value, the largest first."""
+        return sorted(
+            (
+                max((variable.solution_value(), cadre, position) for position, (_, variable) in enumerate(columns))
+                for cadre in cadres
+                if (columns := self.columns[cadre])
+            ),
+            reverse=True,
         )
 
 
@@ -549,7 +585,9 @@ class Outcome:
     duties: list[DutyKey] = field(default_factory=list)
     dive_complete: bool = False  # every cadre fixed by the dive
     unfixed: list[str] = field(default_factory=list)  # cadres the dive had no time to fix (no duties here)
-    abandoned: bool = False  # the dive's pace showed it would not finish: no roster
+    abandoned: bool = False  # the LP did not end in its share (or GLOP failed): no roster
+    dive_steps: int = 0
+    largest_batch: int = 0  # the most cadres one dive step fixed
     value: float = math.inf  # the dive's roster in the objective's units, when the dive is complete
     lp_settings: str = ""  # GLOP's settings in this run
     lp_seconds: float = 0.0  # until the LP before the dive
@@ -582,6 +620,7 @@ class ColumnGeneration:
             for cadre, problem in cadre_problems(roster_model).items()
         }
         self.master = _Master(roster_model)
+        self.master.settings = lp_settings
         self.master.solver.SetSolverSpecificParametersAsString(lp_settings)
 
     def used(self) -> float:
@@ -594,9 +633,12 @@ class ColumnGeneration:
         limit = self.budget if limit is None else limit
         return self.stopped() or (limit is not None and self.used() >= limit)
 
-    def generate(self, active: Sequence[str], limit: float | None = None) -> tuple[float, float, bool, int]:
-        """Columns for the ``active`` cadres until none prices out or time is up (the budget, or
-        ``limit`` when given): (LP value, best lower bound, converged, rounds)."""
+    def generate(
+        self, active: Sequence[str], limit: float | None = None, gap: float = 0.0
+    ) -> tuple[float, float, bool, int]:
+        """Columns for the ``active`` cadres until none prices out, the LP value is within ``gap`` of
+        the best lower bound, or time is up (the budget, or ``limit`` when given): (LP value, best
+        lower bound, converged, rounds)."""
         master = self.master
         best_bound, rounds = -math.inf, 0
         while True:
@@ -615,9 +657,10 @@ class ColumnGeneration:
                     break
             else:  # every cadre priced: the round's bound is valid
                 best_bound = max(best_bound, value + negative)
-            for cadre, priced in found:
-                master.add(cadre, priced)
-            if not found:
+                if found and value - best_bound <= gap:  # the columns found could gain at most ``gap``
+                    return value, best_bound, False, rounds
+            added = [master.add(cadre, priced) for cadre, priced in found]
+            if not any(added):
                 return value, best_bound, True, rounds
             if self.out_of_time(limit):  # solved once more, so that the LP values cover the new columns
                 return master.solve(), best_bound, False, rounds
@@ -632,12 +675,16 @@ class ColumnGeneration:
         round_work = (self.used() - pricing_started) / priced * len(self.pricers)
         return self.used() + round_work * LEAST_LP_ROUNDS > lp_limit
 
-    def _dive_too_slow(self, dive_started: float, steps: int, left: int) -> bool:
-        """Whether, at the pace of its steps so far, the dive would not fix the ``left`` cadres in time."""
-        if self.budget is None or steps < DIVE_STEPS_TO_PACE:
-            return False
-        pace = (self.used() - dive_started) / steps
-        return self.used() + pace * left > self.budget
+    def _batch(self, step_work: Sequence[float], left: int) -> int:
+        """How many cadres the next dive step fixes: one while the steps' pace lets every cadre left
+        have a step of their own before the budget ends, else as many as spread the cadres left over
+        the steps that fit (at the pace of the last DIVE_PACE_STEPS steps)."""
+        if self.budget is None or not step_work:
+            return 1
+        recent = step_work[-DIVE_PACE_STEPS:]
+        pace = max(sum(recent) / len(recent), 1e-9)
+        steps_left = max(math.floor((self.budget - self.used()) * DIVE_TIME_SAFETY / pace), 1)
+        return max(math.ceil(left / steps_left), 1)
 
     def run(self, *, dive: bool = True) -> Outcome | None:
         """The LP and (with ``dive``) the dive's roster; None if some cadre has no roster keeping their rules."""
@@ -646,7 +693,7 @@ class ColumnGeneration:
         except PricingTooLarge as error:
             logger.info("column generation not used: %s", error)
             return None
-        except PricingStopped as error:
+        except (PricingStopped, MasterFailed) as error:
             logger.info("column generation given up: %s", error)
             return Outcome(lp_settings=self.lp_settings, abandoned=True)
 
@@ -682,37 +729,49 @@ class ColumnGeneration:
             return outcome
         self.limit = self.budget
         fixed = self._dive(outcome) if dive else {}
-        if fixed is None:
-            return outcome
         if outcome.dive_complete:
             outcome.value = self.master.solve()  # every column fixed: the roster's own cost
         return self._finish(outcome, fixed)
 
-    def _dive(self, outcome: Outcome) -> dict[str, Priced] | None:
-        """Fix one cadre's column at a time (the largest LP value), generating columns for the others
-        in between; the cadres fixed and their columns. ``outcome`` notes a dive stopped by time
-        (``unfixed``); None when the dive's pace shows it cannot finish (``abandoned``)."""
+    def _dive(self, outcome: Outcome) -> dict[str, Priced]:
+        """Fix cadres to their column of largest LP value, the largest first, generating columns for
+        the others in between, until every cadre has a roster; the cadres fixed and their columns.
+        Each step fixes one cadre while time allows, more when the pace of the steps says the time
+        left will not give every cadre a step (see :meth:`_batch`). ``outcome`` notes a dive stopped
+        by time or a stop (``unfixed``)."""
         active = list(self.pricers)
         fixed: dict[str, Priced] = {}
-        dive_started = self.used()
+        step_work: list[float] = []
         outcome.dive_complete, outcome.unfixed = False, []
         while active:
-            _, cadre, position = self.master.largest(active)
-            self.master.fix(cadre, position)
-            fixed[cadre] = self.master.columns[cadre][position][0]
-            active.remove(cadre)
+            step_started = self.used()
+            batch = self._batch(step_work, len(active))
+            for _, cadre, position in self.master.largest(active)[:batch]:
+                self.master.fix(cadre, position)
+                fixed[cadre] = self.master.columns[cadre][position][0]
+                active.remove(cadre)
+            outcome.largest_batch = max(outcome.largest_batch, batch)
+            outcome.dive_steps += 1
             if not active:
                 outcome.dive_complete = True
                 break
             if self.out_of_time():  # the cadres left get no column: the caller completes the roster
                 outcome.unfixed = list(active)
                 break
-            *_, more = self.generate(active)
+            try:
+                *_, more = self.generate(active, gap=DIVE_GAP * abs(self.master.value))
+            except PricingStopped:  # as above, with the columns generated so far
+                outcome.unfixed = list(active)
+                break
             outcome.rounds += more
-            if self._dive_too_slow(dive_started, len(fixed), len(active)):
-                logger.info("column generation: the dive would not finish in time (%d cadres left)", len(active))
-                outcome.abandoned = True
-                return None
+            step_work.append(self.used() - step_started)
+            logger.debug(
+                "column generation: dive step %d fixed %d cadres, %d rounds, %.2f",
+                len(step_work),
+                batch,
+                more,
+                step_work[-1],
+            )
         return fixed
 
     def _finish(self, outcome: Outcome, fixed: dict[str, Priced]) -> Outcome:
@@ -726,8 +785,10 @@ class ColumnGeneration:
         outcome.columns = sum(len(columns) for columns in self.master.columns.values())
         outcome.seconds = time.monotonic() - self.started
         logger.info(
-            "column generation: dive %s, %d duties, %d columns, %.1f s",
+            "column generation: dive %s in %d steps (at most %d cadres a step), %d duties, %d columns, %.1f s",
             "complete" if outcome.dive_complete else f"stopped with {len(outcome.unfixed)} cadres left",
+            outcome.dive_steps,
+            outcome.largest_batch,
             len(outcome.duties),
             outcome.columns,
             outcome.seconds,

@@ -42,7 +42,7 @@ STAGE_SHARE = {"coverage": 0.5, "standby": 0.35, "target": 0.4, "fairness": 0.6}
 GIVE_UP_SHARE = 0.1
 CONSTRUCTION_SHARE = 0.8
 # Share of that budget the column generation and its dive may take where they apply (column_generation.applies).
-COLUMNS_SHARE = 0.6
+COLUMNS_SHARE = 0.8
 SMALL_OVERRUN = 5
 # A search of the whole model first loads and presolves it, which takes longer than the pass
 # with every duty fixed (StageSolver.fixed_seconds): on Instance23 9.4 s against 2.7 s (its
