@@ -42,6 +42,8 @@ STAGE_SHARE = {"coverage": 0.5, "standby": 0.35, "target": 0.4, "fairness": 0.6}
 GIVE_UP_SHARE = 0.1
 CONSTRUCTION_SHARE = 0.8
 # Share of that budget the column generation and its dive may take where they apply (column_generation.applies).
+# Only Instance12 of 5-12 needs more than 30 % (its dive ends at 70 %): at 60 % it fixed cadres in batches too
+# large and gave 4147 against 4044 (BENCHMARKS.md, eleventh session).
 COLUMNS_SHARE = 0.8
 SMALL_OVERRUN = 5
 # A search of the whole model first loads and presolves it, which takes longer than the pass
@@ -282,9 +284,9 @@ class StageSolver:
         """Build a roster by column generation and a dive (scheduler.column_generation, side by side
         in two processes with two workers) with at most COLUMNS_SHARE of ``budget``; keep it if the
         whole model accepts it. A dive stopped by the time leaves some cadres without a roster: they
-        get runs on the demand left over, and the union is made better cadre by cadre. A dive whose
-        pace showed it could not finish leaves nothing (the runs construction follows). Returns the
-        budget used."""
+        get runs on the demand left over, and the union is made better cadre by cadre. An LP whose
+        pace showed it could not end in its share leaves nothing (the runs construction follows).
+        Returns the budget used."""
         started = time.monotonic()
         share = None if budget is None else budget * COLUMNS_SHARE
         lp_share = None if share is None else share / (1 + DIVE_TO_LP)

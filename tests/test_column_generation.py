@@ -761,3 +761,108 @@ def test_a_pricing_too_slow_for_the_lp_gives_up_after_three_cadres(monkeypatch: 
     outcome = ColumnGeneration(roster_model, 5.0).run()
     assert outcome is not None and outcome.abandoned and outcome.duties == []
     assert len(calls) == 3
+
+
+# ------------------------------------------------------------------------------ the dive in batches
+
+
+@needs_benchmarks
+def test_a_dive_short_of_time_fixes_cadres_in_batches_and_keeps_every_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Deterministic work: once the dive has begun each pricing counts 200 000 labels more (0.1 units), so a
+    # round over Instance2's 13 cadres left costs about 1.3 units. The LP (about 0.05 units) ends well within
+    # its limit (4 / 3.2 = 1.25 units), but the 4 units cannot give each of the 13 cadres a step of its own:
+    # the dive must fix several at once and still end with every cadre fixed, inside the budget, and its
+    # roster keeps every benchmark rule. Without the slowing the dive fixes one cadre a step (14 steps).
+    benchmark_data, data = benchmark("Instance2")
+    roster_model = RosterModel.build(data)
+    unhurried = ColumnGeneration(roster_model, 4.0, deterministic=True).run()
+    assert unhurried is not None and unhurried.dive_complete
+    assert (unhurried.dive_steps, unhurried.largest_batch) == (14, 1)
+
+    diving: list[bool] = []
+    fix, price = column_generation_module._Master.fix, CadrePricer.price
+
+    def noted_fix(self: Any, cadre: str, chosen: int) -> None:
+        diving.append(True)
+        fix(self, cadre, chosen)
+
+    def dear_price(self: CadrePricer, *args: Any, **kwargs: Any) -> Any:
+        if diving:
+            self.counter.labels += 200_000
+        return price(self, *args, **kwargs)
+
+    monkeypatch.setattr(column_generation_module._Master, "fix", noted_fix)
+    monkeypatch.setattr(CadrePricer, "price", dear_price)
+    generation = ColumnGeneration(roster_model, 4.0, deterministic=True)
+    outcome = generation.run()
+
+    assert outcome is not None and outcome.converged and outcome.dive_complete and not outcome.unfixed
+    assert outcome.largest_batch > 1 and outcome.dive_steps < 14
+    assert generation.used() <= 4.0
+    roster = benchmark_roster(data, outcome.duties)
+    assert curtois_violations(benchmark_data, roster) == []
+    assert curtois_objective(benchmark_data, roster) == pytest.approx(outcome.value)
+
+
+def test_the_master_refuses_a_column_it_holds() -> None:
+    # Duals a hair off can price out a column the master holds already; adding it again would make the
+    # generation loop for ever. The master takes it once; again it is refused and no variable is added.
+    data = parse_instance(to_instance(parse_curtois(SMALL), "small"))
+    roster_model = RosterModel.build(data)
+    problem = cadre_problems(roster_model)["T"]
+    priced = CadrePricer(problem).price({})
+    assert priced is not None
+    master = column_generation_module._Master(roster_model)
+
+    assert master.add("T", priced) is True
+    variables = master.solver.NumVariables()
+    assert master.add("T", priced) is False
+    assert master.solver.NumVariables() == variables and len(master.columns["T"]) == 1
+
+
+def test_a_master_lp_glop_fails_on_is_solved_again_or_given_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    # GLOP ends ABNORMAL on the first solve of each master: solved again (without presolve) the run
+    # goes on to the same LP value and dive roster as without the failure. Failing on every solve, the
+    # run gives up (abandoned, no roster) instead of raising.
+    from ortools.linear_solver import pywraplp
+
+    data = parse_instance(to_instance(parse_curtois(SMALL), "small"))
+    roster_model = RosterModel.build(data)
+    clean = ColumnGeneration(roster_model, None).run()
+    assert clean is not None and clean.dive_complete
+    solve = pywraplp.Solver.Solve
+    failed: set[int] = set()
+
+    def fails_first(self: pywraplp.Solver, *args: Any) -> int:
+        if id(self) not in failed:
+            failed.add(id(self))
+            return pywraplp.Solver.ABNORMAL
+        return solve(self, *args)
+
+    monkeypatch.setattr(pywraplp.Solver, "Solve", fails_first)
+    recovered = ColumnGeneration(roster_model, None).run()
+    assert recovered is not None and recovered.dive_complete and not recovered.abandoned
+    assert recovered.lp_value == pytest.approx(clean.lp_value) and recovered.value == pytest.approx(clean.value)
+
+    monkeypatch.setattr(pywraplp.Solver, "Solve", lambda self, *args: pywraplp.Solver.ABNORMAL)
+    given_up = ColumnGeneration(roster_model, None).run()
+    assert given_up is not None and given_up.abandoned and given_up.duties == []
+
+
+def test_a_dive_step_stops_pricing_within_the_gap() -> None:
+    # generate() with a gap as wide as the LP value stops after the first round that prices every cadre
+    # and finds a column (its bound is then within the gap), not converged; with no gap it goes on until
+    # no column prices out, and the LP value it ends with is no higher.
+    data = parse_instance(to_instance(parse_curtois(SMALL), "small"))
+    roster_model = RosterModel.build(data)
+    generation = ColumnGeneration(roster_model, None)
+    for cadre_id, pricer in generation.pricers.items():
+        first = pricer.price({})
+        assert first is not None
+        generation.master.add(cadre_id, first)
+
+    stopped_value, stopped_bound, stopped_converged, stopped_rounds = generation.generate(["T", "U"], gap=math.inf)
+    value, bound, converged, rounds = generation.generate(["T", "U"])
+
+    assert (stopped_converged, stopped_rounds) == (False, 1) and stopped_bound <= stopped_value
+    assert converged and rounds >= 1 and value <= stopped_value + 1e-9 and bound <= value + 1e-9
