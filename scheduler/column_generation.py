@@ -78,11 +78,11 @@ LABELS_PER_UNIT = 2_000_000
 DIVE_PACE_STEPS = 3
 DIVE_TIME_SAFETY = 0.8  # the steps grow longer as more cadres are fixed at once
 # A dive step stops generating columns once the LP value is within this share of the round's lower bound:
-# the last rounds of a step changed the LP by less than that and took a sixth of Instance12's dive (60 s
-# to 52 s, the roster 4040 to 4048: BENCHMARKS.md, eleventh session).
+# a step's last rounds change the LP by little. A gap of about 0.025 % took Instance12's run from 60 s to
+# 52 s (dive roster 4040 to 4048); 0.05 % and 0.2 % gave the rosters of no gap within 3 units on Instances
+# 5-11 (BENCHMARKS.md, eleventh session).
 DIVE_GAP = 0.0005
-# GLOP settings for solving a master LP again after GLOP ended ABNORMAL (seen on Instance8's and Instance12's
-# dives): without presolve the same LP was solved every time.
+# GLOP settings for solving a master LP again after GLOP ended ABNORMAL (see _Master.solve).
 RETRY_LP_SETTINGS = "use_preprocessing: false"
 # A dive took 1.4 to 2.9 times as long as the LP before it (Instances 5-11, BENCHMARKS.md, tenth session), and
 # 3.5 times on Instance12: the LP gets at most 1 / (1 + DIVE_TO_LP) of the budget, and without its optimum by
@@ -525,9 +525,9 @@ class _Master:
             self.held[cadre.id] = set()
 
     def add(self, cadre: str, priced: Priced) -> bool:
-        """Add the column unless the cadre has it already (False then). An LP solved without presolve
-        can give duals a hair off, under which a column already held still prices out: adding it again
-        would loop for ever (Instance12's dive ran for 14 minutes so)."""
+        """Add the column unless the cadre has it already (False then). Duals a hair off (as an LP
+        solved within GLOP's tolerances may give) can price out a column already held: adding it again
+        and again would never end the generation."""
         key = (priced.days, priced.checkpoints)
         if key in self.held[cadre]:
             return False
@@ -545,8 +545,8 @@ class _Master:
     def solve(self) -> float:
         status = self.solver.Solve()
         if status != pywraplp.Solver.OPTIMAL:
-            # GLOP now and then ends ABNORMAL on a re-solve (Instance8's dive, Instance12's LP with several
-            # columns a pricing); from scratch it has solved every such LP so far
+            # GLOP now and then ends ABNORMAL on a re-solve (seen in Instance8's and Instance12's dives, and
+            # with several rosters a pricing); without presolve it solved the one in Instance12's dive
             logger.info("column generation: GLOP ended with status %d; solving again otherwise", status)
             self.solver.SetSolverSpecificParametersAsString(RETRY_LP_SETTINGS)
             status = self.solver.Solve()

@@ -1,7 +1,8 @@
 """scheduler.column_generation: the exact pricer, where it applies, the LP bound and dive, and the solver's use.
 
-Only the module's public surface is used (``applies``, ``cadre_problems``, ``CadrePricer(problem).price``,
-``ColumnGeneration(...).run()`` and its ``Outcome``), so that the pricer's internals can change freely.
+Mostly the module's public surface is used (``applies``, ``cadre_problems``, ``CadrePricer(problem).price``,
+``ColumnGeneration(...).run()`` and its ``Outcome``), so that the pricer's internals can change freely; a few
+tests reach the master LP (``_Master``) or ``ColumnGeneration.generate`` where the behaviour lives there.
 
 The pricer is checked against brute force: every roster of one cadre on a short horizon (each day off or
 one shift, at one checkpoint) is enumerated, an independent judge keeps those that break no hard rule
