@@ -88,6 +88,7 @@ RETRY_LP_SETTINGS = "use_preprocessing: false"
 # 3.5 times on Instance12: the LP gets at most 1 / (1 + DIVE_TO_LP) of the budget, and without its optimum by
 # then there is no dive. (With the solver's 80 % share of the first stage that is a quarter of it, as before.)
 DIVE_TO_LP = 2.2
+
 LEAST_LP_ROUNDS = 18  # the fewest pricing rounds an LP needed on Instances 5-12 (Instance11's)
 PACE_SAMPLE = 3  # cadres priced before their pace is taken
 # With two cores, two column generations side by side (a process each), GLOP with each of these settings;
@@ -96,6 +97,12 @@ PACE_SAMPLE = 3  # cadres priced before their pace is taken
 # tenth session). A second dive after the first, in one process, did not fit in Instance8's time.
 DIVE_LP_SETTINGS = ("", "use_preprocessing: false")
 CHILD_GRACE = 2.0  # seconds the parent waits for a child's outcome beyond the budget
+
+
+def lp_share(budget: float) -> float:
+    """The most of ``budget`` the LP before a dive may take (see DIVE_TO_LP)."""
+    return budget / (1 + DIVE_TO_LP)
+
 
 Choice = str | None  # a shift id, or OFF
 Column = tuple[Choice, ...]  # the shift worked on each day, or OFF
@@ -485,13 +492,13 @@ class _Master:
     columns: dict[str, list[tuple[Priced, pywraplp.Variable]]] = field(init=False, default_factory=dict)
     held: dict[str, set[tuple[Column, tuple[str | None, ...]]]] = field(init=False, default_factory=dict)
     settings: str = ""  # GLOP's
-    value: float = field(init=False, default=math.nan)  # of the last solve
 
     def __post_init__(self) -> None:
         solver = pywraplp.Solver.CreateSolver("GLOP")
         if solver is None:
             raise RuntimeError("GLOP is not available in this OR-Tools build")
         self.solver = solver
+        solver.SetSolverSpecificParametersAsString(self.settings)
         objective = solver.Objective()
         objective.SetMinimization()
         instance = self.roster_model.instance
@@ -553,8 +560,7 @@ class _Master:
             self.solver.SetSolverSpecificParametersAsString(self.settings)
         if status != pywraplp.Solver.OPTIMAL:
             raise MasterFailed(f"GLOP did not solve the master LP to optimality (status {status})")
-        self.value = float(self.solver.Objective().Value())
-        return self.value
+        return float(self.solver.Objective().Value())
 
     def duals(self) -> dict[tuple[int, str, str], float]:
         """The worth of a duty in each cell, for the pricing: read before the model changes."""
@@ -623,9 +629,7 @@ class ColumnGeneration:
             cadre: CadrePricer(problem, self.counter, lambda: self.out_of_time(self.limit))
             for cadre, problem in cadre_problems(roster_model).items()
         }
-        self.master = _Master(roster_model)
-        self.master.settings = lp_settings
-        self.master.solver.SetSolverSpecificParametersAsString(lp_settings)
+        self.master = _Master(roster_model, lp_settings)
 
     def used(self) -> float:
         if self.deterministic:
@@ -637,12 +641,10 @@ class ColumnGeneration:
         limit = self.budget if limit is None else limit
         return self.stopped() or (limit is not None and self.used() >= limit)
 
-    def generate(
-        self, active: Sequence[str], limit: float | None = None, gap: float = 0.0
-    ) -> tuple[float, float, bool, int]:
-        """Columns for the ``active`` cadres until none prices out, the LP value is within ``gap`` of
-        the best lower bound, or time is up (the budget, or ``limit`` when given): (LP value, best
-        lower bound, converged, rounds)."""
+    def generate(self, active: Sequence[str], gap: float = 0.0) -> tuple[float, float, bool, int]:
+        """Columns for the ``active`` cadres until none prices out, the LP value is within ``gap``
+        (above 0) of the best lower bound, or the current phase's ``limit`` is reached: (LP value,
+        best lower bound, converged, rounds)."""
         master = self.master
         best_bound, rounds = -math.inf, 0
         while True:
@@ -657,16 +659,16 @@ class ColumnGeneration:
                 if priced is not None and priced.reduced_cost - convexity[cadre] < -REDUCED_COST_EPSILON:
                     found.append((cadre, priced))
                     negative += priced.reduced_cost - convexity[cadre]
-                if self.out_of_time(limit):
+                if self.out_of_time(self.limit):
                     break
             else:  # every cadre priced: the round's bound is valid
                 best_bound = max(best_bound, value + negative)
-                if found and value - best_bound <= gap:  # the columns found could gain at most ``gap``
+                if gap > 0 and found and value - best_bound <= gap:  # the columns found gain at most ``gap``
                     return value, best_bound, False, rounds
             added = [master.add(cadre, priced) for cadre, priced in found]
             if not any(added):
                 return value, best_bound, True, rounds
-            if self.out_of_time(limit):  # solved once more, so that the LP values cover the new columns
+            if self.out_of_time(self.limit):  # solved once more, so that the LP values cover the new columns
                 return master.solve(), best_bound, False, rounds
 
     def _lp_too_slow(self, lp_limit: float, pricing_started: float, priced: int) -> bool:
@@ -703,8 +705,7 @@ class ColumnGeneration:
 
     def _run(self, dive: bool) -> Outcome | None:
         outcome = Outcome(lp_settings=self.lp_settings)
-        # the dive takes at least DIVE_TO_LP times as long as the LP: an LP past that share leaves no dive
-        lp_limit = None if self.budget is None or not dive else self.budget / (1 + DIVE_TO_LP)
+        lp_limit = None if self.budget is None or not dive else lp_share(self.budget)
         self.limit = lp_limit if lp_limit is not None else self.budget
         pricing_started = self.used()  # building the pricers is not the pricing's pace
         for priced, (cadre, pricer) in enumerate(self.pricers.items(), start=1):
@@ -717,7 +718,7 @@ class ColumnGeneration:
                 logger.info("column generation: at the pace of the first rosters the LP would not end in time")
                 outcome.abandoned = True
                 return outcome
-        outcome.lp_value, outcome.bound, outcome.converged, outcome.rounds = self.generate(list(self.pricers), lp_limit)
+        outcome.lp_value, outcome.bound, outcome.converged, outcome.rounds = self.generate(list(self.pricers))
         logger.info(
             "column generation: LP %.2f (%s), bound %.2f, %d rounds, %.1f s",
             outcome.lp_value,
@@ -746,6 +747,7 @@ class ColumnGeneration:
         active = list(self.pricers)
         fixed: dict[str, Priced] = {}
         step_work: list[float] = []
+        lp_value = outcome.lp_value  # of the LP before the step, for the step's gap
         outcome.dive_complete, outcome.unfixed = False, []
         while active:
             step_started = self.used()
@@ -763,7 +765,7 @@ class ColumnGeneration:
                 outcome.unfixed = list(active)
                 break
             try:
-                *_, more = self.generate(active, gap=DIVE_GAP * abs(self.master.value))
+                lp_value, _, _, more = self.generate(active, gap=DIVE_GAP * abs(lp_value))
             except PricingStopped:  # as above, with the columns generated so far
                 outcome.unfixed = list(active)
                 break

@@ -21,8 +21,8 @@ from ortools.sat.python import cp_model
 
 from models.instance import Instance
 from models.roster import Assignment, Conflict, StandbyAssignment
-from scheduler.column_generation import DIVE_TO_LP, side_by_side
 from scheduler.column_generation import applies as columns_apply
+from scheduler.column_generation import lp_share, side_by_side
 from scheduler.construct import construct
 from scheduler.construct_runs import applies as runs_apply
 from scheduler.construct_runs import runs_roster
@@ -289,8 +289,7 @@ class StageSolver:
         Returns the budget used."""
         started = time.monotonic()
         share = None if budget is None else budget * COLUMNS_SHARE
-        lp_share = None if share is None else share / (1 + DIVE_TO_LP)
-        if lp_share is not None and not self.options.deterministic and self.build_seconds > lp_share:
+        if share is not None and not self.options.deterministic and self.build_seconds > lp_share(share):
             # reading every duty variable into the pricing problems is work of the model's own scale
             logger.info("the model took %.1f s to build: no time for column generation", self.build_seconds)
             return 0.0

@@ -851,7 +851,7 @@ def test_a_master_lp_glop_fails_on_is_solved_again_or_given_up(monkeypatch: pyte
 
 
 def test_a_dive_step_stops_pricing_within_the_gap() -> None:
-    # generate() with a gap as wide as the LP value stops after the first round that prices every cadre
+    # generate() with an unbounded gap stops after the first round that prices every cadre
     # and finds a column (its bound is then within the gap), not converged; with no gap it goes on until
     # no column prices out, and the LP value it ends with is no higher.
     data = parse_instance(to_instance(parse_curtois(SMALL), "small"))
