@@ -507,7 +507,7 @@ def test_deterministic_runs_stopped_early_give_the_same_roster(budget: float) ->
 def test_a_run_stopped_at_once_gives_up() -> None:
     # stopped() true from the start: the first pricing stops on its first day, so the run gives up
     # (no bound, no roster).
-    data = parse_instance(to_instance(parse_curtois(SMALL), "small"))
+    data = parse_instance(small_instance_data())
 
     outcome = ColumnGeneration(RosterModel.build(data), None, stopped=lambda: True).run()
 
@@ -808,7 +808,7 @@ def test_a_dive_short_of_time_fixes_cadres_in_batches_and_keeps_every_rule(monke
 def test_the_master_refuses_a_column_it_holds() -> None:
     # Duals a hair off can price out a column the master holds already; adding it again would make the
     # generation loop for ever. The master takes it once; again it is refused and no variable is added.
-    data = parse_instance(to_instance(parse_curtois(SMALL), "small"))
+    data = parse_instance(small_instance_data())
     roster_model = RosterModel.build(data)
     problem = cadre_problems(roster_model)["T"]
     priced = CadrePricer(problem).price({})
@@ -827,7 +827,7 @@ def test_a_master_lp_glop_fails_on_is_solved_again_or_given_up(monkeypatch: pyte
     # run gives up (abandoned, no roster) instead of raising.
     from ortools.linear_solver import pywraplp
 
-    data = parse_instance(to_instance(parse_curtois(SMALL), "small"))
+    data = parse_instance(small_instance_data())
     roster_model = RosterModel.build(data)
     clean = ColumnGeneration(roster_model, None).run()
     assert clean is not None and clean.dive_complete
@@ -854,7 +854,7 @@ def test_a_dive_step_stops_pricing_within_the_gap() -> None:
     # generate() with an unbounded gap stops after the first round that prices every cadre
     # and finds a column (its bound is then within the gap), not converged; with no gap it goes on until
     # no column prices out, and the LP value it ends with is no higher.
-    data = parse_instance(to_instance(parse_curtois(SMALL), "small"))
+    data = parse_instance(small_instance_data())
     roster_model = RosterModel.build(data)
     generation = ColumnGeneration(roster_model, None)
     for cadre_id, pricer in generation.pricers.items():
