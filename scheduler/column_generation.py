@@ -29,10 +29,10 @@ was a far better start on Instance12 than their columns of largest LP value
 (BENCHMARKS.md, tenth session). The solver checks the roster in the whole
 model with the duties fixed before using it.
 
-The dive follows whichever optimal LP solution GLOP returns, and its roster
-depends much on it. With two workers, a second column generation runs at the
-same time in a forked process with GLOP set otherwise (:func:`side_by_side`),
-and the cheaper of the two dive rosters is kept.
+With two workers (:func:`side_by_side`) the LP prices its cadres in two
+threads; then a forked process dives at the same time as this one, fixing
+at least a tenth of the cadres left a step (quicker, though its rosters are
+mostly a little worse), and the cheaper of the two dive rosters is kept.
 
 On the Curtois–Qu benchmark the LP value equals the best known objective
 on Instances 10–12, where CP-SAT's own bound is far lower, and the dive's
@@ -42,12 +42,16 @@ roster is a far better start for the search than the runs construction's
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import functools
 import logging
 import math
 import multiprocessing
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -91,11 +95,13 @@ DIVE_TO_LP = 2.2
 
 LEAST_LP_ROUNDS = 18  # the fewest pricing rounds an LP needed on Instances 5-12 (Instance11's)
 PACE_SAMPLE = 3  # cadres priced before their pace is taken
-# With two cores, two column generations side by side (a process each), GLOP with each of these settings;
-# the cheaper dive roster is kept. The dive follows whichever optimal LP solution GLOP returns, and rosters
-# differ much with it: Instance8 1409 with presolve, 1306 without; Instance5 1146 and 1342 (BENCHMARKS.md,
-# tenth session). A second dive after the first, in one process, did not fit in Instance8's time.
-DIVE_LP_SETTINGS = ("", "use_preprocessing: false")
+LP_SETTINGS = ""  # GLOP's, for the master LP
+# With two cores, after the LP, two dives side by side (a process each), each fixing at least this share
+# of the cadres left a step (0: one a step); the cheaper roster is kept. One a step gave the best rosters
+# on Instances 5-12 but took Instance12 47 s; a tenth a step 28.5 s, at 4040 still, but rosters worse by
+# up to 9 % on Instances 6 and 7 (BENCHMARKS.md, eleventh and twelfth sessions).
+DIVE_SHARES = (0.0, 0.1)
+PRICING_THREADS = 2  # the LP's pricing, with two cores (before the dives' processes are forked)
 CHILD_GRACE = 2.0  # seconds the parent waits for a child's outcome beyond the budget
 
 
@@ -171,6 +177,11 @@ class WorkCounter:
 
     def __init__(self) -> None:
         self.labels = 0
+        self._lock = threading.Lock()  # pricings in threads add to it
+
+    def add(self, labels: int) -> None:
+        with self._lock:
+            self.labels += labels
 
 
 class CadrePricer:
@@ -372,9 +383,9 @@ class CadrePricer:
             if len(states) == 0:
                 break
             if self.should_stop():
-                self.counter.labels += extended
+                self.counter.add(extended)
                 raise PricingStopped(f"cadre {problem.cadre}: pricing stopped on day {day}")
-        self.counter.labels += extended
+        self.counter.add(extended)
         ending = np.flatnonzero(minutes >= rules.min_minutes)
         if len(states) == 0 or len(ending) == 0:
             return None
@@ -599,7 +610,7 @@ class Outcome:
     dive_steps: int = 0
     largest_batch: int = 0  # the most cadres one dive step fixed
     value: float = math.inf  # the dive's roster in the objective's units, when the dive is complete
-    lp_settings: str = ""  # GLOP's settings in this run
+    dive_share: float = 0.0  # the least share of the cadres left that a dive step fixed (0: one)
     lp_seconds: float = 0.0  # until the LP before the dive
     seconds: float = 0.0  # until the end
 
@@ -614,11 +625,9 @@ class ColumnGeneration:
         *,
         deterministic: bool = False,
         stopped: Callable[[], bool] = lambda: False,
-        lp_settings: str = "",
     ) -> None:
         warm_up()  # compiling (or loading the compiled code) is not the pricing's pace
         self.roster_model = roster_model
-        self.lp_settings = lp_settings
         self.budget = budget
         self.deterministic = deterministic
         self.stopped = stopped
@@ -629,7 +638,8 @@ class ColumnGeneration:
             cadre: CadrePricer(problem, self.counter, lambda: self.out_of_time(self.limit))
             for cadre, problem in cadre_problems(roster_model).items()
         }
-        self.master = _Master(roster_model, lp_settings)
+        self.master = _Master(roster_model, LP_SETTINGS)
+        self._pool: ThreadPoolExecutor | None = None  # the LP's pricing threads, while it runs
 
     def used(self) -> float:
         if self.deterministic:
@@ -654,22 +664,44 @@ class ColumnGeneration:
             convexity = {cadre: master.convexity[cadre].dual_value() for cadre in active}
             found: list[tuple[str, Priced]] = []
             negative = 0.0
-            for cadre in active:
-                priced = self.pricers[cadre].price(duals, threshold=convexity[cadre])
-                if priced is not None and priced.reduced_cost - convexity[cadre] < -REDUCED_COST_EPSILON:
-                    found.append((cadre, priced))
-                    negative += priced.reduced_cost - convexity[cadre]
-                if self.out_of_time(self.limit):
-                    break
-            else:  # every cadre priced: the round's bound is valid
-                best_bound = max(best_bound, value + negative)
-                if gap > 0 and found and value - best_bound <= gap:  # the columns found gain at most ``gap``
-                    return value, best_bound, False, rounds
+            with contextlib.closing(self._priced(active, duals, convexity)) as pricings:
+                for cadre, priced in pricings:
+                    if priced is not None and priced.reduced_cost - convexity[cadre] < -REDUCED_COST_EPSILON:
+                        found.append((cadre, priced))
+                        negative += priced.reduced_cost - convexity[cadre]
+                    if self.out_of_time(self.limit):
+                        break
+                else:  # every cadre priced: the round's bound is valid
+                    best_bound = max(best_bound, value + negative)
+                    if gap > 0 and found and value - best_bound <= gap:  # the columns found gain at most ``gap``
+                        return value, best_bound, False, rounds
             added = [master.add(cadre, priced) for cadre, priced in found]
             if not any(added):
                 return value, best_bound, True, rounds
             if self.out_of_time(self.limit):  # solved once more, so that the LP values cover the new columns
                 return master.solve(), best_bound, False, rounds
+
+    def _priced(
+        self, active: Sequence[str], duals: dict[tuple[int, str, str], float], convexity: dict[str, float]
+    ) -> Generator[tuple[str, Priced | None], None, None]:
+        """Each active cadre's cheapest roster below their convexity dual, in the cadres' order; in
+        the LP's threads when it has them. Whatever the caller leaves unread is cancelled or waited
+        for (a pricer holds state of its call: two threads must never share one)."""
+        pool = self._pool
+        if pool is None:
+            for cadre in active:
+                yield cadre, self.pricers[cadre].price(duals, threshold=convexity[cadre])
+            return
+        futures: list[Future[Priced | None]] = [
+            pool.submit(self.pricers[cadre].price, duals, convexity[cadre]) for cadre in active
+        ]
+        try:
+            for cadre, future in zip(active, futures, strict=True):
+                yield cadre, future.result()
+        finally:
+            for future in futures:
+                future.cancel()
+            wait(futures)
 
     def _lp_too_slow(self, lp_limit: float, pricing_started: float, priced: int) -> bool:
         """Whether, at the pace of the first ``priced`` cadres' first rosters (begun at ``pricing_started``),
@@ -681,31 +713,66 @@ class ColumnGeneration:
         round_work = (self.used() - pricing_started) / priced * len(self.pricers)
         return self.used() + round_work * LEAST_LP_ROUNDS > lp_limit
 
-    def _batch(self, step_work: Sequence[float], left: int) -> int:
-        """How many cadres the next dive step fixes: one while the steps' pace lets every cadre left
-        have a step of their own before the budget ends, else as many as spread the cadres left over
-        the steps that fit (at the pace of the last DIVE_PACE_STEPS steps)."""
+    def _batch(self, step_work: Sequence[float], left: int, share: float) -> int:
+        """How many cadres the next dive step fixes: ``share`` of the ``left`` (at least one) while
+        the steps' pace lets the steps needed so end before the budget does, else as many as spread
+        the cadres left over the steps that fit (at the pace of the last DIVE_PACE_STEPS steps)."""
+        wanted = max(math.ceil(left * share), 1)
         if self.budget is None or not step_work:
-            return 1
+            return wanted
         recent = step_work[-DIVE_PACE_STEPS:]
         pace = max(sum(recent) / len(recent), 1e-9)
         steps_left = max(math.floor((self.budget - self.used()) * DIVE_TIME_SAFETY / pace), 1)
-        return max(math.ceil(left / steps_left), 1)
+        return max(math.ceil(left / steps_left), wanted)
 
-    def run(self, *, dive: bool = True) -> Outcome | None:
-        """The LP and (with ``dive``) the dive's roster; None if some cadre has no roster keeping their rules."""
+    def run(self, *, dive: bool = True, dive_share: float = 0.0) -> Outcome | None:
+        """The LP and (with ``dive``) the dive's roster, fixing at least ``dive_share`` of the cadres
+        left a step; None if some cadre has no roster keeping their rules."""
+        outcome = self.lp(for_dive=dive)
+        if not dive or outcome is None or outcome.abandoned:
+            return outcome
+        return self.dive(outcome, dive_share)
+
+    def lp(self, *, for_dive: bool = True, threads: int = 1) -> Outcome | None:
+        """The LP before the dive: columns for every cadre until none prices out. ``for_dive`` keeps
+        it to its share of the budget (:func:`lp_share`), else it may take the whole budget. None
+        if some cadre has no roster keeping their rules; an abandoned outcome if it does not end.
+        With ``threads`` above 1 the cadres are priced in that many threads, unless deterministic:
+        when a budget stops a pricing would then hang on the threads' timing."""
         try:
-            return self._run(dive)
+            if threads > 1 and not self.deterministic:
+                with ThreadPoolExecutor(threads, thread_name_prefix="pricing") as pool:
+                    self._pool = pool
+                    try:
+                        return self._lp(for_dive)
+                    finally:
+                        self._pool = None
+            return self._lp(for_dive)
         except PricingTooLarge as error:
             logger.info("column generation not used: %s", error)
             return None
         except (PricingStopped, MasterFailed) as error:
             logger.info("column generation given up: %s", error)
-            return Outcome(lp_settings=self.lp_settings, abandoned=True)
+            return Outcome(abandoned=True)
 
-    def _run(self, dive: bool) -> Outcome | None:
-        outcome = Outcome(lp_settings=self.lp_settings)
-        lp_limit = None if self.budget is None or not dive else lp_share(self.budget)
+    def dive(self, outcome: Outcome, dive_share: float = 0.0) -> Outcome:
+        """The dive's roster from the LP of ``outcome`` (returned by :meth:`lp`, not abandoned), each
+        step fixing at least ``dive_share`` of the cadres left (one a step at 0); ``outcome`` itself
+        is left as it is."""
+        outcome = dataclasses.replace(outcome, duties=[], unfixed=[], dive_share=dive_share)
+        self.limit = self.budget
+        try:
+            fixed = self._dive(outcome)
+            if outcome.dive_complete:
+                outcome.value = self.master.solve()  # every column fixed: the roster's own cost
+        except MasterFailed as error:
+            logger.info("column generation given up in the dive: %s", error)
+            return Outcome(dive_share=dive_share, abandoned=True)
+        return self._finish(outcome, fixed)
+
+    def _lp(self, for_dive: bool) -> Outcome | None:
+        outcome = Outcome()
+        lp_limit = None if self.budget is None or not for_dive else lp_share(self.budget)
         self.limit = lp_limit if lp_limit is not None else self.budget
         pricing_started = self.used()  # building the pricers is not the pricing's pace
         for priced, (cadre, pricer) in enumerate(self.pricers.items(), start=1):
@@ -732,11 +799,9 @@ class ColumnGeneration:
             logger.info("column generation: the LP is not done in its share: no time for a dive")
             outcome.abandoned = True
             return outcome
-        self.limit = self.budget
-        fixed = self._dive(outcome) if dive else {}
-        if outcome.dive_complete:
-            outcome.value = self.master.solve()  # every column fixed: the roster's own cost
-        return self._finish(outcome, fixed)
+        if not for_dive:
+            return self._finish(outcome, {})
+        return outcome
 
     def _dive(self, outcome: Outcome) -> dict[str, Priced]:
         """Fix cadres to their column of largest LP value, the largest first, generating columns for
@@ -751,7 +816,7 @@ class ColumnGeneration:
         outcome.dive_complete, outcome.unfixed = False, []
         while active:
             step_started = self.used()
-            batch = self._batch(step_work, len(active))
+            batch = self._batch(step_work, len(active), outcome.dive_share)
             for _, cadre, position in self.master.largest(active)[:batch]:
                 self.master.fix(cadre, position)
                 fixed[cadre] = self.master.columns[cadre][position][0]
@@ -802,10 +867,11 @@ class ColumnGeneration:
         return outcome
 
 
-def _run_in_child(generation: ColumnGeneration, sender: Connection) -> None:
-    """A forked process's side: run and send the outcome back (None if it failed)."""
+def _dive_in_child(generation: ColumnGeneration, outcome: Outcome, share: float, sender: Connection) -> None:
+    """A forked process's side: dive from the LP fixing at least ``share`` of the cadres left a step and
+    send the outcome back (None if it failed)."""
     try:
-        sender.send(generation.run())
+        sender.send(generation.dive(outcome, share))
     except BaseException:  # noqa: BLE001 - the parent runs on with its own outcome whatever happens here
         sender.send(None)
     finally:
@@ -820,31 +886,34 @@ def side_by_side(
     deterministic: bool = False,
     stopped: Callable[[], bool] = lambda: False,
 ) -> tuple[Outcome | None, float]:
-    """Column generations with each of DIVE_LP_SETTINGS (up to ``processes`` of them), the first in this
-    process and the others in forked ones running at the same time; (the outcome with the cheapest
-    complete dive, else the first's; the budget used). Without fork (or with one process) just the first.
+    """The LP (its pricing in threads, one per process), then dives fixing each of DIVE_SHARES of the
+    cadres left a step (up to ``processes`` of them), the first in this process and the others in
+    forked ones running at the same time; (the outcome with the cheapest complete dive, else the
+    first's; the budget used). Without fork (or with one process) just the first.
     """
-    settings = DIVE_LP_SETTINGS[: max(processes, 1)]
+    shares = DIVE_SHARES[: max(processes, 1)]
     if "fork" not in multiprocessing.get_all_start_methods():
-        settings = settings[:1]
-    context = multiprocessing.get_context("fork") if len(settings) > 1 else None
+        shares = shares[:1]
+    generation = ColumnGeneration(roster_model, budget, deterministic=deterministic, stopped=stopped)
+    lp = generation.lp(threads=min(max(processes, 1), PRICING_THREADS))
+    if lp is None or lp.abandoned or stopped():
+        return lp, generation.used()
+    context = multiprocessing.get_context("fork") if len(shares) > 1 else None
     children: list[tuple[BaseProcess, Connection]] = []
-    for extra in settings[1:]:
+    for share in shares[1:]:  # forked after the LP's threads have ended
         assert context is not None
         receiver, sender = context.Pipe(duplex=False)
-        generation = ColumnGeneration(roster_model, budget, deterministic=deterministic, lp_settings=extra)
-        child: BaseProcess = context.Process(target=_run_in_child, args=(generation, sender), daemon=True)
+        child: BaseProcess = context.Process(target=_dive_in_child, args=(generation, lp, share, sender), daemon=True)
         child.start()
         sender.close()
         children.append((child, receiver))
-    own = ColumnGeneration(roster_model, budget, deterministic=deterministic, stopped=stopped, lp_settings=settings[0])
     outcomes: list[Outcome | None] = []
     try:
-        outcomes.append(own.run())
+        outcomes.append(generation.dive(lp, shares[0]))
         for _, receiver in children:
             # the child keeps the same budget; a little more for its last LP and the pickling
-            wait = None if budget is None or deterministic else max(budget - own.used(), 0.0) + CHILD_GRACE
-            if not stopped() and receiver.poll(wait):
+            patience = None if budget is None or deterministic else max(budget - generation.used(), 0.0) + CHILD_GRACE
+            if not stopped() and receiver.poll(patience):
                 outcomes.append(receiver.recv())
     finally:
         for child, receiver in children:
@@ -853,12 +922,12 @@ def side_by_side(
                 child.terminate()
             child.join()
     complete = [outcome for outcome in outcomes if outcome is not None and outcome.dive_complete]
-    best: Outcome | None = outcomes[0] if outcomes else None
+    best: Outcome | None = outcomes[0]
     if complete:
         best = min(complete, key=lambda outcome: outcome.value)  # the first on a tie
         logger.info(
-            "column generation: dives side by side gave %s; kept the one with GLOP settings %r",
+            "column generation: dives side by side gave %s; kept the one fixing at least %g of the cadres left a step",
             ", ".join(f"{outcome.value:g}" for outcome in complete),
-            best.lp_settings,
+            best.dive_share,
         )
-    return best, own.used()
+    return best, generation.used()

@@ -18,7 +18,7 @@ REDUCED_COST_EPSILON = 1e-6  # a column must beat its threshold by this much
 TIE = 1e-9  # a label replaces an equal one only if cheaper by this much (the first found stays)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def completion_costs(next_state: np.ndarray, reduced: np.ndarray, day_open: np.ndarray) -> np.ndarray:
     """least[d, s]: the least reduced cost of days d.. from run state s, the run rules alone kept."""
     days, choices = reduced.shape
@@ -37,7 +37,7 @@ def completion_costs(next_state: np.ndarray, reduced: np.ndarray, day_open: np.n
     return least
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def extend_day(
     states: np.ndarray,
     minutes: np.ndarray,
