@@ -95,13 +95,20 @@ DIVE_TO_LP = 2.2
 
 LEAST_LP_ROUNDS = 18  # the fewest pricing rounds an LP needed on Instances 5-12 (Instance11's)
 PACE_SAMPLE = 3  # cadres priced before their pace is taken
-LP_SETTINGS = ""  # GLOP's, for the master LP
-# With two cores, after the LP, two dives side by side (a process each), each fixing at least this share
-# of the cadres left a step (0: one a step); the cheaper roster is kept. One a step gave the best rosters
-# on Instances 5-12 but took Instance12 47 s; a tenth a step 28.5 s, at 4040 still, but rosters worse by
-# up to 9 % on Instances 6 and 7 (BENCHMARKS.md, eleventh and twelfth sessions).
-DIVE_SHARES = (0.0, 0.1)
-PRICING_THREADS = 2  # the LP's pricing, with two cores (before the dives' processes are forked)
+# GLOP's settings for the master LP. With two cores (see side_by_side) a second LP is generated with
+# SECOND_LP_SETTINGS while the first LP's dive runs: its columns lead the dive elsewhere (Instance8: dives
+# 1303-1313 against 1404-1412 from the first LP; BENCHMARKS.md, twelfth session).
+LP_SETTINGS = ""
+SECOND_LP_SETTINGS = "use_preprocessing: false"
+# The least share of the cadres left that a dive step fixes: one a step from the first LP (the best
+# rosters on Instances 5-12, but Instance12's took 47 s), a tenth from the second (Instance12: 4040 in
+# 32 s; rosters otherwise a little worse, and Instance11's 3544 against 3443).
+FIRST_DIVE_SHARE = 0.0
+SECOND_DIVE_SHARE = 0.1
+PRICING_THREADS = 2  # the first LP's pricing, with two cores (before the dive's process is forked)
+# The second LP prices in one thread (the other core dives the first) and without presolve: Instance12's
+# first LP took 11.6-12.0 s with two threads against 12.9-14.8 s with one, and 14.0 s without presolve.
+SECOND_LP_SLOWER = 1.5
 CHILD_GRACE = 2.0  # seconds the parent waits for a child's outcome beyond the budget
 
 
@@ -610,6 +617,7 @@ class Outcome:
     dive_steps: int = 0
     largest_batch: int = 0  # the most cadres one dive step fixed
     value: float = math.inf  # the dive's roster in the objective's units, when the dive is complete
+    lp_settings: str = LP_SETTINGS  # GLOP's, for the master LP
     dive_share: float = 0.0  # the least share of the cadres left that a dive step fixed (0: one)
     lp_seconds: float = 0.0  # until the LP before the dive
     seconds: float = 0.0  # until the end
@@ -625,9 +633,11 @@ class ColumnGeneration:
         *,
         deterministic: bool = False,
         stopped: Callable[[], bool] = lambda: False,
+        lp_settings: str = LP_SETTINGS,
     ) -> None:
         warm_up()  # compiling (or loading the compiled code) is not the pricing's pace
         self.roster_model = roster_model
+        self.lp_settings = lp_settings
         self.budget = budget
         self.deterministic = deterministic
         self.stopped = stopped
@@ -638,7 +648,7 @@ class ColumnGeneration:
             cadre: CadrePricer(problem, self.counter, lambda: self.out_of_time(self.limit))
             for cadre, problem in cadre_problems(roster_model).items()
         }
-        self.master = _Master(roster_model, LP_SETTINGS)
+        self.master = _Master(roster_model, lp_settings)
         self._pool: ThreadPoolExecutor | None = None  # the LP's pricing threads, while it runs
 
     def used(self) -> float:
@@ -753,7 +763,7 @@ class ColumnGeneration:
             return None
         except (PricingStopped, MasterFailed) as error:
             logger.info("column generation given up: %s", error)
-            return Outcome(abandoned=True)
+            return Outcome(lp_settings=self.lp_settings, abandoned=True)
 
     def dive(self, outcome: Outcome, dive_share: float = 0.0) -> Outcome:
         """The dive's roster from the LP of ``outcome`` (returned by :meth:`lp`, not abandoned), each
@@ -767,11 +777,11 @@ class ColumnGeneration:
                 outcome.value = self.master.solve()  # every column fixed: the roster's own cost
         except MasterFailed as error:
             logger.info("column generation given up in the dive: %s", error)
-            return Outcome(dive_share=dive_share, abandoned=True)
+            return Outcome(lp_settings=self.lp_settings, dive_share=dive_share, abandoned=True)
         return self._finish(outcome, fixed)
 
     def _lp(self, for_dive: bool) -> Outcome | None:
-        outcome = Outcome()
+        outcome = Outcome(lp_settings=self.lp_settings)
         lp_limit = None if self.budget is None or not for_dive else lp_share(self.budget)
         self.limit = lp_limit if lp_limit is not None else self.budget
         pricing_started = self.used()  # building the pricers is not the pricing's pace
@@ -878,6 +888,12 @@ def _dive_in_child(generation: ColumnGeneration, outcome: Outcome, share: float,
         sender.close()
 
 
+def second_lp_fits(first_lp_work: float, left: float | None) -> bool:
+    """Whether a second LP, taken to need SECOND_LP_SLOWER times the first's work (``first_lp_work``),
+    fits its share of what is ``left`` of the budget."""
+    return left is None or first_lp_work * SECOND_LP_SLOWER <= lp_share(left)
+
+
 def side_by_side(
     roster_model: RosterModel,
     budget: float | None,
@@ -886,48 +902,76 @@ def side_by_side(
     deterministic: bool = False,
     stopped: Callable[[], bool] = lambda: False,
 ) -> tuple[Outcome | None, float]:
-    """The LP (its pricing in threads, one per process), then dives fixing each of DIVE_SHARES of the
-    cadres left a step (up to ``processes`` of them), the first in this process and the others in
-    forked ones running at the same time; (the outcome with the cheapest complete dive, else the
-    first's; the budget used). Without fork (or with one process) just the first.
+    """Column generation and dives, two side by side with two processes; (the outcome with the cheapest
+    complete dive, else this process's; the budget this process used).
+
+    The first LP (GLOP as LP_SETTINGS) prices its cadres in threads, one per process. With one process
+    (or without fork) it is then dived one cadre a step, and that is all. With two, a forked process
+    dives it so, while this one generates a second LP (SECOND_LP_SETTINGS, from scratch) and dives that
+    fixing at least a tenth of the cadres left a step; where the second LP would not fit its share of
+    the time left (:func:`second_lp_fits`) or does not end in it, this process dives the first LP
+    that way instead.
     """
-    shares = DIVE_SHARES[: max(processes, 1)]
-    if "fork" not in multiprocessing.get_all_start_methods():
-        shares = shares[:1]
-    generation = ColumnGeneration(roster_model, budget, deterministic=deterministic, stopped=stopped)
-    lp = generation.lp(threads=min(max(processes, 1), PRICING_THREADS))
+    first = ColumnGeneration(roster_model, budget, deterministic=deterministic, stopped=stopped)
+    two = processes >= 2 and "fork" in multiprocessing.get_all_start_methods()
+    lp = first.lp(threads=min(max(processes, 1), PRICING_THREADS))
     if lp is None or lp.abandoned or stopped():
-        return lp, generation.used()
-    context = multiprocessing.get_context("fork") if len(shares) > 1 else None
-    children: list[tuple[BaseProcess, Connection]] = []
-    for share in shares[1:]:  # forked after the LP's threads have ended
-        assert context is not None
-        receiver, sender = context.Pipe(duplex=False)
-        child: BaseProcess = context.Process(target=_dive_in_child, args=(generation, lp, share, sender), daemon=True)
-        child.start()
-        sender.close()
-        children.append((child, receiver))
+        return lp, first.used()
+    if not two:
+        return first.dive(lp, FIRST_DIVE_SHARE), first.used()
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    # forked after the first LP's threads have ended
+    child: BaseProcess = context.Process(
+        target=_dive_in_child, args=(first, lp, FIRST_DIVE_SHARE, sender), daemon=True
+    )
+    child.start()
+    sender.close()
     outcomes: list[Outcome | None] = []
     try:
-        outcomes.append(generation.dive(lp, shares[0]))
-        for _, receiver in children:
-            # the child keeps the same budget; a little more for its last LP and the pickling
-            patience = None if budget is None or deterministic else max(budget - generation.used(), 0.0) + CHILD_GRACE
-            if not stopped() and receiver.poll(patience):
-                outcomes.append(receiver.recv())
+        own, used = _second_dive(first, lp, budget, deterministic=deterministic, stopped=stopped)
+        outcomes.append(own)
+        # the child keeps the same budget; a little more for its last LP and the pickling
+        patience = None if budget is None or deterministic else max(budget - first.used(), 0.0) + CHILD_GRACE
+        if not stopped() and receiver.poll(patience):
+            outcomes.insert(0, receiver.recv())
     finally:
-        for child, receiver in children:
-            receiver.close()
-            if child.is_alive():
-                child.terminate()
-            child.join()
+        receiver.close()
+        if child.is_alive():
+            child.terminate()
+        child.join()
     complete = [outcome for outcome in outcomes if outcome is not None and outcome.dive_complete]
-    best: Outcome | None = outcomes[0]
+    best: Outcome | None = own
     if complete:
-        best = min(complete, key=lambda outcome: outcome.value)  # the first on a tie
+        best = min(complete, key=lambda outcome: outcome.value)  # the first LP's dive on a tie
         logger.info(
-            "column generation: dives side by side gave %s; kept the one fixing at least %g of the cadres left a step",
+            "column generation: dives side by side gave %s; kept the one from GLOP settings %r, fixing %s a step",
             ", ".join(f"{outcome.value:g}" for outcome in complete),
-            best.dive_share,
+            best.lp_settings,
+            f"at least {best.dive_share:g} of the cadres left" if best.dive_share else "one cadre",
         )
-    return best, generation.used()
+    return best, used
+
+
+def _second_dive(
+    first: ColumnGeneration,
+    lp: Outcome,
+    budget: float | None,
+    *,
+    deterministic: bool,
+    stopped: Callable[[], bool],
+) -> tuple[Outcome, float]:
+    """This process's side of :func:`side_by_side` (see there): the dive and the budget used."""
+    left = None if budget is None else budget - first.used()
+    if second_lp_fits(first.used(), left):
+        second = ColumnGeneration(
+            first.roster_model, left, deterministic=deterministic, stopped=stopped, lp_settings=SECOND_LP_SETTINGS
+        )
+        second_lp = second.lp()
+        if second_lp is not None and not second_lp.abandoned and not stopped():
+            outcome = second.dive(second_lp, SECOND_DIVE_SHARE)
+            first.counter.add(second.counter.labels)  # the first's used() is then this process's, in work too
+            return outcome, first.used()
+        logger.info("column generation: the second LP did not end in its share; the first is dived again")
+        first.counter.add(second.counter.labels)  # so that the first's budget counts the second's work
+    return first.dive(lp, SECOND_DIVE_SHARE), first.used()

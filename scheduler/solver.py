@@ -281,12 +281,12 @@ class StageSolver:
         return used + self._start_from_runs(budget)
 
     def _start_from_columns(self, budget: float | None) -> float:
-        """Build a roster by column generation and a dive (scheduler.column_generation, side by side
-        in two processes with two workers) with at most COLUMNS_SHARE of ``budget``; keep it if the
-        whole model accepts it. A dive stopped by the time leaves some cadres without a roster: they
-        get runs on the demand left over, and the union is made better cadre by cadre. An LP whose
-        pace showed it could not end in its share leaves nothing (the runs construction follows).
-        Returns the budget used."""
+        """Build a roster by column generation and a dive (scheduler.column_generation.side_by_side:
+        with two workers the LP in two threads, then two dives in two processes) with at most
+        COLUMNS_SHARE of ``budget``; keep it if the whole model accepts it. A dive stopped by the
+        time leaves some cadres without a roster: they get runs on the demand left over, and the
+        union is made better cadre by cadre. An LP whose pace showed it could not end in its share
+        leaves nothing (the runs construction follows). Returns the budget used."""
         started = time.monotonic()
         share = None if budget is None else budget * COLUMNS_SHARE
         if share is not None and not self.options.deterministic and self.build_seconds > lp_share(share):

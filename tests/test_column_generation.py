@@ -707,15 +707,19 @@ def test_a_cadre_without_a_longest_run_is_priced() -> None:
 
 @needs_benchmarks
 def test_dives_side_by_side_keep_the_cheaper_roster() -> None:
-    # Each dive share's column generation run on its own, here, one after the other (no budget: each is
-    # deterministic); side by side (the LP here, the second dive in a forked process) must keep the
-    # cheaper complete dive, with that run's very duties; with one process only the first runs. On
-    # Instance7 the two dives differ (1060 one a step, 1157 a tenth when this was written), so keeping
-    # either one blindly fails here.
+    # The two dives run on their own, here, one after the other (no budget: each is deterministic): the
+    # first LP dived one cadre a step, and the second LP (GLOP set otherwise) dived a tenth of the cadres
+    # left a step. Side by side (the first's dive in a forked process) must keep the cheaper, with that
+    # run's very duties; with one process only the first runs. On Instance7 the two differ (1060 and
+    # 1065 when this was written), so keeping either one blindly fails here.
     _, data = benchmark("Instance7")
     roster_model = RosterModel.build(data)
-    shares = column_generation_module.DIVE_SHARES
-    alone = [ColumnGeneration(roster_model, None).run(dive_share=share) for share in shares]
+    alone = [
+        ColumnGeneration(roster_model, None).run(dive_share=column_generation_module.FIRST_DIVE_SHARE),
+        ColumnGeneration(roster_model, None, lp_settings=column_generation_module.SECOND_LP_SETTINGS).run(
+            dive_share=column_generation_module.SECOND_DIVE_SHARE
+        ),
+    ]
     assert all(outcome is not None and outcome.dive_complete for outcome in alone)
     values = [outcome.value for outcome in alone if outcome is not None]
     cheapest = alone[values.index(min(values))]
@@ -725,8 +729,37 @@ def test_dives_side_by_side_keep_the_cheaper_roster() -> None:
     one, _ = column_generation_module.side_by_side(roster_model, None, processes=1)
 
     assert both is not None and both.value == min(values) and both.duties == cheapest.duties
-    assert both.dive_share == cheapest.dive_share
+    assert (both.lp_settings, both.dive_share) == (cheapest.lp_settings, cheapest.dive_share)
     assert one is not None and one.value == values[0] and one.duties == alone[0].duties  # type: ignore[union-attr]
+
+
+@needs_benchmarks
+def test_without_time_for_a_second_lp_the_first_is_dived_twice(monkeypatch: pytest.MonkeyPatch) -> None:
+    # When the second LP would not fit (second_lp_fits made false), this process dives the first LP a
+    # tenth of the cadres left a step instead: side by side then keeps the cheaper of the first LP's two
+    # dives, each run here on its own (Instance7: 1060 one a step, 1069 a tenth when this was written).
+    _, data = benchmark("Instance7")
+    roster_model = RosterModel.build(data)
+    shares = (column_generation_module.FIRST_DIVE_SHARE, column_generation_module.SECOND_DIVE_SHARE)
+    alone = [ColumnGeneration(roster_model, None).run(dive_share=share) for share in shares]
+    assert all(outcome is not None and outcome.dive_complete for outcome in alone)
+    values = [outcome.value for outcome in alone if outcome is not None]
+    assert len(set(values)) == 2
+    cheapest = alone[values.index(min(values))]
+    monkeypatch.setattr(column_generation_module, "second_lp_fits", lambda first_lp_work, left: False)
+
+    both, _ = column_generation_module.side_by_side(roster_model, None, processes=2)
+
+    assert both is not None and cheapest is not None and both.value == min(values)
+    assert both.duties == cheapest.duties and both.lp_settings == column_generation_module.LP_SETTINGS
+
+
+def test_a_second_lp_fits_when_half_again_the_first_fits_its_share() -> None:
+    # 40 units left: the second LP's share is 40 / 3.2 = 12.5; a first LP of 8 units (12 at half again)
+    # leaves room, one of 9 (13.5) does not. Without a budget it always fits.
+    assert column_generation_module.second_lp_fits(8.0, 40.0)
+    assert not column_generation_module.second_lp_fits(9.0, 40.0)
+    assert column_generation_module.second_lp_fits(1e9, None)
 
 
 @needs_benchmarks
