@@ -755,8 +755,8 @@ def test_without_time_for_a_second_lp_the_first_is_dived_twice(monkeypatch: pyte
 
 
 def test_a_second_lp_fits_when_half_again_the_first_fits_its_share() -> None:
-    # 40 units left: the second LP's share is 40 / 3.2 = 12.5; a first LP of 8 units (12 at half again)
-    # leaves room, one of 9 (13.5) does not. Without a budget it always fits.
+    # 40 units left: a first LP of 8 units, 12 at half again, leaves its dive 2.2 times that (26.4; 38.4
+    # in all); one of 9 (13.5, 43.2 in all) does not. Without a budget it always fits.
     assert column_generation_module.second_lp_fits(8.0, 40.0)
     assert not column_generation_module.second_lp_fits(9.0, 40.0)
     assert column_generation_module.second_lp_fits(1e9, None)
@@ -867,7 +867,7 @@ def test_a_pricing_too_slow_for_the_lp_gives_up_after_three_cadres(monkeypatch: 
 def test_a_dive_short_of_time_fixes_cadres_in_batches_and_keeps_every_rule(monkeypatch: pytest.MonkeyPatch) -> None:
     # Deterministic work: once the dive has begun each pricing counts 200 000 labels more (0.1 units), so a
     # round over Instance2's 13 cadres left costs about 1.3 units. The LP (about 0.05 units) ends well within
-    # its limit (4 / 3.2 = 1.25 units), but the 4 units cannot give each of the 13 cadres a step of its own:
+    # its limit (4 / 2.2 = 1.8 units), but the 4 units cannot give each of the 13 cadres a step of its own:
     # the dive must fix several at once and still end with every cadre fixed, inside the budget, and its
     # roster keeps every benchmark rule. Without the slowing the dive fixes one cadre a step (14 steps).
     benchmark_data, data = benchmark("Instance2")
