@@ -935,21 +935,20 @@ def side_by_side(
     )
     child.start()
     sender.close()
-    outcomes: list[Outcome | None] = []
     try:
-        own, used = _second_dive(first, lp, budget, deterministic=deterministic, stopped=stopped)
-        outcomes.append(own)
+        own = _second_dive(first, lp, budget, deterministic=deterministic, stopped=stopped)
+        outcomes: list[Outcome | None] = [own]
         # the child keeps the same budget; a little more for its last LP and the pickling
         patience = None if budget is None or deterministic else max(budget - first.used(), 0.0) + CHILD_GRACE
         if not stopped() and receiver.poll(patience):
-            outcomes.insert(0, receiver.recv())
+            outcomes.insert(0, receiver.recv())  # first, so that it is kept on a tie
     finally:
         receiver.close()
         if child.is_alive():
             child.terminate()
         child.join()
     complete = [outcome for outcome in outcomes if outcome is not None and outcome.dive_complete]
-    best: Outcome | None = own
+    best = own
     if complete:
         best = min(complete, key=lambda outcome: outcome.value)  # the first LP's dive on a tie
         logger.info(
@@ -958,7 +957,7 @@ def side_by_side(
             best.lp_settings,
             f"at least {best.dive_share:g} of the cadres left" if best.dive_share else "one cadre",
         )
-    return best, used
+    return best, first.used()
 
 
 def _second_dive(
@@ -968,18 +967,21 @@ def _second_dive(
     *,
     deterministic: bool,
     stopped: Callable[[], bool],
-) -> tuple[Outcome, float]:
-    """This process's side of :func:`side_by_side` (see there): the dive and the budget used."""
+) -> Outcome:
+    """This process's side of :func:`side_by_side` (see there): its dive. The first generation's work
+    counter takes the second's work, so that ``first.used()`` is this process's, in work too."""
     left = None if budget is None else budget - first.used()
-    if second_lp_fits(first.used(), left):
-        second = ColumnGeneration(
-            first.roster_model, left, deterministic=deterministic, stopped=stopped, lp_settings=SECOND_LP_SETTINGS
-        )
-        second_lp = second.lp()
-        if second_lp is not None and not second_lp.abandoned and not stopped():
-            outcome = second.dive(second_lp, SECOND_DIVE_SHARE)
-            first.counter.add(second.counter.labels)  # the first's used() is then this process's, in work too
-            return outcome, first.used()
-        logger.info("column generation: the second LP did not end in its share; the first is dived again")
-        first.counter.add(second.counter.labels)  # so that the first's budget counts the second's work
-    return first.dive(lp, SECOND_DIVE_SHARE), first.used()
+    if not second_lp_fits(first.used(), left):
+        return first.dive(lp, SECOND_DIVE_SHARE)
+    second = ColumnGeneration(
+        first.roster_model, left, deterministic=deterministic, stopped=stopped, lp_settings=SECOND_LP_SETTINGS
+    )
+    second_lp = second.lp()
+    outcome = None
+    if second_lp is not None and not second_lp.abandoned and not stopped():
+        outcome = second.dive(second_lp, SECOND_DIVE_SHARE)
+    first.counter.add(second.counter.labels)
+    if outcome is not None:
+        return outcome
+    logger.info("column generation: the second LP did not end in its share; the first is dived again")
+    return first.dive(lp, SECOND_DIVE_SHARE)
