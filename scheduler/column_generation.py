@@ -49,6 +49,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import itertools
 import logging
 import math
 import multiprocessing
@@ -66,7 +67,7 @@ from ortools.linear_solver import pywraplp
 from models.instance import Instance
 from scheduler.calendar import hours_to_minutes
 from scheduler.construct_runs import applies as runs_apply
-from scheduler.labelling import REDUCED_COST_EPSILON, completion_costs, extend_day
+from scheduler.labelling import REDUCED_COST_EPSILON, completion_costs, extend_days
 from scheduler.model import RosterModel
 from scheduler.variables import DutyKey
 
@@ -117,6 +118,8 @@ PRICING_THREADS = 2  # the first LP's pricing, with two cores (before the dive's
 # The second LP prices in one thread (the other core dives the first) and without presolve: Instance12's
 # first LP took 11.6-12.0 s with two threads against 12.9-14.8 s with one, and 14.0 s without presolve.
 SECOND_LP_SLOWER = 1.5
+# The labelling runs this many days a call to compiled code, and checks for a stop in between.
+DAYS_PER_CALL = 7
 CHILD_GRACE = 2.0  # seconds the parent waits for a child's outcome beyond the budget
 
 
@@ -298,7 +301,13 @@ class CadrePricer:
         self.day_minutes = np.zeros((days, choices), np.int64)
         self.day_cost = np.zeros((days, choices))
         self.day_clash = np.zeros((days, choices, choices), np.bool_)
-        self.cells: list[tuple[int, int, str, tuple[str, ...]]] = []  # (day, choice, shift, checkpoints)
+        # The cells a duty can be in, grouped by (day, choice): group g is cell_keys[group_start[g]:
+        # group_start[g + 1]], its checkpoints in order; a duty goes to the group's cell of largest dual.
+        self.cell_keys: list[tuple[int, str, str]] = []
+        group_start: list[int] = []
+        group_day: list[int] = []
+        group_choice: list[int] = []
+        self.group_of: dict[tuple[int, int], int] = {}
         for day, options in enumerate(problem.options):
             self.day_cost[day, 0] = problem.costs[day].get(OFF, 0.0)
             for shift, (minutes, checkpoints) in options.items():
@@ -306,9 +315,16 @@ class CadrePricer:
                 self.day_open[day, shift_choice] = True
                 self.day_minutes[day, shift_choice] = minutes
                 self.day_cost[day, shift_choice] = problem.costs[day].get(shift, 0.0)
-                self.cells.append((day, shift_choice, shift, checkpoints))
+                self.group_of[(day, shift_choice)] = len(group_start)
+                group_start.append(len(self.cell_keys))
+                group_day.append(day)
+                group_choice.append(shift_choice)
+                self.cell_keys.extend((day, shift, checkpoint) for checkpoint in checkpoints)
             for before, shift in problem.clash[day]:
                 self.day_clash[day, self.choice_of[before], self.choice_of[shift]] = True
+        self.group_start = np.array([*group_start, len(self.cell_keys)], np.int64)
+        self.group_day = np.array(group_day, np.int64)
+        self.group_choice = np.array(group_choice, np.int64)
         self.closing = np.array(problem.weekend_close, np.int64)
         self.need = np.array([rules.min_minutes - self.most_minutes_from[day + 1] for day in range(days)], np.int64)
         reachable = self.most_minutes_from[0]
@@ -338,15 +354,20 @@ class CadrePricer:
                 return priced
             self.counted.extend(broken)  # a count limit broken: carry these counts and price again
 
-    def _reduced(self, duals: dict[tuple[int, str, str], float]) -> tuple[np.ndarray, dict[tuple[int, int], str]]:
-        """Per day and choice the reduced cost, and per (day, choice) the checkpoint of best dual."""
+    def _reduced(self, duals: dict[tuple[int, str, str], float]) -> tuple[np.ndarray, np.ndarray]:
+        """Per day and choice the reduced cost (a duty in its cell of largest dual), and each cell's dual."""
+        cell_duals = np.array([duals.get(cell, 0.0) for cell in self.cell_keys], dtype=float)
         reduced = self.day_cost.copy()
-        where: dict[tuple[int, int], str] = {}
-        for day, choice, shift, checkpoints in self.cells:
-            best = max(checkpoints, key=lambda checkpoint: duals.get((day, shift, checkpoint), 0.0))
-            where[(day, choice)] = best
-            reduced[day, choice] -= duals.get((day, shift, best), 0.0)
-        return reduced, where
+        if len(self.cell_keys):
+            best = np.maximum.reduceat(cell_duals, self.group_start[:-1])
+            reduced[self.group_day, self.group_choice] -= best
+        return reduced, cell_duals
+
+    def _checkpoint(self, day: int, choice: int, cell_duals: np.ndarray) -> str:
+        """The checkpoint of the first cell of largest dual among those of ``choice`` on ``day``."""
+        group = self.group_of[(day, choice)]
+        start, end = self.group_start[group], self.group_start[group + 1]
+        return self.cell_keys[start + int(np.argmax(cell_duals[start:end]))][2]
 
     def _label(self, duals: dict[tuple[int, str, str], float], threshold: float) -> Priced | None:
         problem, rules = self.problem, self.rules
@@ -357,7 +378,7 @@ class CadrePricer:
         minutes_radix, weekends_radix = self.most_minutes + 1, self.most_weekends + 1
         if len(self.run_states) * minutes_radix * weekends_radix * math.prod(int(x) + 1 for x in count_limits) >= 2**62:
             raise PricingTooLarge(f"cadre {problem.cadre}: too many distinct labels for the pricing's keys")
-        reduced, where = self._reduced(duals)
+        reduced, cell_duals = self._reduced(duals)
         least = completion_costs(self.next_state_table, reduced, self.day_open)
         states = np.zeros(1, np.int64)
         minutes = np.zeros(1, np.int64)
@@ -367,9 +388,21 @@ class CadrePricer:
         cost_so_far = np.zeros(1)
         trail: list[tuple[np.ndarray, np.ndarray]] = []  # per day: (label it came from, choice)
         extended = 0
-        for day in range(problem.days):
-            extended += len(states)
-            states, minutes, weekends, counts, reduced_so_far, cost_so_far, parent, choice_made = extend_day(
+        for first_day in range(0, problem.days, DAYS_PER_CALL):
+            (
+                states,
+                minutes,
+                weekends,
+                counts,
+                reduced_so_far,
+                cost_so_far,
+                trail_parent,
+                trail_choice,
+                trail_start,
+                labels,
+            ) = extend_days(
+                first_day,
+                min(first_day + DAYS_PER_CALL, problem.days),
                 states,
                 minutes,
                 weekends,
@@ -378,45 +411,49 @@ class CadrePricer:
                 cost_so_far,
                 self.next_state_table,
                 self.last_shift,
-                self.day_open[day],
-                self.day_minutes[day],
-                reduced[day],
-                self.day_cost[day],
-                self.day_clash[day],
-                int(self.closing[day]),
-                int(self.need[day]),
+                self.day_open,
+                self.day_minutes,
+                reduced,
+                self.day_cost,
+                self.day_clash,
+                self.closing,
+                self.need,
                 self.most_minutes,
                 self.most_weekends,
                 counted_position,
                 count_limits,
-                least[day + 1],
+                least,
                 float(threshold),
                 minutes_radix,
                 weekends_radix,
             )
-            trail.append((parent, choice_made))
+            extended += labels
+            trail.extend(
+                (trail_parent[start:end], trail_choice[start:end])
+                for start, end in itertools.pairwise(trail_start.tolist())
+            )
             if len(states) == 0:
                 break
             if self.should_stop():
                 self.counter.add(extended)
-                raise PricingStopped(f"cadre {problem.cadre}: pricing stopped on day {day}")
+                raise PricingStopped(f"cadre {problem.cadre}: pricing stopped on day {len(trail) - 1}")
         self.counter.add(extended)
         ending = np.flatnonzero(minutes >= rules.min_minutes)
         if len(states) == 0 or len(ending) == 0:
             return None
         at = int(ending[np.argmin(reduced_so_far[ending])])
         best_reduced, cost = float(reduced_so_far[at]), float(cost_so_far[at])
-        chosen: list[Choice] = []
+        chosen: list[int] = []
         for day in range(problem.days - 1, -1, -1):
             parent, choice_made = trail[day]
-            choice = int(choice_made[at])
-            chosen.append(OFF if choice == 0 else self.shifts[choice - 1])
+            chosen.append(int(choice_made[at]))
             at = int(parent[at])
         chosen.reverse()
+        days = tuple(OFF if choice == 0 else self.shifts[choice - 1] for choice in chosen)
         checkpoints = tuple(
-            None if shift is OFF else where[(day, self.choice_of[shift])] for day, shift in enumerate(chosen)
+            None if choice == 0 else self._checkpoint(day, choice, cell_duals) for day, choice in enumerate(chosen)
         )
-        return Priced(best_reduced, cost, tuple(chosen), checkpoints)
+        return Priced(best_reduced, cost, days, checkpoints)
 
 
 class PricingTooLarge(ValueError):
