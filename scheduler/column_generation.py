@@ -77,8 +77,10 @@ OFF = None  # the choice of a day off
 # The parts a cadre's roster adds on its own; any other part weighted above 0 means no column generation.
 SEPARABLE_PARTS = {"coverage", "target", "requests"}
 # In deterministic mode the work is counted in labels extended, this many per unit of the budget: about a
-# second of the column generation on the benchmark machine (1.9 million labels a second on Instances 8 and
-# 10, GLOP included: BENCHMARKS.md, tenth session).
+# second of the column generation on the benchmark machine when it was set (1.9 million labels a second on
+# Instances 8 and 10, GLOP included: BENCHMARKS.md, tenth session). The labelling has since become faster
+# (Instance8's LP: 3.3-3.9 million a second, thirteenth session), so a unit now takes less; it is kept, so
+# that a deterministic budget still means the same work and gives the same roster.
 LABELS_PER_UNIT = 2_000_000
 # The dive fixes one cadre a step while the pace of its last DIVE_PACE_STEPS steps lets every cadre left
 # have a step within DIVE_TIME_SAFETY of the time left, and more a step otherwise. On Instance12 one a step
@@ -225,7 +227,7 @@ class CadrePricer:
         self.problem = problem
         self.rules = problem.rules
         self.counter = counter or WorkCounter()
-        self.should_stop = should_stop  # asked each day of the labelling: a long horizon's labels can be many
+        self.should_stop = should_stop  # asked every DAYS_PER_CALL days of the labelling: labels can be many
         self.shifts = sorted({shift for day in problem.options for shift in day})
         self.counted: list[str] = []  # shift types whose count the labels carry (in the last call)
         self.most_minutes_from = [0] * (problem.days + 1)
