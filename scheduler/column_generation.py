@@ -32,9 +32,10 @@ model with the duties fixed before using it.
 The dive follows whichever optimal LP solution GLOP returns and the columns
 that led there, and its roster depends much on them. With two workers
 (:func:`side_by_side`) the LP prices its cadres in two threads; then a forked
-process dives it one cadre a step while this process generates a second LP
-with GLOP set otherwise and dives that fixing at least a tenth of the
-cadres left a step (quicker, mostly a little worse); the cheaper of the two
+process dives it fixing at least a twentieth of the cadres left a step (one
+at a time on up to 20 cadres) while this process generates a second LP with
+GLOP set otherwise and dives that fixing at least a tenth of the cadres
+left a step (quicker, mostly a little worse); the cheaper of the two
 rosters is kept. Where time is too short for a second LP, the first is
 dived both ways.
 
@@ -111,10 +112,13 @@ PACE_SAMPLE = 3  # cadres priced before their pace is taken
 # 1303-1313 against 1404-1412 from the first LP; BENCHMARKS.md, twelfth session).
 LP_SETTINGS = ""
 SECOND_LP_SETTINGS = "use_preprocessing: false"
-# The least share of the cadres left that a dive step fixes: one a step from the first LP (the best
-# rosters on Instances 5-12, but Instance12's took 47 s), a tenth from the second (Instance12: 4040 in
-# 32 s; rosters otherwise a little worse, and Instance11's 3544 against 3443).
-FIRST_DIVE_SHARE = 0.0
+# The least share of the cadres left that a dive step fixes (at least one): a twentieth from the first LP,
+# a tenth from the second (Instance12: 4040 in 32 s; rosters otherwise a little worse, and Instance11's
+# 3544 against 3443). One a step gave the best rosters on Instances 5-12 but took Instance12 46 s, so that
+# in the solver it had to fix cadres in uneven batches (up to 2-4 a step, the largest late) and gave 4042,
+# 4848, 4242 and 4040; a twentieth ends Instance12's dive unhurried in 36 steps, 4040 every time, and is
+# one a step on up to 20 cadres (BENCHMARKS.md, thirteenth session).
+FIRST_DIVE_SHARE = 0.05
 SECOND_DIVE_SHARE = 0.1
 PRICING_THREADS = 2  # the first LP's pricing, with two cores (before the dive's process is forked)
 # The second LP prices in one thread (the other core dives the first) and without presolve: Instance12's
@@ -953,9 +957,10 @@ def side_by_side(
     complete dive, else this process's; the budget this process used).
 
     The first LP (GLOP as LP_SETTINGS) prices its cadres in threads, one per process. With one process
-    (or without fork) it is then dived one cadre a step, and that is all. With two, a forked process
-    dives it so, while this one generates a second LP (SECOND_LP_SETTINGS, from scratch) and dives that
-    fixing at least a tenth of the cadres left a step; where the second LP would not fit its share of
+    (or without fork) it is then dived at least a twentieth of the cadres left a step
+    (FIRST_DIVE_SHARE), and that is all. With two, a forked process dives it so, while this one
+    generates a second LP (SECOND_LP_SETTINGS, from scratch) and dives that fixing at least a tenth
+    of the cadres left a step; where the second LP would not fit its share of
     the time left (:func:`second_lp_fits`) or does not end in it, this process dives the first LP
     that way instead.
     """

@@ -708,10 +708,11 @@ def test_a_cadre_without_a_longest_run_is_priced() -> None:
 @needs_benchmarks
 def test_dives_side_by_side_keep_the_cheaper_roster() -> None:
     # The two dives run on their own, here, one after the other (no budget: each is deterministic): the
-    # first LP dived one cadre a step, and the second LP (GLOP set otherwise) dived a tenth of the cadres
-    # left a step. Side by side (the first's dive in a forked process) must keep the cheaper, with that
-    # run's very duties; with one process only the first runs. On Instance7 the two differ (1060 and
-    # 1065 when this was written), so keeping either one blindly fails here.
+    # first LP dived a twentieth of the cadres left a step (one a step on Instance7's 20), and the second
+    # LP (GLOP set otherwise) dived a tenth of the cadres left a step. Side by side (the first's dive in
+    # a forked process) must keep the cheaper, with that run's very duties; with one process only the
+    # first runs. On Instance7 the two differ (1060 and 1065 when this was written), so keeping either
+    # one blindly fails here.
     _, data = benchmark("Instance7")
     roster_model = RosterModel.build(data)
     alone = [
@@ -737,7 +738,8 @@ def test_dives_side_by_side_keep_the_cheaper_roster() -> None:
 def test_without_time_for_a_second_lp_the_first_is_dived_twice(monkeypatch: pytest.MonkeyPatch) -> None:
     # When the second LP would not fit (second_lp_fits made false), this process dives the first LP a
     # tenth of the cadres left a step instead: side by side then keeps the cheaper of the first LP's two
-    # dives, each run here on its own (Instance7: 1060 one a step, 1069 a tenth when this was written).
+    # dives, each run here on its own (Instance7: 1060 a twentieth, that is one, a step and 1069 a tenth when
+    # this was written).
     _, data = benchmark("Instance7")
     roster_model = RosterModel.build(data)
     shares = (column_generation_module.FIRST_DIVE_SHARE, column_generation_module.SECOND_DIVE_SHARE)
