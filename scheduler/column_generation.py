@@ -61,6 +61,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from typing import Any
 
 import numpy as np
 from ortools.linear_solver import pywraplp
@@ -386,35 +387,23 @@ class CadrePricer:
             raise PricingTooLarge(f"cadre {problem.cadre}: too many distinct labels for the pricing's keys")
         reduced, cell_duals = self._reduced(duals)
         least = completion_costs(self.next_state_table, reduced, self.day_open)
-        states = np.zeros(1, np.int64)
-        minutes = np.zeros(1, np.int64)
-        weekends = np.zeros(1, np.int64)
-        counts = np.zeros((1, len(self.counted)), np.int64)
-        reduced_so_far = np.zeros(1)
-        cost_so_far = np.zeros(1)
+        # one label: the start, no minutes, no weekends, no counts, nothing spent (extend_days' first six)
+        labels: list[np.ndarray] = [
+            np.zeros(1, np.int64),
+            np.zeros(1, np.int64),
+            np.zeros(1, np.int64),
+            np.zeros((1, len(self.counted)), np.int64),
+            np.zeros(1),
+            np.zeros(1),
+        ]
+        compiled: Callable[..., tuple[Any, ...]] = extend_days  # typed loosely: the labels are passed unpacked
         trail: list[tuple[np.ndarray, np.ndarray]] = []  # per day: (label it came from, choice)
         extended = 0
         for first_day in range(0, problem.days, DAYS_PER_CALL):
-            (
-                states,
-                minutes,
-                weekends,
-                counts,
-                reduced_so_far,
-                cost_so_far,
-                trail_parent,
-                trail_choice,
-                trail_start,
-                labels,
-            ) = extend_days(
+            *labels, trail_parent, trail_choice, trail_start, extended_now = compiled(
                 first_day,
                 min(first_day + DAYS_PER_CALL, problem.days),
-                states,
-                minutes,
-                weekends,
-                counts,
-                reduced_so_far,
-                cost_so_far,
+                *labels,
                 self.next_state_table,
                 self.last_shift,
                 self.day_open,
@@ -433,17 +422,18 @@ class CadrePricer:
                 minutes_radix,
                 weekends_radix,
             )
-            extended += labels
+            extended += extended_now
             trail.extend(
                 (trail_parent[start:end], trail_choice[start:end])
                 for start, end in itertools.pairwise(trail_start.tolist())
             )
-            if len(states) == 0:
+            if len(labels[0]) == 0:
                 break
             if self.should_stop():
                 self.counter.add(extended)
                 raise PricingStopped(f"cadre {problem.cadre}: pricing stopped on day {len(trail) - 1}")
         self.counter.add(extended)
+        states, minutes, _, _, reduced_so_far, cost_so_far = labels
         ending = np.flatnonzero(minutes >= rules.min_minutes)
         if len(states) == 0 or len(ending) == 0:
             return None
