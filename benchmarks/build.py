@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from models.loading import load_instance  # noqa: E402
-from scheduler.model import RosterModel  # noqa: E402
+from scheduler.model.roster_model import RosterModel  # noqa: E402
 
 
 def main() -> int:

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from models.loading import load_instance  # noqa: E402
 from scheduler.checker import check  # noqa: E402
-from scheduler.compose import compose_roster  # noqa: E402
+from scheduler.compose.roster import compose_roster  # noqa: E402
 from scheduler.files import sha256_of  # noqa: E402
 from scheduler.solver import SolveOptions, solve  # noqa: E402
 

@@ -21,15 +21,15 @@ from ortools.sat.python import cp_model
 
 from models.instance import Instance
 from models.roster import Assignment, Conflict, StandbyAssignment
-from scheduler.column_generation import applies as columns_apply
-from scheduler.column_generation import lp_share, side_by_side
-from scheduler.construct import construct
-from scheduler.construct_runs import applies as runs_apply
-from scheduler.construct_runs import runs_roster
-from scheduler.improve import improve
-from scheduler.model import RosterModel, cycle_collection_paused
-from scheduler.objective import Stage, plan_stages
-from scheduler.variables import DutyKey, Expr
+from scheduler.model.objective import Stage, plan_stages
+from scheduler.model.roster_model import RosterModel, cycle_collection_paused
+from scheduler.model.variables import DutyKey, Expr
+from scheduler.search.cadre_by_cadre import construct
+from scheduler.search.columns.generation import applies as columns_apply
+from scheduler.search.columns.generation import lp_share, side_by_side
+from scheduler.search.improve import improve
+from scheduler.search.runs import applies as runs_apply
+from scheduler.search.runs import runs_roster
 
 logger = logging.getLogger(__name__)
 Built = TypeVar("Built")
@@ -202,7 +202,7 @@ class StageSolver:
         self.gave_up = False
         if self.interrupted:
             return cp_model.UNKNOWN
-        model = self.roster_model.model if model is None else model
+        model = self.roster_model.cp if model is None else model
         outcome: dict[str, cp_model.CpSolverStatus] = {}
         done = threading.Event()
 
@@ -244,7 +244,7 @@ class StageSolver:
         return outcome.get("status", cp_model.UNKNOWN)
 
     def _solve_small(self, model: cp_model.CpModel, budget: float | None) -> tuple[cp_model.CpSolver | None, float]:
-        """Solve a small side model (one cadre's, see scheduler.construct): (solver if solved, budget used).
+        """Solve a small side model (one cadre's, see scheduler.search.cadre_by_cadre): (solver if solved, budget used).
 
         In seconds, a search that has found nothing when its budget runs out may go on up to
         SMALL_OVERRUN times as long, and stops at its first solution then.
@@ -259,13 +259,13 @@ class StageSolver:
     def start_from_construction(self, budget: float | None) -> float:
         """Build a roster and complete it in the whole model; returns the budget used.
 
-        Where the column generation applies (scheduler.column_generation.applies: the sequence
+        Where the column generation applies (scheduler.search.columns.generation.applies: the sequence
         rules and a separable weighted objective, as on the rostering benchmarks), its dive roster
         comes first (see :meth:`_start_from_columns`); the rest of this is the fallback.
         Otherwise first, within seconds, from every cadre's runs of work and days off
-        (scheduler.construct_runs, for the sequence rules of the rostering benchmarks): when the
+        (scheduler.search.runs, for the sequence rules of the rostering benchmarks): when the
         whole model accepts it (every rule checked with the duties fixed), that roster is kept.
-        Otherwise cadre by cadre with each cadre's own model (scheduler.construct); the cadres it
+        Otherwise cadre by cadre with each cadre's own model (scheduler.search.cadre_by_cadre); the cadres it
         leaves get runs on the demand left over, and the whole model is asked to accept the union.
         An accepted roster is then made better cadre by cadre (see :meth:`_improve`). Without an
         accepted roster the built duties only guide the next search.
@@ -281,7 +281,7 @@ class StageSolver:
         return used + self._start_from_runs(budget)
 
     def _start_from_columns(self, budget: float | None) -> float:
-        """Build a roster by column generation and a dive (scheduler.column_generation.side_by_side:
+        """Build a roster by column generation and a dive (scheduler.search.columns.generation.side_by_side:
         with two workers the LP in two threads, then two dives in two processes) with at most
         COLUMNS_SHARE of ``budget``; keep it if the whole model accepts it. A dive stopped by the
         time leaves some cadres without a roster: they get runs on the demand left over, and the
@@ -386,7 +386,7 @@ class StageSolver:
             return None
 
     def _improve(self, duties: list[DutyKey], budget: float | None) -> float:
-        """Make the kept roster ``duties`` cheaper cadre by cadre (scheduler.improve) with
+        """Make the kept roster ``duties`` cheaper cadre by cadre (scheduler.search.improve) with
         CONSTRUCTION_SHARE of ``budget``, less a pass to accept the result; the result replaces the
         kept roster only if the whole model accepts it and ranks it better. Returns the budget used.
         """
@@ -442,7 +442,7 @@ class StageSolver:
         self.partial_hint = (duty_indices, [1 if index in chosen else 0 for index in duty_indices])
         if not complete:
             return 0.0
-        self.solution = [0] * len(roster_model.model.proto.variables)
+        self.solution = [0] * len(roster_model.cp.proto.variables)
         for index, value in zip(*self.partial_hint, strict=True):
             self.solution[index] = value
         used = self.solve_with_fixed(duty_indices, budget, keep_on_failure=False)
@@ -460,7 +460,7 @@ class StageSolver:
         self.options.progress(Progress(stage.name, value, 0.0, time.monotonic() - self.stage_started))
 
     def _hint(self) -> None:
-        proto = self.roster_model.model.proto
+        proto = self.roster_model.cp.proto
         proto.clear_solution_hint()
         hint = proto.solution_hint
         if self.solution is not None:
@@ -485,7 +485,7 @@ class StageSolver:
         if self.solution is None:
             return 0.0
         fixed = range(len(self.solution)) if keep is None else keep
-        proto = self.roster_model.model.proto
+        proto = self.roster_model.cp.proto
         proto.clear_solution_hint()
         proto.solution_hint.vars.extend(fixed)
         proto.solution_hint.values.extend(self.solution[index] for index in fixed)
@@ -505,7 +505,7 @@ class StageSolver:
 
     def begin(self, stage: Stage, expr: Expr) -> None:
         """Make ``stage``, with the objective ``expr``, the stage being solved."""
-        self.roster_model.model.minimize(expr)
+        self.roster_model.cp.minimize(expr)
         self.exprs[stage.name] = expr
         self.stages[stage.name] = stage
         self.stage_started = time.monotonic()
@@ -616,13 +616,13 @@ def explain_infeasibility(instance: Instance, options: SolveOptions) -> tuple[bo
     """
     roster_model = RosterModel.build(instance, soft_minimum_hours=True)
     total = cp_model.LinearExpr.sum(list(roster_model.min_total_deficits.values()))
-    roster_model.model.minimize(total)
+    roster_model.cp.minimize(total)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = max(options.workers, 1)
     solver.parameters.random_seed = options.seed
     if options.time_limit is not None:
         solver.parameters.max_time_in_seconds = max(options.time_limit, 1.0)
-    status = solver.solve(roster_model.model)
+    status = solver.solve(roster_model.cp)
     if status != cp_model.OPTIMAL or solver.objective_value <= 0:
         return False, []
     return True, _minimum_hours_conflicts(roster_model, solver)
@@ -709,7 +709,7 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> Result:
             "stage %s: %s, value %s, bound %s, %.1f s", stage.name, stage_status, value / stage.divisor, bound, seconds
         )
         # keep this stage's value for the stages after it
-        roster_model.model.add(expr <= value)
+        roster_model.cp.add(expr <= value)
     result.interrupted = runner.interrupted
     proven = all(stage.status == "optimal" for stage in result.stages)
     result.status = "optimal" if proven else "feasible"

@@ -1,4 +1,4 @@
-"""scheduler.column_generation: the exact pricer, where it applies, the LP bound and dive, and the solver's use.
+"""scheduler.search.columns.generation: the exact pricer, where it applies, the LP bound and dive, and the solver's use.
 
 Mostly the module's public surface is used (``applies``, ``cadre_problems``, ``CadrePricer(problem).price``,
 ``ColumnGeneration(...).run()`` and its ``Outcome``), so that the pricer's internals can change freely; a few
@@ -29,14 +29,17 @@ from typing import Any
 
 import pytest
 
-import scheduler.column_generation as column_generation_module
+import scheduler.search.columns.generation as column_generation_module
 from models.instance import Instance
 from models.loading import parse_instance
 from models.roster import Assignment
 from scheduler.checker import evaluate
-from scheduler.column_generation import CadrePricer, ColumnGeneration, Outcome, applies, cadre_problems
-from scheduler.construct_runs import applies as runs_apply
-from scheduler.importers.curtois import (
+from scheduler.model.roster_model import RosterModel
+from scheduler.model.variables import DutyKey
+from scheduler.search.columns.generation import CadrePricer, ColumnGeneration, Outcome, applies, cadre_problems
+from scheduler.search.runs import applies as runs_apply
+from scheduler.solver import SolveOptions
+from scheduler.sources.curtois import (
     CurtoisData,
     curtois_objective,
     curtois_objective_parts,
@@ -45,9 +48,6 @@ from scheduler.importers.curtois import (
     roster_from_assignments,
     to_instance,
 )
-from scheduler.model import RosterModel
-from scheduler.solver import SolveOptions
-from scheduler.variables import DutyKey
 
 from .rules.helpers import D, N, cadre, checkpoint, day, demand, instance, solve_checked
 from .test_curtois_import import BENCHMARKS, SMALL, needs_benchmarks

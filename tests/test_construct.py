@@ -12,10 +12,10 @@ import scheduler.solver as solver_module
 from models.instance import DemandRule, Instance
 from models.loading import parse_instance
 from models.roster import Assignment
-from scheduler.calendar import Calendar
 from scheduler.checker import evaluate
-from scheduler.construct import Construction, construct, left_over
-from scheduler.model import RosterModel
+from scheduler.model.calendar import Calendar
+from scheduler.model.roster_model import RosterModel
+from scheduler.search.cadre_by_cadre import Construction, construct, left_over
 from scheduler.solver import SolveOptions
 
 from .rules.helpers import cadre, checkpoint, demand, instance, solve_checked

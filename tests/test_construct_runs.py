@@ -11,15 +11,15 @@ import scheduler.solver as solver_module
 from models.instance import Instance, Rules
 from models.loading import parse_instance
 from models.roster import Assignment
-from scheduler.calendar import Calendar
 from scheduler.checker import evaluate
-from scheduler.construct import construct
-from scheduler.construct_runs import _trim, applies, runs_roster, work_days
-from scheduler.importers.curtois import CurtoisData, curtois_objective, curtois_violations, parse_curtois, to_instance
-from scheduler.improve import Improvement
-from scheduler.model import RosterModel
+from scheduler.model.calendar import Calendar
+from scheduler.model.roster_model import RosterModel
+from scheduler.model.variables import DutyKey
+from scheduler.search.cadre_by_cadre import construct
+from scheduler.search.improve import Improvement
+from scheduler.search.runs import _trim, applies, runs_roster, work_days
 from scheduler.solver import SolveOptions
-from scheduler.variables import DutyKey
+from scheduler.sources.curtois import CurtoisData, curtois_objective, curtois_violations, parse_curtois, to_instance
 
 from .rules.helpers import D, N, cadre, checkpoint, day, demand, instance, solve_checked
 from .test_curtois_import import SMALL

@@ -13,7 +13,7 @@ import pytest
 
 from models.instance import Instance
 from models.loading import parse_instance
-from scheduler.importers.curtois import (
+from scheduler.sources.curtois import (
     BENCHMARK_START,
     CurtoisData,
     CurtoisFormatError,

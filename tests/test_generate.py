@@ -1,4 +1,4 @@
-"""Tests of the realistic instance generator (``scheduler.generate``)."""
+"""Tests of the realistic instance generator (``scheduler.sources.generate``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from models.instance import Instance
 from models.loading import parse_instance
-from scheduler.generate import DEFAULT_START, PROFILES, generate_instance
+from scheduler.sources.generate import DEFAULT_START, PROFILES, generate_instance
 
 
 def _min_total(instance: Instance) -> int:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from models.loading import parse_instance
-from scheduler.calendar import Calendar
-from scheduler.improve import improve
-from scheduler.variables import DutyKey
+from scheduler.model.calendar import Calendar
+from scheduler.model.variables import DutyKey
+from scheduler.search.improve import improve
 
 from .rules.helpers import cadre, checkpoint, day, demand, instance
 from .test_construct import small_solve

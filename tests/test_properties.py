@@ -22,7 +22,7 @@ from models.instance import WEEKDAYS
 from models.loading import parse_instance
 from models.roster import Assignment, StandbyAssignment
 from scheduler.checker import check, evaluate
-from scheduler.compose import compose_roster
+from scheduler.compose.roster import compose_roster
 from scheduler.solver import SolveOptions, solve
 
 OPTIONS = SolveOptions(time_limit=5, workers=1, seed=0, deterministic=True)
