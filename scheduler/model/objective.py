@@ -50,7 +50,7 @@ class Part:
 
 
 @dataclass
-class Stage:
+class ObjectiveStage:
     """A lexicographic stage (or the single weighted stage): an integer objective, built when its turn comes."""
 
     name: str
@@ -288,7 +288,7 @@ def _combined(roster: RosterModel, weights: dict[str, int]) -> Expr:
     return sum(terms)
 
 
-def plan_stages(roster: RosterModel) -> list[Stage]:
+def plan_stages(roster: RosterModel) -> list[ObjectiveStage]:
     """The stages to solve: five lexicographic ones, or one weighted sum.
 
     A stage's parts (their auxiliary variables and constraints) are added to
@@ -298,14 +298,14 @@ def plan_stages(roster: RosterModel) -> list[Stage]:
     objective = roster.instance.objective
     if objective.mode == "weighted":
         weights = {name: scaled(objective.weights.get(name, 0)) for name in PART_BUILDERS}  # type: ignore[call-overload]
-        return [Stage("weighted", lambda: _combined(roster, weights), WEIGHT_SCALE * WEIGHT_SCALE)]
+        return [ObjectiveStage("weighted", lambda: _combined(roster, weights), WEIGHT_SCALE * WEIGHT_SCALE)]
 
-    def single(name: str) -> Stage:
+    def single(name: str) -> ObjectiveStage:
         def build() -> Expr:
             return PART_BUILDERS[name](roster).expr
 
         divisor = WEIGHT_SCALE if name in ("coverage", "target", "requests") else 1
-        return Stage(name, build, divisor)
+        return ObjectiveStage(name, build, divisor)
 
     last_weights = {
         "requests": scaled(objective.weights.get("requests", 1)),
@@ -316,5 +316,5 @@ def plan_stages(roster: RosterModel) -> list[Stage]:
         single("standby"),
         single("target"),
         single("fairness"),
-        Stage("requests+continuity", lambda: _combined(roster, last_weights), WEIGHT_SCALE * WEIGHT_SCALE),
+        ObjectiveStage("requests+continuity", lambda: _combined(roster, last_weights), WEIGHT_SCALE * WEIGHT_SCALE),
     ]

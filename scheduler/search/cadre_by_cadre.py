@@ -1,4 +1,4 @@
-"""A first roster built cadre by cadre, for when the whole model yields none in time.
+"""A first roster built cadre by cadre, each cadre's own CP-SAT model on the demand left over.
 
 Almost every rule binds one cadre at a time: rest, runs, weekends, total
 hours, shift types. On long horizons the whole model can still be too large
@@ -19,8 +19,8 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from ortools.sat.python import cp_model
 
@@ -29,12 +29,19 @@ from scheduler.model.calendar import Calendar
 from scheduler.model.objective import plan_stages
 from scheduler.model.roster_model import RosterModel
 from scheduler.model.variables import DutyKey
+from scheduler.search.budget import Budget
 
 logger = logging.getLogger(__name__)
 
 Cell = tuple[str, int, str]  # checkpoint, day, shift
-SolveSmall = Callable[[cp_model.CpModel, float | None], tuple[cp_model.CpSolver | None, float]]
-"""Solves a cadre's model within a budget: (the solver if it found a solution else None, budget used)."""
+
+
+class SideModelSolver(Protocol):
+    """Solves a cadre's own model within a budget (scheduler.search.runner.CpSatRunner does)."""
+
+    interrupted: bool
+
+    def solve_side_model(self, model: cp_model.CpModel, budget: Budget) -> cp_model.CpSolver | None: ...
 
 
 @dataclass
@@ -42,7 +49,6 @@ class Construction:
     duties: list[DutyKey] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)  # cadres whose own model found no roster in time
     seconds: float = 0.0
-    used: float = 0.0  # of the budget: seconds, or deterministic units
 
 
 def left_over(rule: DemandRule, holders: list[str], skills_of: dict[str, set[str]]) -> DemandRule:
@@ -60,50 +66,36 @@ def left_over(rule: DemandRule, holders: list[str], skills_of: dict[str, set[str
 
 
 def construct(
-    instance: Instance,
-    calendar: Calendar,
-    budget: float | None,
-    solve_small: SolveSmall,
-    *,
-    deterministic: bool,
-    stopped: Callable[[], bool] = lambda: False,
+    instance: Instance, calendar: Calendar, solver: SideModelSolver, budget: Budget
 ) -> Construction:
     """Duties for every cadre, built one cadre at a time on the demand left over (see the module doc).
 
-    ``budget`` (seconds, or deterministic units) is shared out evenly among the cadres still to do;
-    building each cadre's model counts too, unless the budget is in deterministic units. Stops
-    early (the cadres left count as unplaced) once ``stopped()`` is true or the budget is spent.
+    ``budget`` is shared out evenly among the cadres still to do; building each cadre's model counts
+    too, unless the budget is in deterministic units. Stops early (the cadres left count as
+    unplaced) once ``solver.interrupted`` or the budget is spent.
     """
     started = time.monotonic()
     construction = Construction()
     skills_of = {cadre.id: set(cadre.skills) for cadre in instance.cadres}
     holders: dict[Cell, list[str]] = {}
     demand = dict(calendar.demand)
-    left = budget
     for position, cadre in enumerate(instance.cadres):
         cadres_left = len(instance.cadres) - position
-        if stopped() or (left is not None and left <= 0):
+        if solver.interrupted or budget.expired():
             construction.unplaced.extend(other.id for other in instance.cadres[position:])
             break
-        share = None if left is None else max(left / cadres_left, 0.01)
-        build_started = time.monotonic()
+        share = budget.share(1 / cadres_left)  # its clock counts building the cadre's model too
         alone = instance.model_copy(update={"cadres": [cadre]})
         roster_model = RosterModel.build(alone, calendar=Calendar(alone, demand=demand))
         if not roster_model.vars.duties:
             continue
         roster_model.cp.minimize(plan_stages(roster_model)[0].build())
-        build_seconds = time.monotonic() - build_started
-        if share is not None and not deterministic:
-            share = max(share - build_seconds, 0.01)
-        solver, used = solve_small(roster_model.cp, share)
-        construction.used += used if deterministic else used + build_seconds
-        if left is not None:
-            left -= used if deterministic else used + build_seconds
-        if solver is None:
+        solved = solver.solve_side_model(roster_model.cp, share)
+        if solved is None:
             construction.unplaced.append(cadre.id)
             continue
         for key, variable in roster_model.vars.duties.items():
-            if solver.value(variable):
+            if solved.value(variable):
                 construction.duties.append(key)
                 cell = (key.checkpoint, key.day, key.shift)
                 holders.setdefault(cell, []).append(cadre.id)

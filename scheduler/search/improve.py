@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -30,15 +29,13 @@ from scheduler.model.calendar import Calendar
 from scheduler.model.objective import plan_stages
 from scheduler.model.roster_model import RosterModel
 from scheduler.model.variables import DutyKey
-from scheduler.search.cadre_by_cadre import SolveSmall, left_over
+from scheduler.search.budget import Budget
+from scheduler.search.cadre_by_cadre import SideModelSolver, left_over
+from scheduler.search.settings import SETTINGS
 
 logger = logging.getLogger(__name__)
 
 Cell = tuple[str, int, str]  # checkpoint, day, shift
-# A cadre's search gets at least this much (seconds, or deterministic units): a 364-day cadre's
-# model needs about that to find better duties than its hint (BENCHMARKS.md); fewer cadres a
-# pass then, rather than searches too short to change anything.
-LEAST_SEARCH = 0.5
 
 
 @dataclass
@@ -47,7 +44,6 @@ class Improvement:
     changed: int = 0  # steps in which a cadre took cheaper duties
     steps: int = 0  # cadre models solved
     passes: int = 0  # passes over all cadres begun
-    used: float = 0.0  # of the budget: seconds, or deterministic units
     seconds: float = 0.0
 
 
@@ -79,24 +75,17 @@ def _with_duties_fixed(roster_model: RosterModel, duties: set[DutyKey]) -> cp_mo
 
 
 def improve(
-    instance: Instance,
-    calendar: Calendar,
-    duties: list[DutyKey],
-    budget: float | None,
-    solve_small: SolveSmall,
-    *,
-    deterministic: bool,
-    stopped: Callable[[], bool] = lambda: False,
+    instance: Instance, calendar: Calendar, duties: list[DutyKey], solver: SideModelSolver, budget: Budget
 ) -> Improvement:
     """``duties`` (a whole roster) made cheaper cadre by cadre (see the module doc).
 
-    ``budget`` (seconds, or deterministic units; None: until a pass changes nothing) is shared
-    out evenly among the cadres left in the pass, half for completing the current duties and
-    half for the search, but never less than LEAST_SEARCH each; building each model counts too
-    unless the budget is in deterministic units. No step is begun when less is left than the
-    steps so far took on average.
+    ``budget`` (unlimited: until a pass changes nothing) is shared out evenly among the cadres left
+    in the pass, half for completing the current duties and half for the search, but never less than
+    ``least_cadre_search`` each; building each model counts too unless the budget is in deterministic
+    units. No step is begun when less is left than the steps so far took on average.
     """
     started = time.monotonic()
+    least = SETTINGS.least_cadre_search
     own: dict[str, set[DutyKey]] = {cadre.id: set() for cadre in instance.cadres}
     holders: dict[Cell, list[str]] = {}
     for key in duties:
@@ -104,32 +93,28 @@ def improve(
         holders.setdefault((key.checkpoint, key.day, key.shift), []).append(key.cadre)
     result = Improvement(duties=list(duties))
     skills_of = {cadre.id: set(cadre.skills) for cadre in instance.cadres}
-    left = budget
     changed_in_pass = True
     while changed_in_pass:
         changed_in_pass = False
         result.passes += 1
         for position, cadre in enumerate(instance.cadres):
-            average = result.used / result.steps if result.steps else 0.0
-            if stopped() or (left is not None and (left <= 0 or left < average)):
+            average = budget.spent() / result.steps if result.steps else 0.0
+            left = budget.left()
+            if solver.interrupted or budget.expired() or (left is not None and left < average):
                 result.seconds = time.monotonic() - started
                 return _finish(result, own)
-            share = None if left is None else max(left / (len(instance.cadres) - position) / 2, LEAST_SEARCH)
-            step_started = time.monotonic()
+            share = None if left is None else max(left / (len(instance.cadres) - position) / 2, least)
             roster_model = _cadre_model(instance, position, calendar, holders, skills_of)
-            step_used = 0.0 if deterministic else time.monotonic() - step_started
             current = own[cadre.id]
-            solver, used = solve_small(_with_duties_fixed(roster_model, current), share)
-            step_used += used
+            completed = solver.solve_side_model(_with_duties_fixed(roster_model, current), budget.part(share))
             # only a proven value of the current duties makes "cheaper" mean cheaper
-            if solver is not None and solver.response_proto.status == cp_model.OPTIMAL:
+            if completed is not None and completed.response_proto.status == cp_model.OPTIMAL:
                 proto = roster_model.cp.proto
                 proto.clear_solution_hint()
                 proto.solution_hint.vars.extend(range(len(proto.variables)))
-                proto.solution_hint.values.extend(solver.response_proto.solution)
-                current_value = round(solver.objective_value)
-                better, used = solve_small(roster_model.cp, share)
-                step_used += used
+                proto.solution_hint.values.extend(completed.response_proto.solution)
+                current_value = round(completed.objective_value)
+                better = solver.solve_side_model(roster_model.cp, budget.part(share))
                 if better is not None and round(better.objective_value) < current_value:
                     chosen = {key for key, variable in roster_model.vars.duties.items() if better.value(variable)}
                     for key in current:
@@ -140,9 +125,6 @@ def improve(
                     result.changed += 1
                     changed_in_pass = True
             result.steps += 1
-            result.used += step_used
-            if left is not None:
-                left -= step_used
     result.seconds = time.monotonic() - started
     return _finish(result, own)
 

@@ -21,7 +21,7 @@ end to stay within the maximum. A cadre still short of its minimum hours then
 gets longer shifts on some runs (same days), within the maximum; if that is
 not enough the cadre gets no runs.
 
-Used only when no other rule binds (see :func:`applies`); the solver checks
+Used only when no other rule binds (see :func:`only_sequence_rules`); the solver checks
 the result in the whole model with the duties fixed before using it.
 """
 
@@ -36,6 +36,7 @@ from models.instance import Instance, Rules
 from scheduler.model.calendar import Calendar, hours_to_minutes
 from scheduler.model.roster_model import RosterModel
 from scheduler.model.variables import DutyKey
+from scheduler.search.settings import SETTINGS
 
 logger = logging.getLogger(__name__)
 
@@ -52,14 +53,11 @@ HANDLED_RULES = {
     "forbidden_successions",
     "prorate_min_total_hours",
 }
-PRICE_STEPS = 14  # bisection steps for the weekend price
-HIGHEST_PRICE = 8.0  # a weekend costs more than the work days it could bring (at most 7 per week)
-DEMAND_TIE_BREAK = 0.001  # per cadre still wanted: prefers days with demand left, never a work day less
 
 State = tuple[bool, int]  # (working, length of the current run; days off counted up to the minimum)
 
 
-def applies(instance: Instance) -> bool:
+def only_sequence_rules(instance: Instance) -> bool:
     """Whether every rule in play is one this construction keeps (and nothing else binds a cadre)."""
     if instance.standby.per_community or instance.standby.overrides:
         return False
@@ -208,7 +206,7 @@ class RunsConstruction:
         shifts = [shift for shift in calendar.shift_ids if (shift, shift) not in forbidden and budget.get(shift, 1) > 0]
         open_days = {day for day, by_shift in options.items() if any(shift in by_shift for shift in shifts)}
         bonus = [
-            DEMAND_TIE_BREAK * max((self._wanted(day, s, options[day].get(s, [])) for s in shifts), default=0)
+            SETTINGS.demand_tie_break * max((self._wanted(day, s, options[day].get(s, [])) for s in shifts), default=0)
             if day in open_days
             else 0.0
             for day in range(calendar.days)
@@ -325,8 +323,8 @@ class RunsConstruction:
         pattern = work_days(days, open_days, rules, self.weekend_starts, 0.0, bonus)
         if pattern is None or rules.max_weekends is None or self._weekends(pattern) <= rules.max_weekends:
             return pattern
-        low, high, kept = 0.0, HIGHEST_PRICE, None
-        for _ in range(PRICE_STEPS):
+        low, high, kept = 0.0, SETTINGS.highest_weekend_price, None
+        for _ in range(SETTINGS.weekend_price_steps):
             price = (low + high) / 2
             candidate = work_days(days, open_days, rules, self.weekend_starts, price, bonus)
             if candidate is not None and self._weekends(candidate) <= rules.max_weekends:
@@ -382,7 +380,7 @@ def runs_roster(
 
     With ``only``, just those cadres, on the demand that the duties ``placed`` (of other cadres) leave over.
     """
-    if not applies(roster_model.instance):
+    if not only_sequence_rules(roster_model.instance):
         return None
     construction = RunsConstruction(roster_model, placed)
     built = RunsRoster()
