@@ -39,7 +39,8 @@ from scheduler.checker import evaluate
 from scheduler.model.roster_model import RosterModel
 from scheduler.model.variables import DutyKey
 from scheduler.search.columns.builder import splits_by_cadre as applies
-from scheduler.search.columns.generation import ColumnGeneration, Outcome
+from scheduler.search.columns.generation import ColumnGeneration
+from scheduler.search.columns.outcome import Outcome
 from scheduler.search.columns.pricer import CadrePricer
 from scheduler.search.columns.problems import CadreProblem, cadre_problems
 from scheduler.search.runs import only_sequence_rules

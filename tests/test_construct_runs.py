@@ -27,7 +27,7 @@ from scheduler.search.first_roster import build_first_roster
 from scheduler.search.improve import Improvement
 from scheduler.search.options import Progress
 from scheduler.search.runner import CpSatRunner, FoundWatch
-from scheduler.search.runs import _trim, applies, runs_roster, work_days
+from scheduler.search.runs import _trim, only_sequence_rules, runs_roster, work_days
 from scheduler.search.settings import SETTINGS
 from scheduler.solver import SolveOptions
 from scheduler.sources.curtois import CurtoisData, curtois_objective, curtois_violations, parse_curtois, to_instance
@@ -92,7 +92,7 @@ def test_benchmark_rules_hold_and_every_cadre_reaches_its_minimum() -> None:
     # The union keeps every hard rule, by our checker (no code shared with this construction) and
     # by the benchmark's own rules (min total minutes among them).
     data, benchmark = curtois_small()
-    assert applies(data)
+    assert only_sequence_rules(data)
     built = runs_roster(RosterModel.build(data))
     assert built is not None and built.short == []
     duties = built.duties
@@ -115,7 +115,7 @@ def test_benchmark_rules_hold_and_every_cadre_reaches_its_minimum() -> None:
 )
 def test_not_used_when_another_rule_binds(change: dict[str, Any]) -> None:
     data = instance([cadre("a", limits={"max_consecutive_work_days": 3})], days=7, **change)
-    assert not applies(parse_instance(data))
+    assert not only_sequence_rules(parse_instance(data))
 
 
 def test_a_cadre_without_its_minimum_gets_no_runs() -> None:

@@ -48,20 +48,19 @@ roster is a far better start for the search than the runs construction's
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import logging
 import math
 import time
 from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
 
 from scheduler.model.roster_model import RosterModel
-from scheduler.model.variables import DutyKey
+from scheduler.search.columns.dive import dive, finish
 from scheduler.search.columns.labelling import REDUCED_COST_EPSILON
 from scheduler.search.columns.master import MasterFailed, MasterLP
+from scheduler.search.columns.outcome import Outcome
 from scheduler.search.columns.pricer import CadrePricer, Priced, PricingStopped, PricingTooLarge, WorkCounter, warm_up
-from scheduler.search.columns.problems import OFF, cadre_problems
+from scheduler.search.columns.problems import cadre_problems
 from scheduler.search.settings import SETTINGS
 
 logger = logging.getLogger(__name__)
@@ -70,28 +69,6 @@ logger = logging.getLogger(__name__)
 def lp_share(budget: float) -> float:
     """The most of ``budget`` the first LP before a dive may take (see ``first_dive_to_lp``)."""
     return budget / (1 + SETTINGS.first_dive_to_lp)
-
-
-@dataclass
-class Outcome:
-    """What the column generation found: its LP value and bound, and the dive's roster."""
-
-    lp_value: float = math.nan  # of the last master LP before the dive (in the objective's units)
-    bound: float = -math.inf  # best valid lower bound seen (LP value plus every negative reduced cost of a round)
-    converged: bool = False  # no column with negative reduced cost was left: lp_value is the LP optimum
-    rounds: int = 0  # pricing rounds, the dive's included
-    columns: int = 0
-    duties: list[DutyKey] = field(default_factory=list)
-    dive_complete: bool = False  # every cadre fixed by the dive
-    unfixed: list[str] = field(default_factory=list)  # cadres the dive had no time to fix (no duties here)
-    abandoned: bool = False  # the LP did not end in its share (or GLOP failed): no roster
-    dive_steps: int = 0
-    largest_batch: int = 0  # the most cadres one dive step fixed
-    value: float = math.inf  # the dive's roster in the objective's units, when the dive is complete
-    lp_settings: str = SETTINGS.lp_settings  # GLOP's, for the master LP
-    dive_share: float = 0.0  # the least share of the cadres left that a dive step fixed (0: one)
-    lp_seconds: float = 0.0  # until the LP before the dive
-    seconds: float = 0.0  # until the end
 
 
 class ColumnGeneration:
@@ -194,18 +171,6 @@ class ColumnGeneration:
         round_work = (self.used() - pricing_started) / priced * len(self.pricers)
         return self.used() + round_work * SETTINGS.least_lp_rounds > lp_limit
 
-    def _batch(self, step_work: Sequence[float], left: int, share: float) -> int:
-        """How many cadres the next dive step fixes: ``share`` of the ``left`` (at least one) while
-        the steps' pace lets the steps needed so end before the budget does, else as many as spread
-        the cadres left over the steps that fit (at the pace of the last SETTINGS.dive_pace_steps steps)."""
-        wanted = max(math.ceil(left * share), 1)
-        if self.budget is None or not step_work:
-            return wanted
-        recent = step_work[-SETTINGS.dive_pace_steps:]
-        pace = max(sum(recent) / len(recent), 1e-9)
-        steps_left = max(math.floor((self.budget - self.used()) * SETTINGS.dive_time_safety / pace), 1)
-        return max(math.ceil(left / steps_left), wanted)
-
     def run(self, *, dive: bool = True, dive_share: float = 0.0) -> Outcome | None:
         """The LP and (with ``dive``) the dive's roster, fixing at least ``dive_share`` of the cadres
         left a step; None if some cadre has no roster keeping their rules."""
@@ -213,6 +178,10 @@ class ColumnGeneration:
         if not dive or outcome is None or outcome.abandoned:
             return outcome
         return self.dive(outcome, dive_share)
+
+    def dive(self, outcome: Outcome, dive_share: float = 0.0) -> Outcome:
+        """The dive's roster from the LP of ``outcome`` (see :func:`scheduler.search.columns.dive.dive`)."""
+        return dive(self, outcome, dive_share)
 
     def lp(self, *, for_dive: bool = True, threads: int = 1) -> Outcome | None:
         """The LP before the dive: columns for every cadre until none prices out. ``for_dive`` keeps
@@ -235,21 +204,6 @@ class ColumnGeneration:
         except (PricingStopped, MasterFailed) as error:
             logger.info("column generation given up: %s", error)
             return Outcome(lp_settings=self.lp_settings, abandoned=True)
-
-    def dive(self, outcome: Outcome, dive_share: float = 0.0) -> Outcome:
-        """The dive's roster from the LP of ``outcome`` (returned by :meth:`lp`, not abandoned), each
-        step fixing at least ``dive_share`` of the cadres left (one a step at 0); ``outcome`` itself
-        is left as it is."""
-        outcome = dataclasses.replace(outcome, duties=[], unfixed=[], dive_share=dive_share)
-        self.limit = self.budget
-        try:
-            fixed = self._dive(outcome)
-            if outcome.dive_complete:
-                outcome.value = self.master.solve()  # every column fixed: the roster's own cost
-        except MasterFailed as error:
-            logger.info("column generation given up in the dive: %s", error)
-            return Outcome(lp_settings=self.lp_settings, dive_share=dive_share, abandoned=True)
-        return self._finish(outcome, fixed)
 
     def _lp(self, for_dive: bool) -> Outcome | None:
         outcome = Outcome(lp_settings=self.lp_settings)
@@ -281,69 +235,6 @@ class ColumnGeneration:
             outcome.abandoned = True
             return outcome
         if not for_dive:
-            return self._finish(outcome, {})
-        return outcome
-
-    def _dive(self, outcome: Outcome) -> dict[str, Priced]:
-        """Fix cadres to their column of largest LP value, the largest first, generating columns for
-        the others in between, until every cadre has a roster; the cadres fixed and their columns.
-        Each step fixes one cadre while time allows, more when the pace of the steps says the time
-        left will not give every cadre a step (see :meth:`_batch`). ``outcome`` notes a dive stopped
-        by time or a stop (``unfixed``)."""
-        active = list(self.pricers)
-        fixed: dict[str, Priced] = {}
-        step_work: list[float] = []
-        lp_value = outcome.lp_value  # of the LP before the step, for the step's gap
-        outcome.dive_complete, outcome.unfixed = False, []
-        while active:
-            step_started = self.used()
-            batch = self._batch(step_work, len(active), outcome.dive_share)
-            for _, cadre, position in self.master.largest(active)[:batch]:
-                self.master.fix(cadre, position)
-                fixed[cadre] = self.master.columns[cadre][position][0]
-                active.remove(cadre)
-            outcome.largest_batch = max(outcome.largest_batch, batch)
-            outcome.dive_steps += 1
-            if not active:
-                outcome.dive_complete = True
-                break
-            if self.out_of_time():  # the cadres left get no column: the caller completes the roster
-                outcome.unfixed = list(active)
-                break
-            try:
-                lp_value, _, _, more = self.generate(active, gap=SETTINGS.dive_gap * abs(lp_value))
-            except PricingStopped:  # as above, with the columns generated so far
-                outcome.unfixed = list(active)
-                break
-            outcome.rounds += more
-            step_work.append(self.used() - step_started)
-            logger.debug(
-                "column generation: dive step %d fixed %d cadres, %d rounds, %.2f",
-                len(step_work),
-                batch,
-                more,
-                step_work[-1],
-            )
-        return fixed
-
-    def _finish(self, outcome: Outcome, fixed: dict[str, Priced]) -> Outcome:
-        """The outcome with the duties of ``fixed``, the cadres the dive fixed."""
-        outcome.duties = [
-            DutyKey(cadre, day, shift, checkpoint)
-            for cadre, priced in fixed.items()
-            for day, (shift, checkpoint) in enumerate(zip(priced.days, priced.checkpoints, strict=True))
-            if shift is not OFF and checkpoint is not None
-        ]
-        outcome.columns = sum(len(columns) for columns in self.master.columns.values())
-        outcome.seconds = time.monotonic() - self.started
-        logger.info(
-            "column generation: dive %s in %d steps (at most %d cadres a step), %d duties, %d columns, %.1f s",
-            "complete" if outcome.dive_complete else f"stopped with {len(outcome.unfixed)} cadres left",
-            outcome.dive_steps,
-            outcome.largest_batch,
-            len(outcome.duties),
-            outcome.columns,
-            outcome.seconds,
-        )
+            return finish(self, outcome, {})
         return outcome
 
