@@ -23,13 +23,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from models.loading import parse_instance  # noqa: E402
-from scheduler.model.roster_model import RosterModel  # noqa: E402
-from scheduler.search.columns.generation import ColumnGeneration  # noqa: E402
-from scheduler.sources.curtois import (  # noqa: E402
+from models.loading import parse_instance
+from scheduler.model.roster_model import RosterModel
+from scheduler.search.columns.generation import ColumnGeneration
+from scheduler.sources.curtois import (
     CurtoisData,
     CurtoisFormatError,
     curtois_objective,
@@ -37,6 +34,8 @@ from scheduler.sources.curtois import (  # noqa: E402
     parse_curtois,
     to_instance,
 )
+
+ROOT = Path(__file__).resolve().parents[1]
 
 BENCHMARK = ROOT.parent / "shared" / "benchmarks" / "curtois"
 

@@ -33,20 +33,19 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from models.loading import parse_instance  # noqa: E402
-from scheduler.checker import check  # noqa: E402
-from scheduler.compose.roster import compose_roster  # noqa: E402
-from scheduler.solver import SolveOptions, solve  # noqa: E402
-from scheduler.sources.curtois import (  # noqa: E402
+from models.loading import parse_instance
+from scheduler.checker import check
+from scheduler.compose.roster import compose_roster
+from scheduler.solver import SolveOptions, solve
+from scheduler.sources.curtois import (
     curtois_objective,
     curtois_violations,
     parse_curtois,
     roster_from_assignments,
     to_instance,
 )
+
+ROOT = Path(__file__).resolve().parents[1]
 
 DATA = ROOT.parent / "shared" / "benchmarks" / "curtois"
 
