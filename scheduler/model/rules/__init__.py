@@ -36,7 +36,6 @@ RULES = [
     weekends,
     run_lengths,
     shift_types,
-    standby_limits,
     successions,
     unit_presence,
 ]
