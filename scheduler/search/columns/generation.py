@@ -25,24 +25,19 @@ spread them over the steps that fit. Any choice of one column per cadre
 keeps every hard rule (the demand is soft). When time runs out even so, the
 cadres not yet fixed are left to the caller: the solver gives them runs
 (scheduler.search.runs) on the demand the dive's rosters leave, which
-was a far better start on Instance12 than their columns of largest LP value
+was a far better start than their columns of largest LP value
 (BENCHMARKS.md, tenth session). The solver checks the roster in the whole
 model with the duties fixed before using it.
 
 The dive follows whichever optimal LP solution GLOP returns and the columns
-that led there, and its roster depends much on them. With two workers
-(:func:`side_by_side`) the LP prices its cadres in two threads; then a forked
-process dives it fixing at least a twentieth of the cadres left a step (one
-at a time on up to 20 cadres) while this process generates a second LP with
-GLOP set otherwise and dives that fixing at least a tenth of the cadres
-left a step (quicker, mostly a little worse); the cheaper of the two
-rosters is kept. Where time is too short for a second LP, the first is
-dived both ways.
+that led there, and its roster depends much on them: with two workers two
+dives run side by side (:mod:`scheduler.search.columns.processes`) and the
+cheaper roster is kept. The dive itself is in :mod:`scheduler.search.columns.dive`.
 
-On the Curtois–Qu benchmark the LP value equals the best known objective
-on Instances 10–12, where CP-SAT's own bound is far lower, and the dive's
-roster is a far better start for the search than the runs construction's
-(BENCHMARKS.md, ninth and tenth sessions).
+On the larger Curtois–Qu instances the LP value equals the best known
+objective where CP-SAT's own bound is far lower, and the dive's roster is a
+far better start for the search than the runs construction's (BENCHMARKS.md,
+ninth and tenth sessions).
 """
 
 from __future__ import annotations

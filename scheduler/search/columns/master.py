@@ -91,8 +91,8 @@ class MasterLP:
     def solve(self) -> float:
         status = self.solver.Solve()
         if status != pywraplp.Solver.OPTIMAL:
-            # GLOP now and then ends ABNORMAL on a re-solve (seen in Instance8's and Instance12's dives, and
-            # with several rosters a pricing); without presolve it solved the one in Instance12's dive
+            # GLOP now and then ends ABNORMAL on a re-solve (seen in dives of 120-180 cadres over
+            # 4-26 weeks); solved again without presolve, it ended OPTIMAL (BENCHMARKS.md)
             logger.info("column generation: GLOP ended with status %d; solving again otherwise", status)
             self.solver.SetSolverSpecificParametersAsString(SETTINGS.retry_lp_settings)
             status = self.solver.Solve()

@@ -178,8 +178,8 @@ class CadrePricer:
         """The cheapest roster by reduced cost (cost less the duals of the cells worked), if one is
         below ``threshold``; None if none is (or the cadre has no roster at all).
 
-        Each call starts with no count in the labels: counts carried from earlier calls made
-        Instance8's LP 5.5 times slower (BENCHMARKS.md, ninth session).
+        Each call starts with no count in the labels: counts carried from earlier calls made an
+        LP of 50 cadres over 4 weeks 5.5 times slower (BENCHMARKS.md, ninth session).
         """
         self.counted = []
         limits = self.rules.max_by_shift
