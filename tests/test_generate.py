@@ -154,7 +154,7 @@ def test_schedule_validate_exits_0(tmp_path: Path, profile: str, seed: int) -> N
 
 
 def test_same_seed_same_bytes(tmp_path: Path) -> None:
-    for profile, extra in (("town", []), ("district", []), ("subdistrict", [])):
+    for profile, extra in (("town", []), ("district", []), ("subdistrict", []), ("city", ["--towns", "2"])):
         files = []
         for index in range(2):
             random.seed(12345 + index)  # global random state must not matter
@@ -175,6 +175,12 @@ def test_start_date_is_used() -> None:
     assert any(cadre.history for cadre in instance.cadres)
     assert all(worked.date < start for cadre in instance.cadres for worked in cadre.history)
     assert fixed_warnings(instance) == []
+
+
+def test_towns_only_with_the_city(tmp_path: Path) -> None:
+    result = _run("generate", "--profile", "town", "--towns", "3", "-o", str(tmp_path / "x.json"))
+    assert result.exit_code == 2
+    assert not (tmp_path / "x.json").exists()
 
 
 # --------------------------------------------------------------------------- variety with the seed
