@@ -1284,7 +1284,7 @@ def _standby(choices: _Choices, per_community: int, community_overrides: list[di
     if choices.screening is not None:
         overrides.append({"shifts": [pattern.day], "dates": [_iso(choices.screening)], "count": 2})
     if pattern.peak is not None:
-        # The peak has demand on weekdays only; a substitute for 4 hours is called from the afternoon standby.
+        # No standby for the 4-hour peak: it has demand on weekdays only and overlaps the late shift's standby.
         overrides.append({"shifts": [pattern.peak], "count": 0})
     standby: dict[str, Any] = {"per_community": per_community}
     if overrides:
