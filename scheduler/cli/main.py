@@ -19,6 +19,7 @@ from models.instance import Instance
 from models.loading import InputError, load_instance, load_roster
 from scheduler.files import sha256_of, write_atomic
 from scheduler.i18n import default_language, text
+from scheduler.sources.generate import MAX_TOWNS, PROFILES, generate_instance
 
 EXIT_BAD_INPUT = 2
 EXIT_CHECK_FAILED = 1
@@ -266,17 +267,21 @@ def check(instance: Path, roster: Path, lang: str | None) -> None:
 
 
 @main.command()
-@click.option("--profile", type=click.Choice(["town", "district", "subdistrict"]), required=True)
+@click.option("--profile", type=click.Choice(list(PROFILES)), required=True)
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--days", type=click.IntRange(1, 366), default=14, show_default=True)
 @click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="First day (YYYY-MM-DD).")
+@click.option(
+    "--towns", type=click.IntRange(1, MAX_TOWNS), default=None, help="Towns of a city (city only; default 10)."
+)
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
-def generate(profile: str, seed: int, days: int, start: Any, output: Path) -> None:
-    """Generate a realistic instance after the field figures (town, district, sub-district)."""
+def generate(profile: str, seed: int, days: int, start: Any, towns: int | None, output: Path) -> None:
+    """Generate a realistic instance after the field figures (town, district, sub-district, city of towns)."""
     from models.loading import parse_instance
-    from scheduler.sources.generate import generate_instance
 
-    data = generate_instance(profile, seed, days, start.date() if start else None)
+    if towns is not None and profile != "city":
+        raise click.UsageError("--towns applies to --profile city only")
+    data = generate_instance(profile, seed, days, start.date() if start else None, towns=towns)
     parse_instance(data, str(output))  # never write an instance we would reject
     write_atomic(output, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     click.echo(f"{output}: {len(data['cadres'])} cadres, {len(data['checkpoints'])} checkpoints, {days} days")
