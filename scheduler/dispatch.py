@@ -178,15 +178,18 @@ class _Cadre:
         self.history_last = max(history_duty, default=NEVER)
         self.duty_days: dict[int, int] = {}  # day -> number of duties held then
         self._open: dict[tuple[int, str], bool] = {}
+        self._refused: dict[tuple[int, str], str] = {}
+        self._rank: tuple[float, int, int] = (0.0, NEVER, index)
+        self._new_rank()
 
     # -- ranking ----------------------------------------------------------
     def rank(self) -> tuple[float, int, int]:
         """Least load per available day first; ties: longest since the last duty, then the instance's order."""
-        load = self.load_units / self.available_days if self.available_days else float("inf")
-        return (load, self.last_duty(), self.index)
+        return self._rank
 
-    def last_duty(self) -> int:
-        return max(self.duty_days, default=self.history_last)
+    def _new_rank(self) -> None:
+        load = self.load_units / self.available_days if self.available_days else float("inf")
+        self._rank = (load, max(self.duty_days, default=self.history_last), self.index)
 
     def rostered(self, day: int) -> bool:
         return bool(self.held.get(day))
@@ -217,16 +220,32 @@ class _Cadre:
     def refusal(self, slot: Slot, frontier: int) -> str | None:
         """The rule a duty or standby in ``slot`` would break (None: none). Days from ``frontier`` on
         are not dispatched yet: a run of work reaching them is still open."""
+        return self.blocked(slot) or self._run_refusal(slot.day, frontier)
+
+    def blocked(self, slot: Slot) -> str | None:
+        """The rule other than the shortest runs that a duty or standby in ``slot`` would break."""
+        key = (slot.day, slot.shift)
+        if key in self._refused:
+            return self._refused[key]
+        refused = self._fixed_refusal(slot)
+        if refused is not None:
+            # holding more never lifts a max rule: the slot stays refused until something is given up
+            self._refused[key] = refused
+        return refused
+
+    def _fixed_refusal(self, slot: Slot) -> str | None:
+        """The refusals that only giving something up can lift: every rule but the shortest runs."""
         day = slot.day
         if not self.slot_open(slot):
             return "unavailable, or its unit hours, busy periods or history leave no room"
-        if self.clashes(slot):
+        if self.shifts_day is not None and not self.shifts_day.fits(day, 1):
+            return "max_duty_shifts_per_day"
+        if self.held and self.clashes(slot):
             return "min_rest_hours"
         new_day = not self.held.get(day)
         counted_day = int(new_day and day not in self.facts.fixed_work_days)
         minutes = slot.minutes
         checks: tuple[tuple[_Window | None, int, str], ...] = (
-            (self.shifts_day, 1, "max_duty_shifts_per_day"),
             (self.hours_day, minutes, "max_hours_per_day"),
             (self.hours7, minutes, "max_hours_per_7_days"),
             (self.duty7, minutes, "max_duty_hours_per_7_days"),
@@ -238,7 +257,7 @@ class _Cadre:
         for window, amount, rule in checks:
             if window is not None and not window.fits(day, amount):
                 return rule
-        return self._count_refusal(slot) or self._run_refusal(day, frontier)
+        return self._count_refusal(slot)
 
     def _night_on(self, day: int) -> bool:
         return any(held.slot.night for held in self.held.get(day, ()))
@@ -312,6 +331,7 @@ class _Cadre:
             self.held.setdefault(day, []).append(held)
         else:
             self.held[day].remove(held)
+            self._refused.clear()
         now_rostered = bool(self.held.get(day))
         counted = (int(now_rostered) - int(was_rostered)) if day not in self.facts.fixed_work_days else 0
         minutes = sign * slot.minutes
@@ -340,6 +360,7 @@ class _Cadre:
                 self.duty_days[day] = count
             else:
                 self.duty_days.pop(day, None)
+        self._new_rank()
 
 
 def _short_run(flags: list[bool], min_off: int, min_work: int) -> str | None:
@@ -357,6 +378,42 @@ def _short_run(flags: list[bool], min_off: int, min_work: int) -> str | None:
         if not working and length < min_off:
             return "min_consecutive_days_off"
     return None
+
+
+def _blocks(flags: list[bool], min_off: int, min_work: int) -> list[tuple[int, int]]:
+    """Blocks ``(first, last)`` of free days that may be rostered together: the days off left on
+    either side are none or at least ``min_off``, and the run of work they join or make is at least
+    ``min_work`` long (runs touching the horizon's ends are exempt). Shortest first, then earliest."""
+    days = len(flags)
+    longest = max(min_work, 1) + 2 * max(min_off, 1)
+    found: list[tuple[int, int]] = []
+    day = 0
+    while day < days:
+        if flags[day]:
+            day += 1
+            continue
+        gap_first = day
+        while day < days and not flags[day]:
+            day += 1
+        gap_last = day - 1
+        for first in range(gap_first, gap_last + 1):
+            for last in range(first, min(gap_last, first + longest - 1) + 1):
+                left_off, right_off = first - gap_first, gap_last - last
+                if gap_first > 0 and 0 < left_off < min_off or gap_last < days - 1 and 0 < right_off < min_off:
+                    continue
+                start = first
+                if left_off == 0:
+                    while start > 0 and flags[start - 1]:
+                        start -= 1
+                end = last
+                if right_off == 0:
+                    while end < days - 1 and flags[end + 1]:
+                        end += 1
+                if start > 0 and end < days - 1 and end - start + 1 < min_work:
+                    continue
+                found.append((first, last))
+    found.sort(key=lambda block: (block[1] - block[0], block[0]))
+    return found
 
 
 # --------------------------------------------------------------------------- units
@@ -515,12 +572,20 @@ class _Dispatcher:
         for (checkpoint_id, day, shift_id) in calendar.demand:
             checkpoint = calendar.checkpoints[checkpoint_id]
             demand_at.setdefault((checkpoint.community, day, shift_id), []).append(checkpoint.risk == "high")
+        standby = self.instance.standby
+        # the overrides that can match each community, in order (the last matching one wins)
+        overrides = {
+            community.id: standby.model_copy(update={"overrides": [
+                override for override in standby.overrides if override.community in (None, community.id)
+            ]})
+            for community in self.instance.communities
+        }
         by_day: list[list[_StandbyCell]] = [[] for _ in range(calendar.days)]
         for day in range(calendar.days):
             when = calendar.date_of(day)
             for shift_id, _ in order:
                 for community in self.instance.communities:
-                    wanted = self.instance.standby.wanted(community.id, when, shift_id)
+                    wanted = overrides[community.id].wanted(community.id, when, shift_id)
                     if wanted <= 0:
                         continue
                     risks = demand_at.get((community.id, day, shift_id), [])
@@ -692,7 +757,9 @@ class _Dispatcher:
     def reach_minimum_hours(self) -> list[str]:
         """Cadres under their pro-rated ``min_total_hours`` get duty where demand has room: below the
         minimum first, then below the target, then up to ``max`` (cheapest ``over_weight`` first).
-        Where no cell has room they claim one (see :meth:`_claim`). Returns the cadres left short."""
+        Under the shortest-run rules duty comes in blocks of days that keep every run long enough
+        (see :meth:`_add_block`); where no cell has room a cadre claims one (see :meth:`_claim`).
+        Returns the cadres left short."""
         short = []
         for cadre in self.cadres:
             if cadre.duty_minutes >= cadre.least_minutes:
@@ -709,6 +776,14 @@ class _Dispatcher:
                     break
                 if cell.room() and cadre not in cell.holders and self._may_hold(cadre, cell.slot):
                     self._place_duty(cadre, cell)
+            if cadre.min_off >= 2 or cadre.min_work >= 2:
+                by_day: dict[int, list[_Cell]] = {}
+                for cell in cells:
+                    by_day.setdefault(cell.slot.day, []).append(cell)
+                dead: set[int] = set()
+                while cadre.duty_minutes < cadre.least_minutes and self._add_block(cadre, by_day, dead):
+                    pass
+                self._lengthen(cadre, by_day)
             for cell in cells:
                 if cadre.duty_minutes >= cadre.least_minutes:
                     break
@@ -716,6 +791,48 @@ class _Dispatcher:
             if cadre.duty_minutes < cadre.least_minutes:
                 short.append(cadre.id)
         return short
+
+    def _add_block(self, cadre: _Cadre, by_day: dict[int, list[_Cell]], dead: set[int]) -> bool:
+        """Duty on a block of free days that leaves every run of work and of days off long enough
+        (shortest blocks first, then earliest); False when no block fits. ``dead`` collects days on
+        which no cell fits the cadre: holding more never frees them."""
+        flags = [cadre.rostered(day) for day in range(self.calendar.days)]
+        for first, last in _blocks(flags, cadre.min_off, cadre.min_work):
+            if any(day in dead for day in range(first, last + 1)):
+                continue
+            placed: list[_Cell] = []
+            for day in range(first, last + 1):
+                cell = next((cell for cell in by_day.get(day, []) if cell.room() and cadre.blocked(cell.slot) is None
+                             and self.units.fits(cadre.unit, cell.slot)), None)
+                if cell is None:
+                    if not placed or all(cadre.blocked(other.slot) for other in by_day.get(day, [])):
+                        dead.add(day)
+                    break
+                self._place_duty(cadre, cell)
+                placed.append(cell)
+            flags_now = [cadre.rostered(day) for day in range(self.calendar.days)]
+            if len(placed) == last - first + 1 and _short_run(flags_now, cadre.min_off, cadre.min_work) is None:
+                return True
+            for cell in reversed(placed):
+                self._remove(cadre, next(held for held in cadre.held[cell.slot.day] if held.kind == DUTY))
+        return False
+
+    def _lengthen(self, cadre: _Cadre, by_day: dict[int, list[_Cell]]) -> None:
+        """Trade duties for longer shifts on the same days (the runs stay as they are) while the cadre
+        is under its minimum hours."""
+        for day in sorted(cadre.held):
+            for held in [item for item in cadre.held.get(day, []) if item.kind == DUTY]:
+                if cadre.duty_minutes >= cadre.least_minutes:
+                    return
+                longer = [cell for cell in by_day.get(day, []) if cell.slot.minutes > held.slot.minutes]
+                if not longer:
+                    continue
+                self._remove(cadre, held)
+                cell = next((cell for cell in longer if cell.room() and self._may_hold(cadre, cell.slot)), None)
+                if cell is None:
+                    self._restore(cadre, held)
+                else:
+                    self._place_duty(cadre, cell)
 
     def _claim(self, cadre: _Cadre, cell: _Cell) -> bool:
         """Duty at ``cell`` for a cadre under its minimum hours, making room for it.
