@@ -320,8 +320,8 @@ def model_accepts(loaded: Instance, built: Dispatch) -> bool:
     model = roster_model.model
     for key, variable in variables.duties.items():
         model.add(variable == int(key in duties))
-    for key, variable in variables.standbys.items():
-        model.add(variable == int(key in standbys))
+    for standby_key, variable in variables.standbys.items():
+        model.add(variable == int(standby_key in standbys))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 20
