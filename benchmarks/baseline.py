@@ -57,7 +57,6 @@ def baseline_roster(instance: Instance, instance_sha256: str = "", *, explain: b
 
     Raises :class:`BaselineBreaksRules` when the checker finds the greedy breaking a rule.
     """
-    started = time.perf_counter()
     built = dispatch(instance)
     result = Result(status="feasible", assignments=built.assignments, standby=built.standby,
                     mode=instance.objective.mode)
@@ -71,7 +70,7 @@ def baseline_roster(instance: Instance, instance_sha256: str = "", *, explain: b
     solver = roster.solver.model_copy(update={
         "name": "dispatch",
         "version": version("schedule"),
-        "seconds": round(time.perf_counter() - started, 3),
+        "seconds": round(built.seconds, 3),  # the greedy's own time, the checker's not counted
         "workers": 1,
         "deterministic": True,
         "time_limit": None,
@@ -80,12 +79,12 @@ def baseline_roster(instance: Instance, instance_sha256: str = "", *, explain: b
     return roster.model_copy(update={"solver": solver, "objective": objective})
 
 
-def _print_figures(name: str, figures: dict[str, object], seconds: float, verdict: str) -> None:
+def _print_figures(name: str, figures: dict[str, object], seconds: str, verdict: str) -> None:
     gini = figures["gini"]
     assert isinstance(gini, dict)
     ginis = ", ".join(f"{group} {value}" for group, value in gini.items())
     print(f"{name}: min {figures['min_cov']} %, standby {figures['standby_cov']} %, target {figures['target_cov']} %, "
-          f"Gini {ginis}; {verdict}; {seconds:.2f} s")
+          f"Gini {ginis}; {verdict}; {seconds}")
 
 
 def main() -> int:
@@ -99,7 +98,7 @@ def main() -> int:
     try:
         roster = baseline_roster(instance, sha256_of(arguments.instance), explain=not arguments.no_explain)
     except BaselineBreaksRules as error:
-        _print_figures(arguments.instance.name, error.figures, time.perf_counter() - started,
+        _print_figures(arguments.instance.name, error.figures, f"{time.perf_counter() - started:.2f} s in all",
                        f"NOT WRITTEN, {len(error.violations)} rule violation(s)")
         for line in error.violations:
             print(f"  {line}")
@@ -108,7 +107,8 @@ def main() -> int:
     totals = roster.metrics.get("totals", {})
     verdict = (f"{len(roster.assignments)} duties, {len(roster.standby)} standby, {totals.get('shortfalls', 0)} "
                f"shortfalls, checker ok, written to {arguments.output}")
-    _print_figures(arguments.instance.name, figures_of(roster.metrics), time.perf_counter() - started, verdict)
+    seconds = f"dispatch {roster.solver.seconds:.2f} s, {time.perf_counter() - started:.2f} s in all"
+    _print_figures(arguments.instance.name, figures_of(roster.metrics), seconds, verdict)
     return 0
 
 

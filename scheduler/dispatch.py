@@ -38,12 +38,15 @@ from fractions import Fraction
 from models.instance import DemandRule, Instance, Rules, minutes_of, span_minutes
 from models.roster import Assignment, StandbyAssignment
 from scheduler.calendar import MINUTES_PER_DAY, CadreFacts, Calendar, Slot, hours_to_minutes
+from scheduler.construct_runs import work_days
 
 logger = logging.getLogger(__name__)
 
 RISK_ORDER = {"high": 0, "medium": 1, "low": 2}
 LOAD_SCALE = 100  # load units per weighted minute, as in docs/SEMANTICS.md
 NEVER = -(10**9)  # the last duty day of a cadre who never served
+WEEKEND_PRICE = 8.0  # a weekend priced above the 7 work days a week could bring
+WEEKEND_PRICE_STEPS = 14  # bisection steps for that price
 DUTY = "duty"
 STANDBY = "standby"
 
@@ -416,6 +419,17 @@ def _blocks(flags: list[bool], min_off: int, min_work: int) -> list[tuple[int, i
     return found
 
 
+def _work_runs(pattern: list[bool]) -> list[tuple[int, int]]:
+    """The runs of work days of a pattern: (first day, length)."""
+    runs: list[tuple[int, int]] = []
+    for day, working in enumerate(pattern):
+        if working and runs and runs[-1][0] + runs[-1][1] == day:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        elif working:
+            runs.append((day, 1))
+    return runs
+
+
 # --------------------------------------------------------------------------- units
 
 
@@ -784,6 +798,10 @@ class _Dispatcher:
                 while cadre.duty_minutes < cadre.least_minutes and self._add_block(cadre, by_day, dead):
                     pass
                 self._lengthen(cadre, by_day)
+                if cadre.duty_minutes < cadre.least_minutes and self._rebuild(cadre, by_day):
+                    while cadre.duty_minutes < cadre.least_minutes and self._add_block(cadre, by_day, set()):
+                        pass
+                    self._lengthen(cadre, by_day)
             for cell in cells:
                 if cadre.duty_minutes >= cadre.least_minutes:
                     break
@@ -816,6 +834,82 @@ class _Dispatcher:
             for cell in reversed(placed):
                 self._remove(cadre, next(held for held in cadre.held[cell.slot.day] if held.kind == DUTY))
         return False
+
+    def _rebuild(self, cadre: _Cadre, by_day: dict[int, list[_Cell]]) -> bool:
+        """Lay the cadre's roster anew from the runs of a dynamic programme over the days, when the
+        blocks added one after another leave it short of its minimum hours.
+
+        Everything the cadre holds is given up; the programme (:func:`scheduler.construct_runs.work_days`)
+        picks the most work days that keep the shortest and longest runs and ``max_weekends``, on
+        days where some cell fits; whole runs are then placed in order (a run that does not fit is
+        left out: a longer run of days off) until the minimum is reached. The new roster is kept only
+        if it holds more duty hours than the old one (then True)."""
+        before = cadre.duty_minutes
+        saved = [held for day in sorted(cadre.held) for held in list(cadre.held[day])]
+        for held in saved:
+            self._remove(cadre, held)
+        open_days = {
+            day
+            for day, cells in by_day.items()
+            if any(cell.room() and cadre.blocked(cell.slot) is None and self.units.fits(cadre.unit, cell.slot)
+                   for cell in cells)
+        }
+        pattern = self._pattern(cadre, open_days)
+        placed: list[_Cell] = []
+        for first, length in _work_runs(pattern or []):
+            if cadre.duty_minutes >= cadre.least_minutes:
+                break
+            run: list[_Cell] = []
+            for day in range(first, first + length):
+                cell = next((cell for cell in by_day.get(day, []) if cell.room() and cadre.blocked(cell.slot) is None
+                             and self.units.fits(cadre.unit, cell.slot)), None)
+                if cell is None:
+                    break
+                self._place_duty(cadre, cell)
+                run.append(cell)
+            if len(run) < length:
+                for cell in reversed(run):
+                    self._remove(cadre, next(held for held in cadre.held[cell.slot.day] if held.kind == DUTY))
+            else:
+                placed.extend(run)
+        flags = [cadre.rostered(day) for day in range(self.calendar.days)]
+        if cadre.duty_minutes > before and _short_run(flags, cadre.min_off, cadre.min_work) is None:
+            for held in saved:
+                if held.kind == STANDBY:
+                    self.fill_standby(self.standby_at[(held.place, held.slot.day, held.slot.shift)])
+            logger.debug("dispatch: %s's roster laid anew from runs: %d -> %d duty minutes",
+                         cadre.id, before, cadre.duty_minutes)
+            return True
+        for cell in reversed(placed):
+            self._remove(cadre, next(held for held in cadre.held[cell.slot.day] if held.kind == DUTY))
+        for held in saved:
+            self._restore(cadre, held)
+        return False
+
+    def _pattern(self, cadre: _Cadre, open_days: set[int]) -> list[bool] | None:
+        """The most work days on ``open_days`` under the cadre's run rules and ``max_weekends``: a
+        price per weekend worked is raised by bisection until the limit holds."""
+        rules = cadre.facts.rules
+        days = self.calendar.days
+        weekends = self.calendar.weekends()
+        starts = {day: group[0] for group in weekends for day in group}
+        no_bonus = [0.0] * days
+
+        def worked(pattern: list[bool]) -> int:
+            return sum(1 for group in weekends if any(pattern[day] for day in group))
+
+        pattern = work_days(days, open_days, rules, starts, 0.0, no_bonus)
+        if pattern is None or rules.max_weekends is None or worked(pattern) <= rules.max_weekends:
+            return pattern
+        low, high, kept = 0.0, WEEKEND_PRICE, None
+        for _ in range(WEEKEND_PRICE_STEPS):
+            price = (low + high) / 2
+            candidate = work_days(days, open_days, rules, starts, price, no_bonus)
+            if candidate is not None and worked(candidate) <= rules.max_weekends:
+                kept, high = candidate, price
+            else:
+                low = price
+        return kept
 
     def _lengthen(self, cadre: _Cadre, by_day: dict[int, list[_Cell]]) -> None:
         """Trade duties for longer shifts on the same days (the runs stay as they are) while the cadre
