@@ -20,10 +20,12 @@ from models.loading import load_instance, parse_instance
 from scheduler.checker import evaluate
 from scheduler.dispatch import Dispatch, dispatch
 from scheduler.generate import generate_instance
+from scheduler.importers.curtois import parse_curtois, to_instance
 from scheduler.model import RosterModel
 from scheduler.variables import DutyKey, StandbyKey
 
 from .rules.helpers import START, D, N, cadre, checkpoint, day, demand, instance
+from .test_curtois_import import SMALL
 
 INSTANCES = sorted((Path(__file__).resolve().parents[1] / "instances").glob("*.json"))
 
@@ -245,6 +247,30 @@ def test_a_run_of_work_long_enough_stays() -> None:
     # Demand on days 1 and 2: the run of 2 is long enough.
     built = short_run([1, 2])
     assert on_duty(built) == [[], ["a0"], ["a0"]]
+
+
+def test_minimum_hours_come_in_blocks_that_keep_the_runs() -> None:
+    # 4 days, a0 away on days 0 and 3, owing 16 h (two day shifts; 2 of 4 days available, pro-rating
+    # off), in runs of at least 2 work days. No demand minimum or target, room for 1 a day. Day 1
+    # alone would be a run of 1 between days off: refused. The block of days 1 and 2 keeps it.
+    limits = {"min_consecutive_work_days": 2, "min_total_hours": 16, "prorate_min_total_hours": False}
+    data = instance(
+        [cadre("a0", limits=limits, unavailable=[{"date": day(0)}, {"date": day(3)}])],
+        days=4,
+        checkpoints=[checkpoint(rules=[demand(0, 0, 1)])],
+    )
+    _, built = dispatched(data)
+    assert on_duty(built) == [[], ["a0"], ["a0"]]
+    assert built.under_minimum == []
+
+
+def test_a_benchmark_instance_keeps_its_sequence_rules() -> None:
+    # The Curtois-Qu importer's small two weeks: runs of work and days off, shift types, weekends,
+    # total hours and a forbidden succession, each cadre with its minimum hours.
+    loaded = parse_instance(to_instance(parse_curtois(SMALL), "small"), "small")
+    built = dispatch(loaded)
+    assert built.under_minimum == []
+    assert [str(violation) for violation in evaluate(loaded, built.assignments, built.standby).violations] == []
 
 
 def test_max_away_keeps_a_units_people_at_work() -> None:
