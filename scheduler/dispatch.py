@@ -874,9 +874,12 @@ class _Dispatcher:
                 placed.extend(run)
         flags = [cadre.rostered(day) for day in range(self.calendar.days)]
         if cadre.duty_minutes > before and _short_run(flags, cadre.min_off, cadre.min_work) is None:
-            for held in saved:
+            for held in saved:  # what the cadre gave up goes to others where it can
+                key = (held.place, held.slot.day, held.slot.shift)
                 if held.kind == STANDBY:
-                    self.fill_standby(self.standby_at[(held.place, held.slot.day, held.slot.shift)])
+                    self.fill_standby(self.standby_at[key])
+                else:
+                    self.fill(self.cell_at[key], self.cell_at[key].rule.target)
             logger.debug("dispatch: %s's roster laid anew from runs: %d -> %d duty minutes",
                          cadre.id, before, cadre.duty_minutes)
             return True
