@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -383,40 +383,40 @@ def _short_run(flags: list[bool], min_off: int, min_work: int) -> str | None:
     return None
 
 
-def _blocks(flags: list[bool], min_off: int, min_work: int) -> list[tuple[int, int]]:
+def _blocks(flags: list[bool], min_off: int, min_work: int) -> Iterator[tuple[int, int]]:
     """Blocks ``(first, last)`` of free days that may be rostered together: the days off left on
     either side are none or at least ``min_off``, and the run of work they join or make is at least
     ``min_work`` long (runs touching the horizon's ends are exempt). Shortest first, then earliest."""
     days = len(flags)
-    longest = max(min_work, 1) + 2 * max(min_off, 1)
-    found: list[tuple[int, int]] = []
+    # each gap of free days with the first day of the run of work before it and the last after it
+    gaps: list[tuple[int, int, int, int]] = []
+    run_start = 0
     day = 0
     while day < days:
         if flags[day]:
+            if day == 0 or not flags[day - 1]:
+                run_start = day
             day += 1
             continue
         gap_first = day
         while day < days and not flags[day]:
             day += 1
-        gap_last = day - 1
-        for first in range(gap_first, gap_last + 1):
-            for last in range(first, min(gap_last, first + longest - 1) + 1):
+        run_end = day
+        while run_end + 1 < days and flags[run_end + 1]:
+            run_end += 1
+        gaps.append((gap_first, day - 1, run_start if gap_first > 0 else 0, run_end if day < days else days - 1))
+    for length in range(1, max(min_work, 1) + 2 * max(min_off, 1) + 1):
+        for gap_first, gap_last, before, after in gaps:
+            for first in range(gap_first, gap_last - length + 2):
+                last = first + length - 1
                 left_off, right_off = first - gap_first, gap_last - last
                 if gap_first > 0 and 0 < left_off < min_off or gap_last < days - 1 and 0 < right_off < min_off:
                     continue
-                start = first
-                if left_off == 0:
-                    while start > 0 and flags[start - 1]:
-                        start -= 1
-                end = last
-                if right_off == 0:
-                    while end < days - 1 and flags[end + 1]:
-                        end += 1
+                start = before if left_off == 0 else first
+                end = after if right_off == 0 else last
                 if start > 0 and end < days - 1 and end - start + 1 < min_work:
                     continue
-                found.append((first, last))
-    found.sort(key=lambda block: (block[1] - block[0], block[0]))
-    return found
+                yield first, last
 
 
 def _work_runs(pattern: list[bool]) -> list[tuple[int, int]]:
