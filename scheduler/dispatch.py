@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import logging
 import time
+from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -172,6 +173,7 @@ class _Cadre:
         self.night_run = _window(days, (nights or 0) + 1, nights, lambda day: int(day in night_days))
 
         self.held: dict[int, list[_Held]] = {}
+        self.rostered_days: list[int] = []  # days with a duty or standby, in order
         self.charged_minutes = 0  # duty and standby minutes, toward max_total_hours
         self.duty_minutes = 0  # duty alone, toward min_total_hours
         self.type_counts: dict[str, int] = {}
@@ -295,8 +297,9 @@ class _Cadre:
         """min_consecutive_days_off and min_consecutive_work_days when ``day`` becomes a rostered day."""
         if self.held.get(day) or (self.min_off < 2 and self.min_work < 2):
             return None
-        before = next((other for other in range(day - 1, -1, -1) if self.held.get(other)), None)
-        after = next((other for other in range(day + 1, self.days) if self.held.get(other)), None)
+        position = bisect_left(self.rostered_days, day)
+        before = self.rostered_days[position - 1] if position > 0 else None
+        after = self.rostered_days[position] if position < len(self.rostered_days) else None
         for gap in (None if before is None else day - before - 1, None if after is None else after - day - 1):
             if gap is not None and 0 < gap < self.min_off:
                 return "min_consecutive_days_off"
@@ -336,6 +339,10 @@ class _Cadre:
             self.held[day].remove(held)
             self._refused.clear()
         now_rostered = bool(self.held.get(day))
+        if now_rostered and not was_rostered:
+            insort(self.rostered_days, day)
+        elif was_rostered and not now_rostered:
+            self.rostered_days.remove(day)
         counted = (int(now_rostered) - int(was_rostered)) if day not in self.facts.fixed_work_days else 0
         minutes = sign * slot.minutes
         for window, amount in (
