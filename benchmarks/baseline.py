@@ -24,9 +24,9 @@ from models.instance import Instance
 from models.loading import load_instance
 from models.roster import Roster
 from scheduler.checker import evaluate
-from scheduler.compose import RosterBreaksRules, compose_roster
-from scheduler.dispatch import dispatch
+from scheduler.compose.roster import RosterBreaksRules, compose_roster
 from scheduler.files import sha256_of, write_atomic
+from scheduler.search.dispatch import dispatch
 from scheduler.solver import Result, SolveOptions
 
 

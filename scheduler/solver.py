@@ -21,9 +21,12 @@ from ortools.sat.python import cp_model
 
 from models.instance import Instance
 from models.roster import Assignment, Conflict, StandbyAssignment
+from scheduler.model.calendar import Calendar
 from scheduler.model.objective import ObjectiveStage, plan_stages
 from scheduler.model.roster_model import RosterModel, cycle_collection_paused
-from scheduler.search.budget import LEAST
+from scheduler.search.budget import LEAST, Budget
+from scheduler.search.construction import construct, keys_of, ranking
+from scheduler.search.dispatch import Dispatch
 from scheduler.search.options import Progress, SolveOptions
 from scheduler.search.runner import CpSatRunner
 from scheduler.search.stage_search import StageSearch, search_stage
@@ -58,12 +61,30 @@ class Result:
 
 
 def solve(instance: Instance, options: SolveOptions | None = None) -> Result:
-    """Build and solve the roster model of ``instance``."""
+    """Construct a first roster, build the roster model and solve its stages; never worse than the construction."""
     options = options or SolveOptions()
     budget = options.budget()  # the limit covers building the model too
-    roster_model = RosterModel.build(instance)
+    calendar = Calendar(instance)
+    dispatched = construct(instance, calendar)
+    roster_model = RosterModel.build(instance, calendar=calendar)
     plan = plan_stages(roster_model)
-    runner = CpSatRunner(roster_model, options, build_seconds=time.monotonic() - budget.started)
+    build_seconds = time.monotonic() - budget.started
+    runner = CpSatRunner(roster_model, options, build_seconds, constructed=keys_of(calendar, dispatched))
+    result = _stage_loop(instance, options, plan, runner, budget)
+    if dispatched is not None:
+        try:
+            result = _never_worse_than_constructed(instance, result, dispatched, plan)
+        except KeyboardInterrupt:
+            result.interrupted = True
+    result.seconds = time.monotonic() - budget.started
+    return result
+
+
+def _stage_loop(
+    instance: Instance, options: SolveOptions, plan: list[ObjectiveStage], runner: CpSatRunner, budget: Budget
+) -> Result:
+    """Solve the stages in order, each from the incumbent, keeping each stage's value for the next."""
+    roster_model = runner.roster_model
     result = Result(status="unknown", mode=instance.objective.mode)
     for index, stage in enumerate(plan):
         left = budget.left()
@@ -76,7 +97,12 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> Result:
             expr = stage.build()
         # standby first fills in around the duties as they stand, then searches freely
         duties_only = [variable.index for variable in roster_model.vars.duties.values()]
-        searched = search_stage(runner, stage, expr, share, duties_only if stage.name == "standby" else None)
+        try:
+            searched = search_stage(runner, stage, expr, share, duties_only if stage.name == "standby" else None)
+        except KeyboardInterrupt:  # outside CP-SAT's thread (which stops cleanly): keep what there is
+            logger.warning("interrupted: keeping the best roster found")
+            runner.interrupted = True
+            searched = StageSearch(cp_model.UNKNOWN, cp_model.CpSolver(), time.monotonic() - runner.stage_started)
         if runner.solution is None:
             return _no_roster(instance, options, result, stage.name, searched, budget.started, runner)
         result.stages.append(_stage_result(stage, searched, runner))
@@ -86,7 +112,31 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> Result:
     proven = all(stage.status == "optimal" for stage in result.stages)
     result.status = "optimal" if proven else "feasible"
     result.assignments, result.standby = _roster_of(roster_model, runner.solution or [])
-    result.seconds = time.monotonic() - budget.started
+    return result
+
+
+def _never_worse_than_constructed(
+    instance: Instance, result: Result, dispatched: Dispatch, plan: list[ObjectiveStage]
+) -> Result:
+    """The solve's roster, or the constructed one where it ranks better (or the solve found none)."""
+    built = ranking(instance, dispatched.assignments, dispatched.standby)
+    if built is None:
+        return result
+    has_roster = result.status in ("optimal", "feasible")
+    searched = ranking(instance, result.assignments, result.standby) if has_roster else None
+    if searched is not None and searched <= built:
+        return result
+    logger.info("the constructed roster ranks better than the search's: it is the result")
+    bounds = {stage.name: stage.bound for stage in result.stages}
+    seconds = {stage.name: stage.seconds for stage in result.stages}
+    result.stages = []
+    values = built if instance.objective.mode == "lexicographic" else built * len(plan)
+    for stage, value in zip(plan, values, strict=True):
+        bound = bounds.get(stage.name)
+        status = "optimal" if bound is not None and value <= bound else "feasible"
+        result.stages.append(StageResult(stage.name, status, value, bound, seconds.get(stage.name, 0.0)))
+    result.status = "optimal" if all(stage.status == "optimal" for stage in result.stages) else "feasible"
+    result.assignments, result.standby, result.conflicts = dispatched.assignments, dispatched.standby, []
     return result
 
 

@@ -8,7 +8,9 @@ left unplaced. They are tried in order, the most specialised first:
    objective is a weighted sum of parts each cadre's roster adds on its own;
 2. runs of work and days off per cadre (``scheduler.search.runs``), where only
    the sequence rules of the rostering benchmarks are in play;
-3. each cadre's own CP-SAT model on the demand the cadres before left over
+3. the roster constructed before the model was built: the hand dispatch
+   (``scheduler.search.dispatch``), for every instance of the field;
+4. each cadre's own CP-SAT model on the demand the cadres before left over
    (``scheduler.search.cadre_by_cadre``).
 
 The loop then completes the unplaced cadres with runs, asks the whole model
@@ -24,7 +26,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from scheduler.model.variables import DutyKey
+from scheduler.model.variables import DutyKey, StandbyKey
 from scheduler.search.budget import Budget
 from scheduler.search.cadre_by_cadre import construct
 from scheduler.search.columns.builder import ColumnGenerationBuilder
@@ -37,11 +39,13 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class Built:
-    """What a builder made: duties, the cadres it left without any, and whether improving may help."""
+    """What a builder made: duties (and standby), the cadres it left without any, and whether
+    improving cadre by cadre may help."""
 
     duties: list[DutyKey]
     unplaced: list[str] = field(default_factory=list)
-    improvable: bool = True  # False: each cadre's duties are their cheapest already
+    improvable: bool = True  # False: each cadre's duties are their cheapest already, or improving is too slow
+    standby: list[StandbyKey] | None = None  # None: the model chooses the standby
 
 
 class RosterBuilder(Protocol):
@@ -67,6 +71,28 @@ class RunsBuilder:
         return Built(from_runs.duties)
 
 
+class ConstructedBuilder:
+    """The roster the solve constructed before building the model (the hand dispatch), if any."""
+
+    name = "hand dispatch"
+
+    def applies(self, runner: CpSatRunner, budget: Budget) -> bool:
+        return runner.constructed is not None
+
+    def build(self, runner: CpSatRunner, budget: Budget) -> Built | None:
+        constructed = runner.constructed
+        assert constructed is not None
+        variables = runner.roster_model.vars
+        unknown: list[object] = [key for key in constructed.duties if key not in variables.duties]
+        unknown += [key for key in constructed.standby if key not in variables.standbys]
+        if unknown:
+            logger.warning("the constructed roster holds %d assignments the model has no variable for, e.g. %s",
+                           len(unknown), unknown[0])
+            return None
+        # improving cadre by cadre solves a model per cadre: too slow for the field's hundreds of cadres
+        return Built(list(constructed.duties), standby=list(constructed.standby), improvable=False)
+
+
 class CadreByCadreBuilder:
     """Each cadre's own model in turn, on the demand the cadres before left over."""
 
@@ -85,7 +111,12 @@ class CadreByCadreBuilder:
         return None if built is None else Built(built.duties, built.unplaced)
 
 
-BUILDERS: tuple[RosterBuilder, ...] = (ColumnGenerationBuilder(), RunsBuilder(), CadreByCadreBuilder())
+BUILDERS: tuple[RosterBuilder, ...] = (
+    ColumnGenerationBuilder(),
+    RunsBuilder(),
+    ConstructedBuilder(),
+    CadreByCadreBuilder(),
+)
 
 
 def build_first_roster(runner: CpSatRunner, budget: Budget, builders: tuple[RosterBuilder, ...] = BUILDERS) -> None:
@@ -101,7 +132,7 @@ def build_first_roster(runner: CpSatRunner, budget: Budget, builders: tuple[Rost
         duties = _completed(runner, built)
         if duties is None:
             continue
-        if not runner.accept(duties, budget):
+        if not runner.accept(duties, budget, built.standby):
             continue
         if built.improvable:
             improve_incumbent(runner, duties, budget)

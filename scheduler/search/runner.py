@@ -15,13 +15,14 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from ortools.sat.python import cp_model
 
 from scheduler.model.objective import ObjectiveStage
 from scheduler.model.roster_model import RosterModel
-from scheduler.model.variables import DutyKey, Expr
+from scheduler.model.variables import DutyKey, Expr, StandbyKey
 from scheduler.search.budget import Budget
 from scheduler.search.options import Progress, SolveOptions
 
@@ -63,6 +64,14 @@ class ProgressReporter(FoundWatch):
         )
 
 
+@dataclass(frozen=True)
+class Constructed:
+    """A whole roster built before the model (the hand dispatch): its duties and standby by key."""
+
+    duties: list[DutyKey]
+    standby: list[StandbyKey]
+
+
 def _evaluate(solver: cp_model.CpSolver, expr: Expr) -> int:
     return expr if isinstance(expr, int) else int(solver.value(expr))
 
@@ -70,8 +79,15 @@ def _evaluate(solver: cp_model.CpSolver, expr: Expr) -> int:
 class CpSatRunner:
     """Runs CP-SAT on one roster model stage after stage, carrying the incumbent as a hint."""
 
-    def __init__(self, roster_model: RosterModel, options: SolveOptions, build_seconds: float = 0.0) -> None:
+    def __init__(
+        self,
+        roster_model: RosterModel,
+        options: SolveOptions,
+        build_seconds: float = 0.0,
+        constructed: Constructed | None = None,
+    ) -> None:
         self.roster_model = roster_model
+        self.constructed = constructed  # a roster built before the model, the first to try
         self.options = options
         self.settings = options.settings
         self.solution: list[int] | None = None  # the incumbent: a value for every model variable
@@ -244,10 +260,11 @@ class CpSatRunner:
             return ProgressReporter(stage, self.options.progress, self.stage_started)
         return FoundWatch()
 
-    def accept(self, duties: list[DutyKey], budget: Budget) -> bool:
-        """Take built duties as the hint and, once the whole model accepts them with the duties fixed
-        (only the auxiliary variables are searched), as the incumbent. Whether it was accepted."""
-        self.guide(duties)
+    def accept(self, duties: list[DutyKey], budget: Budget, standby: list[StandbyKey] | None = None) -> bool:
+        """Take built duties (and standby, when given) as the hint and, once the whole model accepts
+        them with those variables fixed (only the auxiliary variables are searched), as the incumbent.
+        Whether it was accepted."""
+        self.guide(duties, standby)
         assert self.partial_hint is not None
         self.solution = [0] * len(self.roster_model.cp.proto.variables)
         for index, value in zip(*self.partial_hint, strict=True):
@@ -257,12 +274,15 @@ class CpSatRunner:
             logger.info("the whole model accepts the built roster: %s", self.described(self.values))
         return self.solution is not None
 
-    def guide(self, duties: list[DutyKey]) -> None:
-        """Take built duties as the hint of the next search, without making them the incumbent."""
-        roster_model = self.roster_model
-        chosen = {roster_model.vars.duties[key].index for key in duties}
-        duty_indices = [variable.index for variable in roster_model.vars.duties.values()]
-        self.partial_hint = (duty_indices, [1 if index in chosen else 0 for index in duty_indices])
+    def guide(self, duties: list[DutyKey], standby: list[StandbyKey] | None = None) -> None:
+        """Take built duties (and standby) as the hint of the next search, without making them the incumbent."""
+        variables = self.roster_model.vars
+        chosen = {variables.duties[key].index for key in duties}
+        indices = [variable.index for variable in variables.duties.values()]
+        if standby is not None:
+            chosen.update(variables.standbys[key].index for key in standby)
+            indices.extend(variable.index for variable in variables.standbys.values())
+        self.partial_hint = (indices, [1 if index in chosen else 0 for index in indices])
 
     def hint(self) -> None:
         """Hint the incumbent (or the built duties) to the next search."""

@@ -61,8 +61,9 @@ def _first_roster_search(
     """Search for the first roster; without one after ``give_up_share`` of ``budget``, build one and
     search on from it.
 
-    The roster is built before any search where a whole roster can be built from runs: built and made
-    better cadre by cadre, it is a far better start than the search's own first rosters. It is also
+    The roster is built before any search where a whole roster can be built from runs (built and made
+    better cadre by cadre, it is a far better start than the search's own first rosters), and where a
+    roster was constructed by hand dispatch before the model. It is also
     built first when building the model took longer than the budget left, which a search would spend
     in presolve. In seconds the search is stopped only if it has found nothing by then; in
     deterministic units (which a running search does not report) the first search is given that share
@@ -76,9 +77,11 @@ def _first_roster_search(
     huge = not deterministic and runner.build_seconds > left
     if runs_buildable:
         logger.info("the rules allow a roster built from runs: building a first roster")
+    elif runner.constructed is not None:
+        logger.info("starting from the roster constructed by hand dispatch")
     elif huge:
         logger.info("the model took %.1f s to build: building a first roster at once", runner.build_seconds)
-    if settings.give_up_share > 0 and not (huge or runs_buildable):
+    if settings.give_up_share > 0 and not (huge or runs_buildable or runner.constructed is not None):
         if deterministic:
             status, solver, _ = runner.search(budget, reporter, limit=left * settings.give_up_share)
             if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE) or runner.interrupted:
