@@ -38,11 +38,29 @@ _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$")
 
 
+def describe_json(value: object) -> str:
+    """A JSON value named by its JSON type, for error messages: ``the string "3"``, ``null``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"the boolean {'true' if value else 'false'}"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f'the string "{shown}"'
+    if isinstance(value, list | tuple):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return f"a {type(value).__name__}"
+
+
 def _parse_date(value: object) -> object:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     if not isinstance(value, str) or not _DATE_RE.match(value):
-        raise ValueError("must be a date written YYYY-MM-DD")
+        raise ValueError(f"must be a date, a string written YYYY-MM-DD; got {describe_json(value)}")
     try:
         return date.fromisoformat(value)
     except ValueError as error:
@@ -53,7 +71,9 @@ def _parse_datetime(value: object) -> object:
     if isinstance(value, datetime):
         return value
     if not isinstance(value, str) or not _DATETIME_RE.match(value):
-        raise ValueError("must be a local date and time written YYYY-MM-DDTHH:MM")
+        raise ValueError(
+            f"must be a local date and time, a string written YYYY-MM-DDTHH:MM; got {describe_json(value)}"
+        )
     try:
         return datetime.fromisoformat(value)
     except ValueError as error:
@@ -62,7 +82,7 @@ def _parse_datetime(value: object) -> object:
 
 def _check_time(value: object) -> object:
     if not isinstance(value, str) or not _TIME_RE.match(value):
-        raise ValueError("must be a time of day written HH:MM (00:00 to 23:59)")
+        raise ValueError(f"must be a time of day, a string written HH:MM (00:00 to 23:59); got {describe_json(value)}")
     return value
 
 
@@ -77,6 +97,12 @@ LocalDateTime = Annotated[
     PlainSerializer(lambda value: value.strftime("%Y-%m-%dT%H:%M"), return_type=str),
 ]
 ClockTime = Annotated[str, BeforeValidator(_check_time)]
+
+
+def _pair(value: object) -> object:
+    """A JSON array of two items read as a pair (strict mode takes only tuples for tuple fields)."""
+    return tuple(value) if isinstance(value, list) else value
+
 Identifier = Annotated[str, Field(min_length=1, max_length=MAX_STRING)]
 NonNegativeWeight = Annotated[float, Field(ge=0, le=1_000_000)]
 Count = Annotated[int, Field(ge=0, le=100_000)]
@@ -96,9 +122,11 @@ def span_minutes(start: str, end: str) -> int:
 
 
 class Contract(BaseModel):
-    """Base of every contract object: unknown keys are errors (they are usually typos)."""
+    """Base of every contract object: unknown keys are errors (they are usually typos), and every value
+    must have its JSON type (strict: ``"3"`` is no number, ``"no"`` no boolean). Dates and times are
+    JSON strings in their formats, read by the validators above."""
 
-    model_config = ConfigDict(extra="forbid", str_max_length=MAX_STRING, frozen=False)
+    model_config = ConfigDict(extra="forbid", str_max_length=MAX_STRING, frozen=False, strict=True)
 
 
 class Horizon(Contract):
@@ -303,7 +331,7 @@ class Rules(Contract):
     max_shifts_by_type: dict[Identifier, Count] | None = Field(
         default=None, description="{shift id: most duty shifts of that shift over the horizon}."
     )
-    forbidden_successions: list[tuple[Identifier, Identifier]] | None = Field(
+    forbidden_successions: list[Annotated[tuple[Identifier, Identifier], BeforeValidator(_pair)]] | None = Field(
         default=None, description="[[a, b]]: duty shift b may not follow duty shift a on the next day."
     )
     prorate_min_total_hours: bool = Field(
