@@ -140,6 +140,8 @@ LABELS: dict[str, dict[str, str]] = {
         "watch_note": "Cadres at a limit (the roster fills a max rule exactly) or near one: no day off, "
         "a work streak at or one below the limit, or a load well above their group's mean.",
         "limits_reached": "Limits reached",
+        "watch_incomplete": "Incomplete: the limits each cadre reaches could not be computed ({reason}). This "
+        "list shows only the other signals and may miss cadres who are at a limit.",
         "signals": "Signals",
         "no_day_off": "no day off",
         "streak_near": "work streak {streak} (limit {limit})",
@@ -285,6 +287,8 @@ LABELS: dict[str, dict[str, str]] = {
         "watch_note": "达到上限（排班恰好用满某项上限）或接近上限的干部：没有休息日、连续工作天数达到或接近上限、"
         "负荷明显高于本组平均。",
         "limits_reached": "已达上限",
+        "watch_incomplete": "名单不完整：未能计算各干部已达的上限（{reason}）。"
+        "本名单只列出其他信号，可能漏掉已达上限的干部。",
         "signals": "信号",
         "no_day_off": "无休息日",
         "streak_near": "连续工作 {streak} 天（上限 {limit}）",

@@ -422,6 +422,7 @@ main { padding:16px 28px 40px; }
 section { background:#fff; border:1px solid var(--line); border-radius:6px; padding:14px 18px; margin:0 0 16px; }
 h2 { font-size:17px; margin:0 0 8px; color:var(--accent); }
 .note { color:var(--muted); font-size:12.5px; margin:4px 0 10px; }
+.warning { color:var(--bad); font-weight:600; font-size:13px; margin:4px 0 10px; }
 .kpis { display:flex; flex-wrap:wrap; gap:10px; }
 .kpi { background:#fff; border:1px solid var(--line); border-left:5px solid #4dac26; border-radius:5px;
   padding:8px 14px; min-width:128px; }
@@ -499,6 +500,8 @@ def render_report(data: ExportData) -> str:
         ("units", data.t("sec_units"), _units_section(data)),
         ("watch", data.t("sec_watch"),
          f'<p class="note">{esc(data.t("watch_note"))} {esc(data.t("sort_hint"))}</p>'
+         + (f'<p class="warning">{esc(data.t("watch_incomplete", reason=data.reached_problem))}</p>'
+            if data.reached_problem else "")
          + (html_table(localised(watch, data.lang), limit=WATCH_ROWS,
                        more=data.t("more_rows", n=len(watch) - WATCH_ROWS))
             if not watch.empty else f'<p>{esc(data.t("none_found"))}</p>')),

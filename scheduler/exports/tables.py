@@ -168,6 +168,8 @@ class ExportData:
         }
         self.metrics = self._metrics()
         self._reached: dict[str, set[str]] | None = None
+        # Why the limits reached could not be computed (the watch list then lacks them and says so).
+        self.reached_problem: str | None = None
 
     # ----- small helpers -------------------------------------------------------------------------------
 
@@ -581,8 +583,11 @@ class ExportData:
                     strain = set(reached) & set(BURNOUT_RULES)
                     if strain:
                         self._reached[cadre_id] = strain
-            except Exception:  # the watch list is a reading aid; never fail an export over it
-                logger.warning("could not read the limits reached from the checker", exc_info=True)
+            except Exception as error:  # the watch list is a reading aid; never fail an export over it
+                self._reached = {}
+                self.reached_problem = f"{type(error).__name__}: {error}"
+                logger.warning("could not read the limits reached from the checker (%s); the watch list shows "
+                               "the other signals only and says so", self.reached_problem, exc_info=True)
         return self._reached
 
     def watch_list(self) -> pd.DataFrame:
