@@ -45,7 +45,8 @@ def _fmt(value: Any, digits: int = 2) -> str:
 
 
 def _pct(value: Any) -> str:
-    return "–" if value is None else f"{100 * float(value):.1f} %"
+    """A share in per cent, rounded down to a tenth: a coverage short of 1 never reads 100.0 %."""
+    return "–" if value is None else f"{math.floor(float(value) * 1000 + 1e-9) / 10:.1f} %"
 
 
 # ----- tables ------------------------------------------------------------------------------------------

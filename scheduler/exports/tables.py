@@ -39,7 +39,8 @@ CADRE_METRIC_KEYS = (
 )
 GROUP_METRIC_KEYS = ("cadres", "gini", "cv", "max_min", "jain", "at_limit", "mean_load")
 UNIT_METRIC_KEYS = ("cadres", "duty_hours", "duty_share", "cadre_share", "most_away", "max_away")
-COVERAGE_KEYS = ("min_coverage", "target_coverage", "standby_coverage", "shortfalls")
+COVERAGE_KEYS = ("min_coverage", "person_coverage", "skill_coverage", "target_coverage", "standby_coverage",
+                 "shortfalls")
 # max rules whose being filled exactly signals strain (a 12-hour shift filling max_hours_per_day does not)
 BURNOUT_RULES = (
     "max_consecutive_work_days",
@@ -50,7 +51,8 @@ BURNOUT_RULES = (
     "max_total_hours",
     "max_weekends",
 )
-TOTAL_KEYS = ("min_coverage", "target_coverage", "standby_coverage", "shortfalls", "standby_shortfalls", "duty_hours")
+TOTAL_KEYS = ("min_coverage", "person_coverage", "skill_coverage", "target_coverage", "standby_coverage", "shortfalls",
+              "standby_shortfalls", "duty_hours")
 
 # cell flags the writers colour
 SHORT = "short"
