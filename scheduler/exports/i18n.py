@@ -117,7 +117,7 @@ LABELS: dict[str, dict[str, str]] = {
         "kpi_shortfalls": "Shortfalls",
         "kpi_duty_hours": "Duty hours",
         "kpi_cadres": "Cadres",
-        "kpi_watch": "On watch list",
+        "kpi_watch": "Need relief",
         "sec_heatmap": "Coverage heatmap",
         "heatmap_note": "Each cell is a checkpoint on one day and shift: colour = cadres on duty against the "
         "minimum; red with a cross = shortfall; grey = no demand. Hover a cell for names.",
@@ -139,16 +139,23 @@ LABELS: dict[str, dict[str, str]] = {
         "units_note": "Bars: share of all duty hours (dark) against share of cadres (light). "
         "Most away at once against max_away on the right.",
         "sec_watch": "Burnout watch list",
-        "watch_note": "Cadres at a limit (the roster fills a max rule exactly) or near one: no day off, "
-        "a work streak at or one below the limit, or a load well above their group's mean.",
+        "watch_note": "Strain scores one point for each clear sign of it: a work streak of 6 days (0 up to 3 "
+        "days), no day off in 7 days (1 more), a load 1.5 times the group's mean (0 at the mean), 3 night duties in "
+        "7 days (0 up to 1); in between and beyond, proportionally. Strain 2 or more needs relief; 1 or more is "
+        "watched. A limit reached exactly is shown but is no strain by itself.",
+        "strain": "Strain",
+        "needs_relief": "Needs relief",
+        "relief_count": "{n} cadres need relief (strain 2 or more); the {shown} most strained first:",
+        "relief_none": "Nobody needs relief (no cadre reaches strain 2).",
+        "watch_more": "{n} more cadres on the watch list",
+        "sig_streak": "work streak {n} days",
+        "nights_week": "{n} nights in 7 days",
         "limits_reached": "Limits reached",
         "watch_incomplete": "Incomplete: the limits each cadre reaches could not be computed ({reason}). This "
         "list shows only the other signals and may miss cadres who are at a limit.",
         "signals": "Signals",
-        "no_day_off": "no day off",
-        "streak_near": "work streak {streak} (limit {limit})",
+        "no_day_off": "no day off in 7 days",
         "high_load": "load {ratio:.0%} of group mean",
-        "nights_many": "{n} nights",
         "sec_shortfalls": "Shortfalls and their reasons",
         "sec_standby_shortfalls": "Standby shortfalls",
         "none_found": "None.",
@@ -268,7 +275,7 @@ LABELS: dict[str, dict[str, str]] = {
         "kpi_shortfalls": "缺口",
         "kpi_duty_hours": "值班总时长",
         "kpi_cadres": "干部",
-        "kpi_watch": "疲劳关注名单",
+        "kpi_watch": "需要轮换休息",
         "sec_heatmap": "覆盖热力图",
         "heatmap_note": "每格为一个卡口在某天某班次：颜色表示在岗人数相对最低需求；红色带叉为缺口；灰色为无需求。"
         "鼠标悬停可查看人员。",
@@ -288,16 +295,22 @@ LABELS: dict[str, dict[str, str]] = {
         "sec_units": "派出单位：值班占比与人数占比",
         "units_note": "深色为值班时长占比，浅色为干部人数占比；右侧为同时外出最多人数与上限。",
         "sec_watch": "疲劳关注名单",
-        "watch_note": "达到上限（排班恰好用满某项上限）或接近上限的干部：没有休息日、连续工作天数达到或接近上限、"
-        "负荷明显高于本组平均。",
+        "watch_note": "疲劳分数：每个明确信号计 1 分——连续工作 6 天（3 天及以下不计）、7 天内没有休息日（另加 1 分）、"
+        "负荷达到本组平均的 1.5 倍（平均及以下不计）、7 天内 3 个夜班（1 个及以下不计）；介于其间或超出时按比例计分。"
+        "2 分及以上需要轮换休息，1 分及以上列入关注。恰好用满某项上限会列出，但本身不计为疲劳。",
+        "strain": "疲劳分数",
+        "needs_relief": "需要轮换休息",
+        "relief_count": "{n} 名干部需要轮换休息（疲劳分数 2 分及以上）；以下为最疲劳的 {shown} 名：",
+        "relief_none": "没有需要轮换休息的干部（无人达到 2 分）。",
+        "watch_more": "关注名单中另有 {n} 名干部",
+        "sig_streak": "连续工作 {n} 天",
+        "nights_week": "7 天内 {n} 个夜班",
         "limits_reached": "已达上限",
         "watch_incomplete": "名单不完整：未能计算各干部已达的上限（{reason}）。"
         "本名单只列出其他信号，可能漏掉已达上限的干部。",
         "signals": "信号",
-        "no_day_off": "无休息日",
-        "streak_near": "连续工作 {streak} 天（上限 {limit}）",
+        "no_day_off": "7 天内无休息日",
         "high_load": "负荷为本组平均的 {ratio:.0%}",
-        "nights_many": "{n} 个夜班",
         "sec_shortfalls": "缺口及原因",
         "sec_standby_shortfalls": "候补缺口",
         "none_found": "无。",

@@ -51,6 +51,12 @@ BURNOUT_RULES = (
     "max_total_hours",
     "max_weekends",
 )
+# The burnout watch list (see Strain): each sign of strain scores 1 point at its "clear" value.
+ORDINARY_STREAK, CLEAR_STREAK = 3, 6  # work days in a row
+CLEAR_LOAD_RATIO = 1.5  # load against the group's mean load
+ORDINARY_NIGHTS, CLEAR_NIGHTS = 1, 3  # night duties in the worst 7 days
+WATCH_STRAIN = 1.0  # one clear sign: on the watch list
+RELIEF_STRAIN = 2.0  # two clear signs, or one far beyond clear: needs relief first
 TOTAL_KEYS = ("min_coverage", "person_coverage", "skill_coverage", "target_coverage", "standby_coverage", "shortfalls",
               "standby_shortfalls", "duty_hours")
 
@@ -592,43 +598,98 @@ class ExportData:
                                "the other signals only and says so", self.reached_problem, exc_info=True)
         return self._reached
 
+    def nights_in_7_days(self, cadre: Cadre) -> int:
+        """The most night duties of ``cadre`` in any 7-day window ending inside the horizon (history
+        night duties before the horizon count, as they do for the rules)."""
+        start = self.dates[0]
+        nights: dict[int, int] = defaultdict(int)
+        for worked in cadre.history:
+            shift = self.shifts.get(worked.shift)
+            if worked.kind == "duty" and shift is not None and shift.night:
+                nights[(worked.date - start).days] += 1
+        for when, items in self.entries.get(cadre.id, {}).items():
+            nights[(when - start).days] += sum(1 for entry in items if entry.kind == DUTY
+                                               and self.shifts[entry.shift].night)
+        return max((sum(nights.get(day - back, 0) for back in range(7)) for day in range(len(self.dates))),
+                   default=0)
+
+    def strain(self, cadre: Cadre) -> Strain | None:
+        """How strained ``cadre`` is by the roster (None without available days); see :class:`Strain`."""
+        values = self.metrics.get("cadres", {}).get(cadre.id)
+        if not values or not values.get("available_days"):
+            return None
+        mean = self.metrics.get("groups", {}).get(cadre.group, {}).get("mean_load") or 0.0
+        load = float(values.get("load") or 0.0)
+        return Strain(streak=int(values.get("longest_work_streak") or 0), load=load,
+                      load_ratio=load / mean if mean > 0 else 1.0, nights_7=self.nights_in_7_days(cadre))
+
     def watch_list(self) -> pd.DataFrame:
-        """Cadres at a limit or near one, most pressed first."""
-        figures = self.metrics.get("cadres", {})
-        groups = self.metrics.get("groups", {})
+        """Cadres showing strain (score >= :data:`WATCH_STRAIN`), most strained first; the column
+        ``needs_relief`` marks those at or above :data:`RELIEF_STRAIN`."""
         reached = self.reached_limits()
         rows = []
         for cadre in self.instance.cadres:
-            values = figures.get(cadre.id)
-            if not values or not values.get("available_days"):
+            strain = self.strain(cadre)
+            if strain is None or strain.score < WATCH_STRAIN:
                 continue
-            rules = self.instance.rules_for(cadre)
-            signals: list[str] = []
-            score = 2.0 * len(reached.get(cadre.id, ()))
-            if values.get("days_off") == 0 and len(self.dates) >= 7:
+            signals = [self.t("sig_streak", n=strain.streak)]
+            if strain.no_day_off:
                 signals.append(self.t("no_day_off"))
-                score += 2
-            streak, limit = values.get("longest_work_streak") or 0, rules.max_consecutive_work_days
-            if limit is not None and limit > 1 and streak >= limit - 1:
-                signals.append(self.t("streak_near", streak=streak, limit=limit))
-                score += 1
-            mean = groups.get(cadre.group, {}).get("mean_load") or 0
-            load = values.get("load") or 0
-            if mean > 0 and load >= 1.25 * mean:
-                signals.append(self.t("high_load", ratio=load / mean))
-                score += load / mean
-            if not signals and cadre.id not in reached:
-                continue
+            if strain.load_part > 0:
+                signals.append(self.t("high_load", ratio=strain.load_ratio))
+            if strain.nights_7:
+                signals.append(self.t("nights_week", n=strain.nights_7))
+            values = self.metrics["cadres"][cadre.id]
             rows.append({"cadre": cadre.id, "cadre_name": self.cadre_name(cadre.id),
                          "unit_name": self.unit_name(cadre.unit), "group": self.t(cadre.group),
+                         "strain": round(strain.score, 2), "signals": "; ".join(signals),
+                         "longest_work_streak": strain.streak, "nights": values.get("nights"),
+                         "load": round(strain.load, 2), "days_off": values.get("days_off"),
+                         "duty_hours": values.get("duty_hours"),
                          "limits_reached": ", ".join(sorted(reached.get(cadre.id, ()))),
-                         "signals": "; ".join(signals), "duty_hours": values.get("duty_hours"),
-                         "nights": values.get("nights"), "days_off": values.get("days_off"),
-                         "longest_work_streak": streak, "load": round(load, 2), "_score": score})
-        rows.sort(key=lambda row: (-row["_score"], -row["load"]))
-        columns = ["cadre", "cadre_name", "unit_name", "group", "limits_reached", "signals", "duty_hours", "nights",
-                   "days_off", "longest_work_streak", "load"]
+                         "needs_relief": strain.score >= RELIEF_STRAIN, "_score": strain.score})
+        rows.sort(key=lambda row: (-row["_score"], self._position[row["cadre"]]))
+        columns = ["cadre", "cadre_name", "unit_name", "group", "strain", "signals", "longest_work_streak", "nights",
+                   "load", "days_off", "duty_hours", "limits_reached", "needs_relief"]
         return pd.DataFrame([{key: row[key] for key in columns} for row in rows], columns=columns)
+
+
+@dataclass(frozen=True)
+class Strain:
+    """A cadre's strain from the roster, as a score that adds one point for each clear sign of it:
+
+    * the longest work streak: 0 up to :data:`ORDINARY_STREAK` days, 1 at :data:`CLEAR_STREAK` (a week
+      with a single day off), linear between and beyond;
+    * no day off in some 7 days (a streak of 7 or more): 1 more (the field's burnout story);
+    * load against the group's mean: 0 at the mean or below, 1 at :data:`CLEAR_LOAD_RATIO` times it;
+    * night duties in the worst 7 days: 0 up to :data:`ORDINARY_NIGHTS`, 1 at :data:`CLEAR_NIGHTS`.
+
+    Limits reached exactly are not strain by themselves (a solver fills limits as a matter of course)."""
+
+    streak: int
+    load: float
+    load_ratio: float
+    nights_7: int
+
+    @property
+    def no_day_off(self) -> bool:
+        return self.streak >= 7
+
+    @property
+    def streak_part(self) -> float:
+        return max(0.0, (self.streak - ORDINARY_STREAK) / (CLEAR_STREAK - ORDINARY_STREAK))
+
+    @property
+    def load_part(self) -> float:
+        return max(0.0, (self.load_ratio - 1.0) / (CLEAR_LOAD_RATIO - 1.0))
+
+    @property
+    def nights_part(self) -> float:
+        return max(0.0, (self.nights_7 - ORDINARY_NIGHTS) / (CLEAR_NIGHTS - ORDINARY_NIGHTS))
+
+    @property
+    def score(self) -> float:
+        return self.streak_part + (1.0 if self.no_day_off else 0.0) + self.load_part + self.nights_part
 
 
 def localised(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -641,7 +702,8 @@ _COLUMN_KEYS = {
     "kind", "date", "weekday", "shift", "shift_name", "start", "end", "hours", "cadre", "cadre_name", "unit",
     "unit_name", "mode", "group", "community", "community_name", "checkpoint", "checkpoint_name", "risk", "names",
     "contacts", "contact", "status", "min", "target", "assigned", "skills_missing", "reason", "count", "figure",
-    "value", "limits_reached", "signals", *CADRE_METRIC_KEYS, *GROUP_METRIC_KEYS, *UNIT_METRIC_KEYS, *COVERAGE_KEYS,
+    "value", "limits_reached", "signals", "strain", "needs_relief",
+    *CADRE_METRIC_KEYS, *GROUP_METRIC_KEYS, *UNIT_METRIC_KEYS, *COVERAGE_KEYS,
 }
 
 
