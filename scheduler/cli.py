@@ -267,6 +267,8 @@ def check(instance: Path, roster: Path, lang: str | None) -> None:
         )
     for problem in problems:
         click.echo(f"  {problem}", err=True)
+    for line in report.advice():  # warnings and notes: said, but no failure
+        click.echo(f"  {line}", err=bool(problems))
     if problems:
         click.echo(text(lang, "check_failed", count=len(problems)), err=True)
         sys.exit(EXIT_CHECK_FAILED)
