@@ -632,12 +632,14 @@ class ExportData:
             strain = self.strain(cadre)
             if strain is None or strain.score < WATCH_STRAIN:
                 continue
-            signals = [self.t("sig_streak", n=strain.streak)]
+            signals = []  # the signs that add to the score
+            if strain.streak_part > 0:
+                signals.append(self.t("sig_streak", n=strain.streak))
             if strain.no_day_off:
                 signals.append(self.t("no_day_off"))
             if strain.load_part > 0:
                 signals.append(self.t("high_load", ratio=strain.load_ratio))
-            if strain.nights_7:
+            if strain.nights_part > 0:
                 signals.append(self.t("nights_week", n=strain.nights_7))
             values = self.metrics["cadres"][cadre.id]
             rows.append({"cadre": cadre.id, "cadre_name": self.cadre_name(cadre.id),

@@ -124,3 +124,9 @@ def test_at_most_twenty_come_first() -> None:
     assert first.count("<tr>") == 21  # header + 20
     assert "2 more cadres on the watch list" in rest
     assert "<td>w20</td>" in rest and "<td>w21</td>" in rest and "<td>w19</td>" not in rest
+
+
+def test_signals_name_only_the_signs_that_add_to_the_strain() -> None:
+    signals = _data(_instance(CADRES), DUTIES).watch_list().set_index("cadre")["signals"]
+    assert signals["nightly"] == "load 160% of group mean; 4 nights in 7 days"  # streak 1: no sign
+    assert signals["carried"] == "3 nights in 7 days"  # load 40 % of the mean: no sign
