@@ -33,7 +33,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from models.instance import Instance, Rules
-from scheduler.calendar import Calendar, hours_to_minutes
+from scheduler.calendar import Calendar, effective_rules, hours_to_minutes
 from scheduler.model import RosterModel
 from scheduler.variables import DutyKey
 
@@ -66,7 +66,7 @@ def applies(instance: Instance) -> bool:
     for cadre in instance.cadres:
         if cadre.unit is not None or cadre.busy or cadre.history:
             return False
-        rules = instance.rules_for(cadre)
+        rules = effective_rules(instance, cadre)
         if any(getattr(rules, name) is not None for name in Rules.model_fields if name not in HANDLED_RULES):
             return False
     return True

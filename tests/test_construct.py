@@ -12,7 +12,7 @@ import scheduler.solver as solver_module
 from models.instance import DemandRule, Instance
 from models.loading import parse_instance
 from models.roster import Assignment
-from scheduler.calendar import Calendar
+from scheduler.calendar import Calendar, horizon_dates
 from scheduler.checker import evaluate
 from scheduler.construct import Construction, construct, left_over
 from scheduler.model import RosterModel
@@ -69,7 +69,8 @@ def test_cadres_left_when_the_budget_is_spent_stay_unplaced() -> None:
 
 def assignments_of(data: Instance, built: Construction) -> list[Assignment]:
     return [
-        Assignment(cadre=key.cadre, date=data.horizon.dates[key.day], shift=key.shift, checkpoint=key.checkpoint)
+        Assignment(cadre=key.cadre, date=horizon_dates(data.horizon)[key.day], shift=key.shift,
+                   checkpoint=key.checkpoint)
         for key in built.duties
     ]
 

@@ -11,7 +11,7 @@ import scheduler.solver as solver_module
 from models.instance import Instance, Rules
 from models.loading import parse_instance
 from models.roster import Assignment
-from scheduler.calendar import Calendar
+from scheduler.calendar import Calendar, horizon_dates
 from scheduler.checker import evaluate
 from scheduler.construct import construct
 from scheduler.construct_runs import _trim, applies, runs_roster, work_days
@@ -86,7 +86,8 @@ def test_benchmark_rules_hold_and_every_cadre_reaches_its_minimum() -> None:
     assert built is not None and built.short == []
     duties = built.duties
     assignments = [
-        Assignment(cadre=key.cadre, date=data.horizon.dates[key.day], shift=key.shift, checkpoint=key.checkpoint)
+        Assignment(cadre=key.cadre, date=horizon_dates(data.horizon)[key.day], shift=key.shift,
+                   checkpoint=key.checkpoint)
         for key in duties
     ]
     assert evaluate(data, assignments, []).violations == []

@@ -11,6 +11,7 @@ import pytest
 
 from models.instance import Instance
 from models.loading import parse_instance
+from scheduler.calendar import demand_rule_matches, fairness_group, horizon_dates, shift_minutes
 from scheduler.generate import DEFAULT_START, PROFILES, generate_instance
 
 
@@ -18,9 +19,9 @@ def _min_total(instance: Instance) -> int:
     """Sum of ``min`` over every demand cell of the horizon (dated rules override undated ones)."""
     total = 0
     for checkpoint in instance.checkpoints:
-        for day in instance.horizon.dates:
+        for day in horizon_dates(instance.horizon):
             for shift in instance.shifts:
-                matching = [r for r in checkpoint.demand if r.matches_day(day) and r.matches_shift(shift.id)]
+                matching = [r for r in checkpoint.demand if demand_rule_matches(r, day, shift.id)]
                 applying = [r for r in matching if r.dates] or matching
                 assert len(applying) <= 1
                 if applying:
@@ -105,7 +106,7 @@ def test_town_figures(town: Instance) -> None:
     assert 360 <= len(town.cadres) <= 430
     assert 23 <= len(town.units) <= 27
     assert all(unit.max_away for unit in town.units)
-    groups = Counter(cadre.group for cadre in town.cadres)
+    groups = Counter(fairness_group(cadre) for cadre in town.cadres)
     assert groups["seconded"] > groups["dual"] > 0
     assert 40 <= groups["none"] <= 70
     assert any(shift.night for shift in town.shifts)
@@ -139,13 +140,14 @@ def test_district_figures(district: Instance) -> None:
     assert len(district.communities) == 21
     assert 590 <= len(district.cadres) <= 620
     assert len(district.units) == 24
-    groups = Counter(cadre.group for cadre in district.cadres)
+    groups = Counter(fairness_group(cadre) for cadre in district.cadres)
     assert groups["seconded"] + groups["dual"] == 401
     assert groups["none"] == 205
     assert sorted(shift.night for shift in district.shifts) == [False, True]
     # Day and night passes at every gate.
     for checkpoint in district.checkpoints:
-        covered = {shift.id for shift in district.shifts for rule in checkpoint.demand if rule.matches_shift(shift.id)}
+        covered = {shift.id for shift in district.shifts for rule in checkpoint.demand
+                   if rule.shifts is None or shift.id in rule.shifts}
         assert covered == {shift.id for shift in district.shifts}
 
 
@@ -160,7 +162,7 @@ def test_subdistrict_cannot_be_covered(days: int) -> None:
     assert rules.max_duty_shifts_per_day == 1  # at most one duty a day
     assert rules.min_days_off_per_7_days == 1  # a day off in every 7-day window
     assert rules.max_duty_hours_per_7_days == 60
-    shortest = min(shift.minutes for shift in instance.shifts) / 60
+    shortest = min(shift_minutes(shift) for shift in instance.shifts) / 60
     assert shortest == 12
     per_week = min(7 - rules.min_days_off_per_7_days, int(rules.max_duty_hours_per_7_days // shortest))  # 5
     # Capacity of one officer over the horizon: the horizon holds days // 7 disjoint 7-day windows,

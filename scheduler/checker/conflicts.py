@@ -56,7 +56,7 @@ def duty_minutes_bound(ctx: Context, facts: CadreFacts) -> int:
     limits = facts.limits
     per_day = []
     for day in range(ctx.days):
-        lengths = sorted((ctx.shifts[shift_id].minutes for shift_id in ctx.shift_order
+        lengths = sorted((ctx.shift_minutes[shift_id] for shift_id in ctx.shift_order
                           if _possible(ctx, facts, day, shift_id)), reverse=True)
         if limits.duty_shifts_per_day is not None:
             lengths = lengths[:limits.duty_shifts_per_day]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from scheduler.checker.context import Context
+from scheduler.checker.context import Context, group_of
 from scheduler.checker.coverage import Coverage
 from scheduler.checker.objective import FAIRNESS_GROUPS
 from scheduler.checker.rules import away_peaks
@@ -69,10 +69,10 @@ def cadre_metrics(ctx: Context, timeline: Timeline, load: int | None) -> dict[st
     facts = timeline.facts
     horizon_work = timeline.full.work[-timeline.lo:]
     weekend_days = {day for day in range(ctx.days) if ctx.weekday(day) in ("sat", "sun")}
-    duty_minutes = sum(ctx.shifts[duty.shift].minutes for duty in timeline.duties)
-    standby_minutes = sum(ctx.shifts[entry.shift].minutes for entry in timeline.standbys)
+    duty_minutes = sum(ctx.shift_minutes[duty.shift] for duty in timeline.duties)
+    standby_minutes = sum(ctx.shift_minutes[entry.shift] for entry in timeline.standbys)
     return {
-        "group": facts.cadre.group,
+        "group": group_of(facts.cadre),
         "unit": facts.cadre.unit,
         "duty_shifts": len(timeline.duties),
         "duty_hours": duty_minutes / 60,
@@ -95,7 +95,7 @@ def compute_metrics(ctx: Context, roster: RosterIndex, timelines: dict[str, Time
 
     groups: dict[str, dict[str, Any]] = {}
     for group in FAIRNESS_GROUPS:
-        members = [cadre_id for cadre_id, facts in ctx.cadres.items() if facts.cadre.group == group]
+        members = [cadre_id for cadre_id, facts in ctx.cadres.items() if group_of(facts.cadre) == group]
         if not members:
             continue
         counted = [cadre_id for cadre_id in members if ctx.cadres[cadre_id].available_days > 0]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from scheduler.checker.context import Context
+from scheduler.checker.context import Context, group_of
 from scheduler.checker.coverage import Coverage
 from scheduler.checker.timeline import RosterIndex
 
@@ -78,15 +78,15 @@ def load_units(ctx: Context, roster: RosterIndex) -> dict[str, int]:
                 weight *= night_weight
             if ctx.checkpoints[duty.checkpoint].risk == "high":
                 weight *= risk_weight
-            total += round_half_up(shift.minutes * weight * 100 / available)
+            total += round_half_up(ctx.shift_minutes[duty.shift] * weight * 100 / available)
         for entry in entries.standbys:
-            total += round_half_up(ctx.shifts[entry.shift].minutes * factor * 100 / available)
+            total += round_half_up(ctx.shift_minutes[entry.shift] * factor * 100 / available)
         loads[cadre_id] = total
     return loads
 
 
 def duty_minutes(ctx: Context, roster: RosterIndex, cadre_id: str) -> int:
-    return sum(ctx.shifts[duty.shift].minutes for duty in roster.of(cadre_id).duties)
+    return sum(ctx.shift_minutes[duty.shift] for duty in roster.of(cadre_id).duties)
 
 
 def fairness(ctx: Context, roster: RosterIndex, loads: dict[str, int]) -> tuple[int, int]:
@@ -94,7 +94,7 @@ def fairness(ctx: Context, roster: RosterIndex, loads: dict[str, int]) -> tuple[
     load_spread = 0
     unit_spread = 0
     for group in FAIRNESS_GROUPS:
-        members = [cadre_id for cadre_id in loads if ctx.cadres[cadre_id].cadre.group == group]
+        members = [cadre_id for cadre_id in loads if group_of(ctx.cadres[cadre_id].cadre) == group]
         if not members:
             continue
         mean = sum(loads[cadre_id] for cadre_id in members) // len(members)

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from scheduler.calendar import fairness_group
 from scheduler.exports.tables import ExportData, localised
 
 logger = logging.getLogger(__name__)
@@ -337,7 +338,7 @@ def _load_section(data: ExportData) -> str:
     histograms = []
     for group in ("seconded", "dual", "none"):
         values = [float(figures[cadre.id]["load"]) for cadre in data.instance.cadres
-                  if cadre.group == group and cadre.id in figures and figures[cadre.id].get("available_days")]
+                  if fairness_group(cadre) == group and cadre.id in figures and figures[cadre.id].get("available_days")]
         if not values:
             continue
         series[group] = (values, groups.get(group, {}).get("gini"))

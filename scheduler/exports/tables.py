@@ -15,10 +15,21 @@ from typing import Any
 
 import pandas as pd
 
-from models.instance import Cadre, Checkpoint, DemandRule, Instance, Shift, minutes_of
+from models.instance import Cadre, Checkpoint, DemandRule, Instance, Shift
 from models.loading import InputError
 from models.references import Issue
 from models.roster import Roster, Shortfall, StandbyShortfall
+from scheduler.calendar import (
+    clock_minutes,
+    demand_rule_matches,
+    fairness_group,
+    horizon_dates,
+    period_minutes,
+    shift_minutes,
+    shift_start,
+    standby_wanted,
+)
+from scheduler.calendar import unit_workday as is_unit_workday
 from scheduler.exports.i18n import label, weekday_name
 
 logger = logging.getLogger(__name__)
@@ -96,7 +107,7 @@ class Entry:
 
 def _demand_rule(checkpoint: Checkpoint, day: date, shift_id: str) -> DemandRule | None:
     """The rule that applies (SEMANTICS.md, Demand): dated rules override undated ones."""
-    matching = [rule for rule in checkpoint.demand if rule.matches_day(day) and rule.matches_shift(shift_id)]
+    matching = [rule for rule in checkpoint.demand if demand_rule_matches(rule, day, shift_id)]
     dated = [rule for rule in matching if rule.dates]
     chosen = dated or matching
     return chosen[0] if chosen else None
@@ -142,7 +153,7 @@ class ExportData:
         self.instance = instance
         self.roster = roster
         self.lang = lang
-        self.dates: list[date] = instance.horizon.dates
+        self.dates: list[date] = horizon_dates(instance.horizon)
         self.shifts: dict[str, Shift] = {shift.id: shift for shift in instance.shifts}
         self.shift_order = list(self.shifts)
         self.communities = {community.id: community for community in instance.communities}
@@ -167,7 +178,7 @@ class ExportData:
             )
         for by_day in self.entries.values():
             for items in by_day.values():
-                items.sort(key=lambda entry: minutes_of(self.shifts[entry.shift].start))
+                items.sort(key=lambda entry: shift_start(self.shifts[entry.shift]))
         self.shortfalls: dict[tuple[str, date, str], Shortfall] = {
             (item.checkpoint, item.date, item.shift): item for item in roster.shortfalls
         }
@@ -241,13 +252,13 @@ class ExportData:
         return _demand_rule(self.checkpoints[checkpoint_id], day, shift_id)
 
     def standby_wanted(self, community_id: str, day: date, shift_id: str) -> int:
-        return self.instance.standby.wanted(community_id, day, shift_id)
+        return standby_wanted(self.instance.standby, community_id, day, shift_id)
 
     def unit_workday(self, cadre: Cadre, day: date) -> bool:
         """A dual cadre's unit workday that is not wholly unavailable."""
         if cadre.mode != "dual" or cadre.unit is None or cadre.unit not in self.units:
             return False
-        if not self.units[cadre.unit].works_on(day):
+        if not is_unit_workday(self.units[cadre.unit], day):
             return False
         return not self.wholly_unavailable(cadre, day)
 
@@ -307,7 +318,7 @@ class ExportData:
                         "shift_name": self.shift_name(item.shift),
                         "start": shift.start,
                         "end": shift.end,
-                        "hours": round(shift.minutes / 60, 2),
+                        "hours": round(shift_minutes(shift) / 60, 2),
                         "cadre": item.cadre,
                         "cadre_name": self.cadre_name(item.cadre),
                         "unit": cadre.unit or "",
@@ -318,7 +329,7 @@ class ExportData:
                         "checkpoint_name": self.checkpoint_name(checkpoint_id) if checkpoint_id else "",
                         "risk": risk,
                         "contact": cadre.contact or "",
-                        "_order": (item.date, minutes_of(shift.start), kind != DUTY, community_id, checkpoint_id,
+                        "_order": (item.date, shift_start(shift), kind != DUTY, community_id, checkpoint_id,
                                    self._cadre_order(item.cadre)),
                     }
                 )
@@ -381,7 +392,7 @@ class ExportData:
         keys = 5
         for cadre in self.instance.cadres:
             row: list[Any] = [cadre.id, self.cadre_name(cadre.id), self.unit_name(cadre.unit),
-                              self.t(cadre.group), cadre.contact or ""]
+                              self.t(fairness_group(cadre)), cadre.contact or ""]
             for column, day in enumerate(self.dates, start=keys):
                 text, flag = self.day_cell(cadre, day)
                 flags[(len(rows), column)] = flag
@@ -396,12 +407,11 @@ class ExportData:
         (None when ``day`` is not a unit workday). Candidate moments: the start of the hours and every
         shift start inside them (SEMANTICS.md, max_away)."""
         unit = self.units[unit_id]
-        if not unit.works_on(day):
+        if not is_unit_workday(unit, day):
             return None
         offset = (day - self.dates[0]).days * DAY_MINUTES
-        begin = offset + minutes_of(unit.hours.start)
-        length = minutes_of(unit.hours.end) - minutes_of(unit.hours.start)
-        end = begin + (length if length > 0 else length + DAY_MINUTES)
+        begin = offset + clock_minutes(unit.hours.start)
+        end = begin + period_minutes(unit.hours.start, unit.hours.end)
         periods: list[tuple[int, int, str]] = []
         for cadre in self.instance.cadres:
             if cadre.unit != unit_id:
@@ -409,8 +419,8 @@ class ExportData:
             for near in (day - timedelta(days=1), day, day + timedelta(days=1)):
                 for entry in self.entries.get(cadre.id, {}).get(near, []):
                     shift = self.shifts[entry.shift]
-                    start = (near - self.dates[0]).days * DAY_MINUTES + shift.start_minute
-                    periods.append((start, start + shift.minutes, cadre.id))
+                    start = (near - self.dates[0]).days * DAY_MINUTES + shift_start(shift)
+                    periods.append((start, start + shift_minutes(shift), cadre.id))
         moments = {begin, *(start for start, _, _ in periods if begin <= start < end)}
         return max(len({cadre for start, stop, cadre in periods if start <= moment < stop}) for moment in moments)
 
@@ -424,7 +434,7 @@ class ExportData:
             members = [cadre for cadre in self.instance.cadres if cadre.unit == unit.id]
             for cadre in members:
                 row: list[Any] = [unit.id, self.unit_name(unit.id), cadre.id, self.cadre_name(cadre.id),
-                                  self.t(cadre.group)]
+                                  self.t(fairness_group(cadre))]
                 for column, day in enumerate(self.dates, start=keys):
                     text, flag = self.day_cell(cadre, day, times=True)
                     flags[(len(rows), column)] = flag
@@ -520,7 +530,7 @@ class ExportData:
         for cadre in self.instance.cadres:
             values = figures.get(cadre.id, {})
             row: dict[str, Any] = {"cadre": cadre.id, "cadre_name": self.cadre_name(cadre.id),
-                                   "unit_name": self.unit_name(cadre.unit), "group": self.t(cadre.group)}
+                                   "unit_name": self.unit_name(cadre.unit), "group": self.t(fairness_group(cadre))}
             row.update({key: values.get(key) for key in CADRE_METRIC_KEYS})
             rows.append(row)
         return pd.DataFrame(rows, columns=["cadre", "cadre_name", "unit_name", "group", *CADRE_METRIC_KEYS])
@@ -618,7 +628,7 @@ class ExportData:
         values = self.metrics.get("cadres", {}).get(cadre.id)
         if not values or not values.get("available_days"):
             return None
-        mean = self.metrics.get("groups", {}).get(cadre.group, {}).get("mean_load") or 0.0
+        mean = self.metrics.get("groups", {}).get(fairness_group(cadre), {}).get("mean_load") or 0.0
         load = float(values.get("load") or 0.0)
         return Strain(streak=int(values.get("longest_work_streak") or 0), load=load,
                       load_ratio=load / mean if mean > 0 else 1.0, nights_7=self.nights_in_7_days(cadre))
@@ -643,7 +653,7 @@ class ExportData:
                 signals.append(self.t("nights_week", n=strain.nights_7))
             values = self.metrics["cadres"][cadre.id]
             rows.append({"cadre": cadre.id, "cadre_name": self.cadre_name(cadre.id),
-                         "unit_name": self.unit_name(cadre.unit), "group": self.t(cadre.group),
+                         "unit_name": self.unit_name(cadre.unit), "group": self.t(fairness_group(cadre)),
                          "strain": round(strain.score, 2), "signals": "; ".join(signals),
                          "longest_work_streak": strain.streak, "nights": values.get("nights"),
                          "load": round(strain.load, 2), "days_off": values.get("days_off"),
