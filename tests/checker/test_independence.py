@@ -48,10 +48,9 @@ def forbidden_imports(source: str, package: str = "scheduler.checker") -> list[s
                 continue
             module = node.module or ""
             names = [alias.name for alias in node.names]
-            if module == "ortools" or module.startswith("ortools."):
-                found.append(f"from {module} import {', '.join(names)}")
-            elif module == "scheduler" or (module.startswith("scheduler.") and not (
-                    module == package or module.startswith(package + "."))):
+            solver_side = module == "scheduler" or (module.startswith("scheduler.") and not (
+                module == package or module.startswith(package + ".")))
+            if module == "ortools" or module.startswith("ortools.") or solver_side:
                 found.append(f"from {module} import {', '.join(names)}")
             elif module == "models" or module.startswith("models."):
                 found.extend(f"from {module} import {name} (not a data class)" for name in names
