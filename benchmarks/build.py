@@ -19,11 +19,10 @@ import statistics
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from models.loading import load_instance
+from scheduler.model.roster_model import RosterModel
 
-from models.loading import load_instance  # noqa: E402
-from scheduler.model import RosterModel  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> int:

@@ -1,11 +1,11 @@
 """Column generation for the Curtois–Qu benchmark: an LP lower bound and a price-and-dive roster.
 
-The engine's own column generation (``scheduler.column_generation``), run on
+The engine's own column generation (``scheduler.search.columns.generation``), run on
 its own, without the CP-SAT search that follows it in ``schedule solve``: the
 benchmark file is converted by the importer, the model built, and the column
 generation run to convergence (or to ``--time-limit``), with ``--dive`` its
 dive too. The dive's roster is judged by the benchmark's own objective and
-rules (``scheduler.importers.curtois``), which share nothing with the model.
+rules (``scheduler.sources.curtois``), which share nothing with the model.
 
 Each pricing round prices every staff member, which gives a valid lower bound
 (the LP value plus every negative reduced cost); the best such bound is
@@ -23,12 +23,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from models.loading import parse_instance  # noqa: E402
-from scheduler.column_generation import ColumnGeneration  # noqa: E402
-from scheduler.importers.curtois import (  # noqa: E402
+from models.loading import parse_instance
+from scheduler.model.roster_model import RosterModel
+from scheduler.search.columns.generation import ColumnGeneration
+from scheduler.sources.curtois import (
     CurtoisData,
     CurtoisFormatError,
     curtois_objective,
@@ -36,7 +34,8 @@ from scheduler.importers.curtois import (  # noqa: E402
     parse_curtois,
     to_instance,
 )
-from scheduler.model import RosterModel  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
 
 BENCHMARK = ROOT.parent / "shared" / "benchmarks" / "curtois"
 

@@ -3,7 +3,7 @@
 For each instance: convert it with the importer, solve it with the same
 engine as any instance (weighted objective), verify the roster with the
 independent checker and with the benchmark's own objective and hard rules
-(scheduler.importers.curtois), and print instance, size, best known, lower
+(scheduler.sources.curtois), and print instance, size, best known, lower
 bound, our objective, gap %, our bound, status and seconds. Run from the
 repository root:
 
@@ -33,20 +33,19 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from models.loading import parse_instance  # noqa: E402
-from scheduler.checker import check  # noqa: E402
-from scheduler.compose import compose_roster  # noqa: E402
-from scheduler.importers.curtois import (  # noqa: E402
+from models.loading import parse_instance
+from scheduler.checker import check
+from scheduler.compose.roster import compose_roster
+from scheduler.solver import SolveOptions, solve
+from scheduler.sources.curtois import (
     curtois_objective,
     curtois_violations,
     parse_curtois,
     roster_from_assignments,
     to_instance,
 )
-from scheduler.solver import SolveOptions, solve  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
 
 DATA = ROOT.parent / "shared" / "benchmarks" / "curtois"
 

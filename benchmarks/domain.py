@@ -18,14 +18,13 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from models.loading import load_instance
+from scheduler.checker import check
+from scheduler.compose.roster import compose_roster
+from scheduler.files import sha256_of
+from scheduler.solver import SolveOptions, solve
 
-from models.loading import load_instance  # noqa: E402
-from scheduler.checker import check  # noqa: E402
-from scheduler.compose import compose_roster  # noqa: E402
-from scheduler.files import sha256_of  # noqa: E402
-from scheduler.solver import SolveOptions, solve  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 DEFAULT_INSTANCES = [ROOT / "instances" / "town14.json", ROOT / "instances" / "town.json"]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.rules import RULES
+from scheduler.model.rules import RULES
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "benchmarks" / "build.py"

@@ -272,7 +272,7 @@ def test_the_summary_counts_missing_skills_in_the_minimum(tmp_path: Path) -> Non
 
 
 def test_a_coverage_short_of_one_never_reads_100_percent() -> None:
-    from scheduler.cli import _percent_down
+    from scheduler.cli.main import _percent_down
 
     assert _percent_down(4999 / 5000) == 99.9  # one unit short of 5000 would round to 100.0
     assert _percent_down(1.0) == 100.0

@@ -1,4 +1,4 @@
-"""scheduler.column_generation: the exact pricer, where it applies, the LP bound and dive, and the solver's use.
+"""scheduler.search.columns.generation: the exact pricer, where it applies, the LP bound and dive, and the solver's use.
 
 Mostly the module's public surface is used (``applies``, ``cadre_problems``, ``CadrePricer(problem).price``,
 ``ColumnGeneration(...).run()`` and its ``Outcome``), so that the pricer's internals can change freely; a few
@@ -29,15 +29,25 @@ from typing import Any
 
 import pytest
 
-import scheduler.column_generation as column_generation_module
+import scheduler.search.columns.generation as column_generation_module
+import scheduler.search.columns.master as master_module
+import scheduler.search.columns.processes as processes_module
 from models.instance import Instance
 from models.loading import parse_instance
 from models.roster import Assignment
-from scheduler.calendar import horizon_dates
 from scheduler.checker import evaluate
-from scheduler.column_generation import CadrePricer, ColumnGeneration, Outcome, applies, cadre_problems
-from scheduler.construct_runs import applies as runs_apply
-from scheduler.importers.curtois import (
+from scheduler.model.calendar import horizon_dates
+from scheduler.model.roster_model import RosterModel
+from scheduler.model.variables import DutyKey
+from scheduler.search.columns.builder import splits_by_cadre as applies
+from scheduler.search.columns.generation import ColumnGeneration
+from scheduler.search.columns.outcome import Outcome
+from scheduler.search.columns.pricer import CadrePricer
+from scheduler.search.columns.problems import CadreProblem, cadre_problems
+from scheduler.search.runs import only_sequence_rules
+from scheduler.search.settings import SETTINGS
+from scheduler.solver import SolveOptions
+from scheduler.sources.curtois import (
     CurtoisData,
     curtois_objective,
     curtois_objective_parts,
@@ -46,9 +56,6 @@ from scheduler.importers.curtois import (
     roster_from_assignments,
     to_instance,
 )
-from scheduler.model import RosterModel
-from scheduler.solver import SolveOptions
-from scheduler.variables import DutyKey
 
 from .rules.helpers import D, N, cadre, checkpoint, day, demand, instance, solve_checked
 from .test_curtois_import import BENCHMARKS, SMALL, needs_benchmarks
@@ -422,7 +429,7 @@ def test_applies_only_to_a_separable_weighted_objective_and_the_sequence_rules(
 ) -> None:
     data = changed(small_instance_data(), change)
     assert applies(data) is expected
-    if not runs_apply(data):  # whatever the runs construction refuses, so does the column generation
+    if not only_sequence_rules(data):  # whatever the runs construction refuses, so does the column generation
         assert not applies(data)
 
 
@@ -525,13 +532,13 @@ def test_a_run_stopped_after_the_first_fixing_leaves_the_other_cadre(monkeypatch
     benchmark_data = parse_curtois(SMALL)
     data = parse_instance(to_instance(benchmark_data, "small"))
     fixings: list[str] = []
-    fix = column_generation_module._Master.fix
+    fix = master_module.MasterLP.fix
 
     def noted_fix(self: Any, cadre: str, chosen: int) -> None:
         fixings.append(cadre)
         fix(self, cadre, chosen)
 
-    monkeypatch.setattr(column_generation_module._Master, "fix", noted_fix)
+    monkeypatch.setattr(master_module.MasterLP, "fix", noted_fix)
     outcome = ColumnGeneration(RosterModel.build(data), None, stopped=lambda: bool(fixings)).run()
 
     assert outcome is not None and not outcome.abandoned and not outcome.dive_complete
@@ -567,7 +574,7 @@ class Spy:
                 spy.outcomes.append(dived)
                 return dived
 
-        monkeypatch.setattr(column_generation_module, "ColumnGeneration", Recorded)
+        monkeypatch.setattr(processes_module, "ColumnGeneration", Recorded)
 
 
 FAST = SolveOptions(time_limit=4, workers=1, seed=0, deterministic=True)
@@ -601,7 +608,7 @@ def test_the_solver_does_not_generate_columns_where_they_do_not_apply(monkeypatc
     data_dict = small_instance_data()
     _lexicographic(data_dict)
     data = parse_instance(data_dict)
-    assert runs_apply(data) and not applies(data)
+    assert only_sequence_rules(data) and not applies(data)
 
     solved = solve_checked(data, options=FAST, expect=None)
 
@@ -720,9 +727,9 @@ def test_dives_side_by_side_keep_the_cheaper_roster() -> None:
     _, data = benchmark("Instance7")
     roster_model = RosterModel.build(data)
     alone = [
-        ColumnGeneration(roster_model, None).run(dive_share=column_generation_module.FIRST_DIVE_SHARE),
-        ColumnGeneration(roster_model, None, lp_settings=column_generation_module.SECOND_LP_SETTINGS).run(
-            dive_share=column_generation_module.SECOND_DIVE_SHARE
+        ColumnGeneration(roster_model, None).run(dive_share=SETTINGS.first_dive_share),
+        ColumnGeneration(roster_model, None, lp_settings=SETTINGS.second_lp_settings).run(
+            dive_share=SETTINGS.second_dive_share
         ),
     ]
     assert all(outcome is not None and outcome.dive_complete for outcome in alone)
@@ -730,8 +737,8 @@ def test_dives_side_by_side_keep_the_cheaper_roster() -> None:
     cheapest = alone[values.index(min(values))]
     assert cheapest is not None and len(set(values)) == 2
 
-    both, _ = column_generation_module.side_by_side(roster_model, None, processes=2)
-    one, _ = column_generation_module.side_by_side(roster_model, None, processes=1)
+    both, _ = processes_module.two_dives(roster_model, None, processes=2)
+    one, _ = processes_module.two_dives(roster_model, None, processes=1)
 
     assert both is not None and both.value == min(values) and both.duties == cheapest.duties
     assert (both.lp_settings, both.dive_share) == (cheapest.lp_settings, cheapest.dive_share)
@@ -746,26 +753,26 @@ def test_without_time_for_a_second_lp_the_first_is_dived_twice(monkeypatch: pyte
     # this was written).
     _, data = benchmark("Instance7")
     roster_model = RosterModel.build(data)
-    shares = (column_generation_module.FIRST_DIVE_SHARE, column_generation_module.SECOND_DIVE_SHARE)
+    shares = (SETTINGS.first_dive_share, SETTINGS.second_dive_share)
     alone = [ColumnGeneration(roster_model, None).run(dive_share=share) for share in shares]
     assert all(outcome is not None and outcome.dive_complete for outcome in alone)
     values = [outcome.value for outcome in alone if outcome is not None]
     assert len(set(values)) == 2
     cheapest = alone[values.index(min(values))]
-    monkeypatch.setattr(column_generation_module, "second_lp_fits", lambda first_lp_work, left: False)
+    monkeypatch.setattr(processes_module, "second_lp_fits", lambda first_lp_work, left: False)
 
-    both, _ = column_generation_module.side_by_side(roster_model, None, processes=2)
+    both, _ = processes_module.two_dives(roster_model, None, processes=2)
 
     assert both is not None and cheapest is not None and both.value == min(values)
-    assert both.duties == cheapest.duties and both.lp_settings == column_generation_module.LP_SETTINGS
+    assert both.duties == cheapest.duties and both.lp_settings == SETTINGS.lp_settings
 
 
 def test_a_second_lp_fits_when_half_again_the_first_fits_its_share() -> None:
     # 40 units left: a first LP of 8 units, 12 at half again, leaves its dive 2.2 times that (26.4; 38.4
     # in all); one of 9 (13.5, 43.2 in all) does not. Without a budget it always fits.
-    assert column_generation_module.second_lp_fits(8.0, 40.0)
-    assert not column_generation_module.second_lp_fits(9.0, 40.0)
-    assert column_generation_module.second_lp_fits(1e9, None)
+    assert processes_module.second_lp_fits(8.0, 40.0)
+    assert not processes_module.second_lp_fits(9.0, 40.0)
+    assert processes_module.second_lp_fits(1e9, None)
 
 
 @needs_benchmarks
@@ -837,7 +844,7 @@ def test_slow_building_of_the_pricers_is_not_taken_for_a_slow_pricing(monkeypatc
     roster_model = RosterModel.build(data)
     problems = column_generation_module.cadre_problems
 
-    def slow_problems(model: RosterModel) -> dict[str, column_generation_module.CadreProblem]:
+    def slow_problems(model: RosterModel) -> dict[str, CadreProblem]:
         time.sleep(0.3)
         return problems(model)
 
@@ -883,7 +890,7 @@ def test_a_dive_short_of_time_fixes_cadres_in_batches_and_keeps_every_rule(monke
     assert (unhurried.dive_steps, unhurried.largest_batch) == (14, 1)
 
     diving: list[bool] = []
-    fix, price = column_generation_module._Master.fix, CadrePricer.price
+    fix, price = master_module.MasterLP.fix, CadrePricer.price
 
     def noted_fix(self: Any, cadre: str, chosen: int) -> None:
         diving.append(True)
@@ -894,7 +901,7 @@ def test_a_dive_short_of_time_fixes_cadres_in_batches_and_keeps_every_rule(monke
             self.counter.labels += 200_000
         return price(self, *args, **kwargs)
 
-    monkeypatch.setattr(column_generation_module._Master, "fix", noted_fix)
+    monkeypatch.setattr(master_module.MasterLP, "fix", noted_fix)
     monkeypatch.setattr(CadrePricer, "price", dear_price)
     generation = ColumnGeneration(roster_model, 4.0, deterministic=True)
     outcome = generation.run()
@@ -915,7 +922,7 @@ def test_the_master_refuses_a_column_it_holds() -> None:
     problem = cadre_problems(roster_model)["T"]
     priced = CadrePricer(problem).price({})
     assert priced is not None
-    master = column_generation_module._Master(roster_model)
+    master = master_module.MasterLP(roster_model)
 
     assert master.add("T", priced) is True
     variables = master.solver.NumVariables()

@@ -1,7 +1,7 @@
 """benchmarks/column_generation.py: the engine's column generation run alone on the benchmark's files.
 
 The pricer itself is checked against brute force in tests/test_column_generation.py; here the script's
-bound, dive roster (judged by the benchmark's own rules, scheduler.importers.curtois), table and errors.
+bound, dive roster (judged by the benchmark's own rules, scheduler.sources.curtois), table and errors.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from types import ModuleType
 
 import pytest
 
-from scheduler.importers.curtois import curtois_objective_parts, curtois_violations, parse_curtois
+from scheduler.sources.curtois import curtois_objective_parts, curtois_violations, parse_curtois
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "benchmarks" / "column_generation.py"

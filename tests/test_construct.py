@@ -2,32 +2,49 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 
 import pytest
 from ortools.sat.python import cp_model
 
-import scheduler.solver as solver_module
+import scheduler.search.options as options_module
 from models.instance import DemandRule, Instance
 from models.loading import parse_instance
 from models.roster import Assignment
-from scheduler.calendar import Calendar, horizon_dates
 from scheduler.checker import evaluate
-from scheduler.construct import Construction, construct, left_over
-from scheduler.model import RosterModel
+from scheduler.model.calendar import Calendar, horizon_dates
+from scheduler.model.roster_model import RosterModel
+from scheduler.search.budget import Budget
+from scheduler.search.cadre_by_cadre import Construction, construct, left_over
+from scheduler.search.runner import CpSatRunner, FoundWatch
+from scheduler.search.settings import SETTINGS
 from scheduler.solver import SolveOptions
 
 from .rules.helpers import cadre, checkpoint, demand, instance, solve_checked
 from .rules.test_unit_presence import FRIDAY, two_seconded, unit
 
 
-def small_solve(model: cp_model.CpModel, budget: float | None) -> tuple[cp_model.CpSolver | None, float]:
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 5.0
-    status = solver.solve(model)
-    return (solver if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None), solver.wall_time
+class SmallSolver:
+    """Solves a cadre's model alone (one worker, at most 5 s) and charges ``charge`` units (default:
+    its seconds) to the budget it is given, as scheduler.search.runner.CpSatRunner would."""
+
+    interrupted = False
+
+    def __init__(self, charge: float | None = None) -> None:
+        self.charge = charge
+
+    def solve_side_model(self, model: cp_model.CpModel, budget: Budget) -> cp_model.CpSolver | None:
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = 5.0
+        status = solver.solve(model)
+        budget.charge(solver.wall_time if self.charge is None else self.charge)
+        return solver if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+
+
+UNLIMITED = Budget.unlimited(deterministic=True)
 
 
 def test_left_over_demand() -> None:
@@ -47,7 +64,7 @@ def test_each_cadre_takes_what_the_ones_before_left() -> None:
     # nothing left (max 0 everywhere), so c gets no duty at all. 4 duties, one a day.
     limits = {"max_total_hours": 16}
     data = parse_instance(instance([cadre("a", limits=limits), cadre("b", limits=limits), cadre("c")], days=4))
-    built = construct(data, Calendar(data), None, small_solve, deterministic=True)
+    built = construct(data, Calendar(data), SmallSolver(), UNLIMITED)
     assert built.unplaced == []
     per_cadre = {name: sorted(key.day for key in built.duties if key.cadre == name) for name in "abc"}
     assert len(per_cadre["a"]) == 2 and len(per_cadre["b"]) == 2 and per_cadre["c"] == []
@@ -57,12 +74,8 @@ def test_each_cadre_takes_what_the_ones_before_left() -> None:
 def test_cadres_left_when_the_budget_is_spent_stay_unplaced() -> None:
     # The first cadre's search reports 5 units used of a budget of 1: the budget is spent, so b and
     # c get no model at all (the solver gives them runs, or keeps the duties as a hint).
-    def costly(model: cp_model.CpModel, budget: float | None) -> tuple[cp_model.CpSolver | None, float]:
-        solver, _ = small_solve(model, budget)
-        return solver, 5.0
-
     data = parse_instance(instance([cadre("a"), cadre("b"), cadre("c")], days=2))
-    built = construct(data, Calendar(data), 1.0, costly, deterministic=True)
+    built = construct(data, Calendar(data), SmallSolver(charge=5.0), Budget(1.0, deterministic=True))
     assert built.unplaced == ["b", "c"]
     assert {key.cadre for key in built.duties} == {"a"}
 
@@ -87,7 +100,7 @@ def test_built_roster_keeps_every_single_cadre_rule() -> None:
     }
     members = [cadre(f"a{index}", limits=limits) for index in range(3)]
     data = parse_instance(instance(members, days=14, checkpoints=[checkpoint(rules=[demand(2, max_count=None)])]))
-    built = construct(data, Calendar(data), None, small_solve, deterministic=True)
+    built = construct(data, Calendar(data), SmallSolver(), UNLIMITED)
     assert built.unplaced == []
     assert evaluate(data, assignments_of(data, built), []).violations == []
 
@@ -95,7 +108,7 @@ def test_built_roster_keeps_every_single_cadre_rule() -> None:
 @pytest.fixture
 def construct_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """The solver builds its first roster cadre by cadre before any search of the whole model."""
-    monkeypatch.setattr(solver_module, "GIVE_UP_SHARE", 0)
+    monkeypatch.setattr(options_module, "SETTINGS", dataclasses.replace(SETTINGS, give_up_share=0))
 
 
 def test_solver_starts_from_the_built_roster(construct_at_once: None, caplog: pytest.LogCaptureFixture) -> None:
@@ -148,7 +161,7 @@ def test_a_search_still_in_presolve_is_not_given_up() -> None:
     # give_up_after counts search seconds only: a search that never leaves presolve never reaches
     # it, and runs its full patience (0.6 s) without being marked as given up.
     data = parse_instance(instance([cadre("a")], days=1))
-    runner = solver_module.StageSolver(RosterModel.build(data), SolveOptions())
+    runner = CpSatRunner(RosterModel.build(data), SolveOptions())
     search_only = PresolvingSolver(patience=0.6)
-    runner._solve(search_only, solver_module._FoundWatch(), give_up_after=0.0)  # type: ignore[arg-type]
-    assert not runner.gave_up and not search_only.stopped.is_set()
+    _, gave_up = runner.run(search_only, FoundWatch(), give_up_after=0.0)  # type: ignore[arg-type]
+    assert not gave_up and not search_only.stopped.is_set()

@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
 import pytest
+from ortools.sat.python import cp_model
 
-import scheduler.solver as solver_module
+import scheduler.search.first_roster as first_roster_module
+import scheduler.search.options as options_module
+import scheduler.search.stage_search as stage_search_module
 from models.instance import Instance, Rules
 from models.loading import parse_instance
 from models.roster import Assignment
-from scheduler.calendar import Calendar, horizon_dates
 from scheduler.checker import evaluate
-from scheduler.construct import construct
-from scheduler.construct_runs import _trim, applies, runs_roster, work_days
-from scheduler.importers.curtois import CurtoisData, curtois_objective, curtois_violations, parse_curtois, to_instance
-from scheduler.improve import Improvement
-from scheduler.model import RosterModel
+from scheduler.model.calendar import Calendar, horizon_dates
+from scheduler.model.objective import plan_stages
+from scheduler.model.roster_model import RosterModel
+from scheduler.model.variables import DutyKey
+from scheduler.search.budget import Budget
+from scheduler.search.cadre_by_cadre import construct
+from scheduler.search.columns.builder import ColumnGenerationBuilder
+from scheduler.search.first_roster import build_first_roster
+from scheduler.search.improve import Improvement
+from scheduler.search.options import Progress
+from scheduler.search.runner import CpSatRunner, FoundWatch
+from scheduler.search.runs import _trim, only_sequence_rules, runs_roster, work_days
+from scheduler.search.settings import SETTINGS
 from scheduler.solver import SolveOptions
-from scheduler.variables import DutyKey
+from scheduler.sources.curtois import CurtoisData, curtois_objective, curtois_violations, parse_curtois, to_instance
 
 from .rules.helpers import D, N, cadre, checkpoint, day, demand, instance, solve_checked
 from .test_curtois_import import SMALL
@@ -81,7 +92,7 @@ def test_benchmark_rules_hold_and_every_cadre_reaches_its_minimum() -> None:
     # The union keeps every hard rule, by our checker (no code shared with this construction) and
     # by the benchmark's own rules (min total minutes among them).
     data, benchmark = curtois_small()
-    assert applies(data)
+    assert only_sequence_rules(data)
     built = runs_roster(RosterModel.build(data))
     assert built is not None and built.short == []
     duties = built.duties
@@ -105,7 +116,7 @@ def test_benchmark_rules_hold_and_every_cadre_reaches_its_minimum() -> None:
 )
 def test_not_used_when_another_rule_binds(change: dict[str, Any]) -> None:
     data = instance([cadre("a", limits={"max_consecutive_work_days": 3})], days=7, **change)
-    assert not applies(parse_instance(data))
+    assert not only_sequence_rules(parse_instance(data))
 
 
 def test_a_cadre_without_its_minimum_gets_no_runs() -> None:
@@ -218,25 +229,25 @@ def test_demand_max_is_kept() -> None:
 def without_column_generation(monkeypatch: pytest.MonkeyPatch) -> None:
     """The runs roster is the subject here: the solver's column generation (which comes first where it
     applies, as on the benchmark's instances) is left out; tests/test_column_generation.py covers it."""
-    monkeypatch.setattr(solver_module, "columns_apply", lambda _: False)
+    monkeypatch.setattr(ColumnGenerationBuilder, "applies", lambda self, runner, budget: False)
 
 
 @pytest.fixture
 def construct_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """The solver builds its first roster before any search of the whole model."""
-    monkeypatch.setattr(solver_module, "GIVE_UP_SHARE", 0)
+    monkeypatch.setattr(options_module, "SETTINGS", dataclasses.replace(SETTINGS, give_up_share=0))
 
 
 def own_models_only_for(monkeypatch: pytest.MonkeyPatch, cadre_ids: list[str]) -> None:
     """The cadre-by-cadre construction places only ``cadre_ids`` (as if its time ran out before the rest)."""
 
-    def partly(instance: Instance, calendar: Calendar, budget: float | None, solve_small: Any, **_: Any) -> Any:
+    def partly(instance: Instance, calendar: Calendar, solver: Any, budget: Budget) -> Any:
         some = instance.model_copy(update={"cadres": [cadre for cadre in instance.cadres if cadre.id in cadre_ids]})
-        built = construct(some, calendar, budget, solve_small, deterministic=True)
+        built = construct(some, calendar, solver, budget)
         built.unplaced = [cadre.id for cadre in instance.cadres if cadre.id not in cadre_ids]
         return built
 
-    monkeypatch.setattr(solver_module, "construct", partly)
+    monkeypatch.setattr(first_roster_module, "construct", partly)
 
 
 def test_solver_starts_from_the_runs_roster(
@@ -249,7 +260,7 @@ def test_solver_starts_from_the_runs_roster(
     def not_wanted(*_: Any, **__: Any) -> Any:
         raise AssertionError("with a runs roster kept, no roster is built cadre by cadre")
 
-    monkeypatch.setattr(solver_module, "construct", not_wanted)
+    monkeypatch.setattr(first_roster_module, "construct", not_wanted)
     caplog.set_level(logging.INFO, logger="scheduler")
     data, _ = curtois_small()
     options = SolveOptions(time_limit=10, workers=1, seed=0, deterministic=True)
@@ -268,7 +279,7 @@ def test_runs_take_the_demand_the_own_models_left(monkeypatch: pytest.MonkeyPatc
     # placed by its own model; b, left over, gets runs only on the two days a left free: every day
     # then has exactly one.
     own_models_only_for(monkeypatch, ["a"])
-    monkeypatch.setattr(solver_module, "GIVE_UP_SHARE", 0)
+    monkeypatch.setattr(options_module, "SETTINGS", dataclasses.replace(SETTINGS, give_up_share=0))
     exactly_two_duties = {"min_consecutive_work_days": 3, "min_total_hours": 16, "max_total_hours": 16}
     data = instance(
         [cadre("a", limits=exactly_two_duties), cadre("b", limits={"max_consecutive_work_days": 4})],
@@ -279,10 +290,10 @@ def test_runs_take_the_demand_the_own_models_left(monkeypatch: pytest.MonkeyPatc
     roster_model = RosterModel.build(loaded)
     from_runs = runs_roster(roster_model)
     assert from_runs is not None and from_runs.short == ["a"]
-    runner = solver_module.StageSolver(roster_model, SolveOptions(time_limit=10, workers=1, seed=0, deterministic=True))
-    stage = solver_module.plan_stages(roster_model)[0]
+    runner = CpSatRunner(roster_model, SolveOptions(time_limit=10, workers=1, seed=0, deterministic=True))
+    stage = plan_stages(roster_model)[0]
     runner.begin(stage, stage.build())
-    runner.start_from_construction(10.0)
+    build_first_roster(runner, Budget(10.0, deterministic=True))
     assert runner.solution is not None
     on_duty = sorted(
         (key.day, key.cadre) for key, variable in roster_model.vars.duties.items() if runner.solution[variable.index]
@@ -302,13 +313,13 @@ def test_built_rosters_repeat_in_deterministic_mode(construct_at_once: None, mon
 
 
 class SearchLog:
-    """Records, in order, what a StageSolver runs: the constructions, the passes of the whole model
+    """Records, in order, what a CpSatRunner runs: the constructions, the passes of the whole model
     with the duties fixed, the searches of the whole model, and the solves of one cadre's model."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls: list[str] = []
-        original_solve = solver_module.StageSolver._solve
-        original_construction = solver_module.StageSolver.start_from_construction
+        original_solve = CpSatRunner.run
+        original_construction = stage_search_module.build_first_roster
 
         def solve(runner: Any, solver: Any, reporter: Any = None, **kwargs: Any) -> Any:
             fixed = solver.parameters.fix_variables_to_their_hinted_value
@@ -316,20 +327,20 @@ class SearchLog:
             self.calls.append(("fixed" if fixed else "search") if whole else "cadre")
             return original_solve(runner, solver, reporter, **kwargs)
 
-        def construction(runner: Any, budget: float | None) -> float:
+        def construction(runner: CpSatRunner, budget: Budget) -> None:
             self.calls.append("construction")
-            return float(original_construction(runner, budget))
+            original_construction(runner, budget)
 
-        monkeypatch.setattr(solver_module.StageSolver, "_solve", solve)
-        monkeypatch.setattr(solver_module.StageSolver, "start_from_construction", construction)
+        monkeypatch.setattr(CpSatRunner, "run", solve)
+        monkeypatch.setattr(stage_search_module, "build_first_roster", construction)
 
 
-def first_roster_runner(build_seconds: float) -> solver_module.StageSolver:
+def first_roster_runner(build_seconds: float) -> CpSatRunner:
     data, _ = curtois_small()
     roster_model = RosterModel.build(data)
     options = SolveOptions(time_limit=10, workers=1, seed=0)
-    runner = solver_module.StageSolver(roster_model, options, build_seconds=build_seconds)
-    stage = solver_module.plan_stages(roster_model)[0]
+    runner = CpSatRunner(roster_model, options, build_seconds=build_seconds)
+    stage = plan_stages(roster_model)[0]
     expr = stage.build()
     runner.begin(stage, expr)
     return runner
@@ -341,29 +352,29 @@ def test_a_model_slower_to_build_than_the_budget_starts_from_the_construction(
     # Building took 20 s and 10 s are left: a search would spend them in presolve, so the roster
     # is built first (the runs roster, accepted with the duties fixed), then searched on from,
     # even where the solver is told that the rules keep runs out (so only the build time decides).
-    monkeypatch.setattr(solver_module, "runs_apply", lambda instance: False)
+    monkeypatch.setattr(stage_search_module, "only_sequence_rules", lambda instance: False)
     log = SearchLog(monkeypatch)
     runner = first_roster_runner(build_seconds=20.0)
-    runner._first_roster(10.0, solver_module._FoundWatch())
+    stage_search_module._first_roster_search(runner, Budget(10.0), FoundWatch())
     # the cadres' own models (searches of their own) and the pass accepting them come in between
     assert log.calls[:2] == ["construction", "fixed"] and log.calls[-1] == "search"
     assert runner.solution is not None
 
 
 @pytest.mark.parametrize(("runs_apply", "first_call"), [(True, "construction"), (False, "search")])
-def test_the_roster_is_built_before_any_search_where_runs_apply(
+def test_the_roster_is_built_before_any_search_where_only_sequence_rules(
     monkeypatch: pytest.MonkeyPatch, runs_apply: bool, first_call: str
 ) -> None:
     # 10 s left, the model built at once. Where a whole roster can be built from runs, it is built
     # (and made better cadre by cadre) before any search of the whole model. Where it cannot (said
     # so here), the search comes first.
-    monkeypatch.setattr(solver_module, "runs_apply", lambda instance: runs_apply)
+    monkeypatch.setattr(stage_search_module, "only_sequence_rules", lambda instance: runs_apply)
     log = SearchLog(monkeypatch)
     runner = first_roster_runner(build_seconds=0.0)
-    status, _, _ = runner._first_roster(10.0, solver_module._FoundWatch())
+    status, _ = stage_search_module._first_roster_search(runner, Budget(10.0), FoundWatch())
     assert log.calls[0] == first_call
     # either way a roster is found: by the search, or built, accepted and kept
-    assert status in (solver_module.cp_model.OPTIMAL, solver_module.cp_model.FEASIBLE) or runner.solution is not None
+    assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE) or runner.solution is not None
 
 
 @pytest.mark.parametrize(("fixed_pass", "searched"), [(1000.0, False), (3.0, False), (2.0, True), (1.0, True)])
@@ -376,15 +387,14 @@ def test_a_search_after_the_construction_only_with_time_to_load_and_search(
     # search, and the accepted roster is the result; 4 x 2 = 8 s and 4 x 1 = 4 s, a search.
     log = SearchLog(monkeypatch)
     runner = first_roster_runner(build_seconds=20.0)
-    original = solver_module.StageSolver.solve_with_fixed
+    original = CpSatRunner.solve_fixed
 
-    def slow_fixed_pass(self: Any, *args: Any, **kwargs: Any) -> float:
-        used = float(original(self, *args, **kwargs))
+    def slow_fixed_pass(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
         self.fixed_seconds = fixed_pass
-        return used
 
-    monkeypatch.setattr(solver_module.StageSolver, "solve_with_fixed", slow_fixed_pass)
-    status, _, _ = runner._first_roster(10.0, solver_module._FoundWatch())
+    monkeypatch.setattr(CpSatRunner, "solve_fixed", slow_fixed_pass)
+    status, _ = stage_search_module._first_roster_search(runner, Budget(10.0), FoundWatch())
     assert log.calls[:2] == ["construction", "fixed"]
     assert runner.solution is not None and runner.values
     if searched:
@@ -393,7 +403,7 @@ def test_a_search_after_the_construction_only_with_time_to_load_and_search(
         # with a 3 s pass the cadre-by-cadre improvement still runs (and its result is accepted by a
         # second pass), but no search of the whole model follows
         assert "search" not in log.calls
-        assert status == solver_module.cp_model.UNKNOWN
+        assert status == cp_model.UNKNOWN
 
 
 def test_an_improvement_the_whole_model_rejects_leaves_the_runs_roster(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -405,9 +415,9 @@ def test_an_improvement_the_whole_model_rejects_leaves_the_runs_roster(monkeypat
         given.append(list(duties))
         return Improvement(duties=[], changed=1)
 
-    monkeypatch.setattr(solver_module, "improve", empty)
+    monkeypatch.setattr(first_roster_module, "improve", empty)
     runner = first_roster_runner(build_seconds=0.0)
-    runner.start_from_construction(10.0)
+    build_first_roster(runner, Budget(10.0))
     assert runner.solution is not None and len(given) == 1
     held = {key for key, variable in runner.roster_model.vars.duties.items() if runner.solution[variable.index]}
     assert held == set(given[0]) and held
@@ -419,9 +429,9 @@ def test_ctrl_c_while_improving_keeps_the_runs_roster(monkeypatch: pytest.Monkey
     def interrupted(*_: Any, **__: Any) -> Improvement:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(solver_module, "improve", interrupted)
+    monkeypatch.setattr(first_roster_module, "improve", interrupted)
     runner = first_roster_runner(build_seconds=0.0)
-    runner.start_from_construction(10.0)
+    build_first_roster(runner, Budget(10.0))
     assert runner.interrupted and runner.solution is not None
     from_runs = runs_roster(runner.roster_model)
     assert from_runs is not None
@@ -437,7 +447,7 @@ def test_an_accepted_built_roster_shows_in_the_live_progress() -> None:
     built = runs_roster(RosterModel.build(data))
     assert built is not None and built.short == []
     expected = curtois_objective(benchmark, {(key.cadre, key.day): key.shift for key in built.duties})
-    reports: list[solver_module.Progress] = []
+    reports: list[Progress] = []
     options = SolveOptions(time_limit=10, workers=1, seed=0, deterministic=True, progress=reports.append)
     solved = solve_checked(data, options=options, expect=None)
     assert reports[0].objective == expected and reports[0].bound == 0.0

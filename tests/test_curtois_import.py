@@ -13,8 +13,8 @@ import pytest
 
 from models.instance import Instance
 from models.loading import parse_instance
-from scheduler.calendar import effective_rules, shift_minutes
-from scheduler.importers.curtois import (
+from scheduler.model.calendar import effective_rules, shift_minutes
+from scheduler.sources.curtois import (
     BENCHMARK_START,
     CurtoisData,
     CurtoisFormatError,

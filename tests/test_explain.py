@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from models.loading import parse_instance
-from scheduler.compose import compose_roster
+from scheduler.compose.roster import compose_roster
 from scheduler.solver import SolveOptions, solve
 
 

@@ -1,4 +1,4 @@
-"""Tests of the realistic instance generator (``scheduler.generate``)."""
+"""Tests of the realistic instance generator (``scheduler.sources.generate``)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 
 from models.instance import Instance
 from models.loading import parse_instance
-from scheduler.calendar import demand_rule_matches, fairness_group, horizon_dates, shift_minutes
-from scheduler.generate import DEFAULT_START, PROFILES, generate_instance
+from scheduler.model.calendar import demand_rule_matches, fairness_group, horizon_dates, shift_minutes
+from scheduler.sources.generate import DEFAULT_START, PROFILES, generate_instance
 
 
 def _min_total(instance: Instance) -> int:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
-
 from models.loading import parse_instance
-from scheduler.calendar import Calendar
-from scheduler.improve import improve
-from scheduler.variables import DutyKey
+from scheduler.model.calendar import Calendar
+from scheduler.model.variables import DutyKey
+from scheduler.search.budget import Budget
+from scheduler.search.improve import improve
 
 from .rules.helpers import cadre, checkpoint, day, demand, instance
-from .test_construct import small_solve
+from .test_construct import UNLIMITED, SmallSolver
 
 ONE_DUTY = {"max_total_hours": 8}  # shift D lasts 8 h
 
@@ -36,7 +35,7 @@ def test_a_cadre_moves_to_the_place_left_uncovered() -> None:
     # a moves. b's own model, with a on day 1, sees day 0 wanted: its duty there costs 0 and
     # nothing is cheaper, so b stays. The second pass changes nothing and ends it: 4 steps.
     data = two_days_one_wanted_each()
-    better = improve(data, Calendar(data), [duty("a", 0), duty("b", 0)], None, small_solve, deterministic=True)
+    better = improve(data, Calendar(data), [duty("a", 0), duty("b", 0)], SmallSolver(), UNLIMITED)
     assert better.duties == [duty("a", 1), duty("b", 0)]
     assert (better.changed, better.steps, better.passes) == (1, 4, 2)
 
@@ -45,7 +44,7 @@ def test_a_roster_nothing_beats_stays_as_it_is() -> None:
     # a on day 0 and b on day 1 cover both days: no cadre's duties can cost less than 0.
     data = two_days_one_wanted_each()
     start = [duty("a", 0), duty("b", 1)]
-    better = improve(data, Calendar(data), start, None, small_solve, deterministic=True)
+    better = improve(data, Calendar(data), start, SmallSolver(), UNLIMITED)
     assert better.duties == start
     assert (better.changed, better.steps, better.passes) == (0, 2, 1)
 
@@ -53,13 +52,10 @@ def test_a_roster_nothing_beats_stays_as_it_is() -> None:
 def test_no_step_begins_when_less_is_left_than_a_step_costs() -> None:
     # Each solve reports 1 unit, a step is 2 solves (current duties, then the search). With a
     # budget of 3: a's step uses 2, leaving 1 < 2 on average, so b's step never begins.
-    def one_unit(model: cp_model.CpModel, budget: float | None) -> tuple[cp_model.CpSolver | None, float]:
-        solver, _ = small_solve(model, budget)
-        return solver, 1.0
-
     data = two_days_one_wanted_each()
-    better = improve(data, Calendar(data), [duty("a", 0), duty("b", 0)], 3.0, one_unit, deterministic=True)
-    assert (better.steps, better.used) == (1, 2.0)
+    budget = Budget(3.0, deterministic=True)
+    better = improve(data, Calendar(data), [duty("a", 0), duty("b", 0)], SmallSolver(charge=1.0), budget)
+    assert (better.steps, budget.spent()) == (1, 2.0)
     assert better.duties == [duty("a", 1), duty("b", 0)]
 
 
@@ -78,6 +74,6 @@ def test_demand_max_is_kept() -> None:
         )
     )
     start = [duty("a", 0), duty("b", 1)]
-    better = improve(data, Calendar(data), start, None, small_solve, deterministic=True)
+    better = improve(data, Calendar(data), start, SmallSolver(), UNLIMITED)
     assert better.duties == start
     assert better.changed == 0

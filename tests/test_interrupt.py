@@ -11,7 +11,7 @@ from pathlib import Path
 
 from models.loading import load_instance, load_roster
 from scheduler.checker import check
-from scheduler.generate import generate_instance
+from scheduler.sources.generate import generate_instance
 
 
 def test_ctrl_c_writes_the_best_roster_found(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import random
 import numpy as np
 import pytest
 
-from scheduler.labelling import REDUCED_COST_EPSILON, TIE, extend_day, extend_days
+from scheduler.search.columns.labelling import REDUCED_COST_EPSILON, TIE, extend_day, extend_days
 
 STATES = 5
 CHOICES = 3  # a day off and two shifts

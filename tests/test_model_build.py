@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-import scheduler.rules
+import scheduler.model.rules
 from models.loading import parse_instance
-from scheduler.model import RosterModel, cycle_collection_paused
+from scheduler.model.roster_model import RosterModel, cycle_collection_paused
 from tests.rules.helpers import cadre, instance
 
 
@@ -47,7 +48,7 @@ def test_every_rule_is_added_with_the_collector_paused(collector_on: None, monke
     recording_rule = SimpleNamespace(
         __name__="tests.recording_rule", apply=lambda roster_model: seen.append(gc.isenabled())
     )
-    monkeypatch.setattr(scheduler.rules, "RULES", [*scheduler.rules.RULES, recording_rule])
+    monkeypatch.setattr(scheduler.model.rules, "RULES", [*scheduler.model.rules.RULES, recording_rule])
     roster_model = RosterModel.build(parse_instance(instance([cadre("a0")]), "gc-test"))
     assert seen == [False]
     assert len(roster_model.vars.duties) == 2  # the real rules ran too: one cadre, 2 days, shift D: 2 duties
@@ -57,8 +58,15 @@ def test_every_rule_is_added_with_the_collector_paused(collector_on: None, monke
 def test_the_build_records_the_seconds_of_each_step() -> None:
     roster_model = RosterModel.build(parse_instance(instance([cadre("a0")]), "timing-test"))
     # one figure per step, in build order: the calendar, the variables, each rule family once
-    # (standby_limits is listed twice in RULES: its two passes are summed)
-    rule_names = list(dict.fromkeys(rule.__name__.rsplit(".", 1)[-1] for rule in scheduler.rules.RULES))
-    assert len(rule_names) < len(scheduler.rules.RULES)
+    rule_names = [rule.__name__.rsplit(".", 1)[-1] for rule in scheduler.model.rules.RULES]
     assert list(roster_model.build_seconds) == ["calendar", "variables", *rule_names]
     assert all(seconds >= 0 for seconds in roster_model.build_seconds.values())
+
+
+def test_every_rule_family_is_registered_once() -> None:
+    # Each module of scheduler/model/rules/ adds its family's constraints; listed twice, they would
+    # be added twice (a larger model, the same rosters), and a module not listed would add none.
+    package = Path(scheduler.model.rules.__file__).parent
+    modules = sorted(path.stem for path in package.glob("*.py") if path.stem != "__init__")
+    registered = [rule.__name__.rsplit(".", 1)[-1] for rule in scheduler.model.rules.RULES]
+    assert sorted(registered) == modules

@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 
 from models.loading import parse_instance
 from models.roster import Assignment, StandbyAssignment
-from scheduler.calendar import WEEKDAY_NAMES, demand_rule_matches, standby_wanted
 from scheduler.checker import check, evaluate
-from scheduler.compose import compose_roster
+from scheduler.compose.roster import compose_roster
+from scheduler.model.calendar import WEEKDAY_NAMES, demand_rule_matches, standby_wanted
 from scheduler.solver import SolveOptions, solve
 
 OPTIONS = SolveOptions(time_limit=5, workers=1, seed=0, deterministic=True)

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from models.loading import InputError, load_instance, load_roster, parse_instance
 from scheduler.cli import main
-from scheduler.generate import PROFILES, generate_instance
+from scheduler.sources.generate import PROFILES, generate_instance
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
 

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vText
 
-from scheduler.calendar import shift_minutes
 from scheduler.exports.safety import safe_filename
 from scheduler.exports.tables import DUTY, Entry, ExportData
+from scheduler.model.calendar import shift_minutes
 
 logger = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from scheduler.calendar import fairness_group
 from scheduler.exports.tables import ExportData, localised
+from scheduler.model.calendar import fairness_group
 
 logger = logging.getLogger(__name__)
 

@@ -19,7 +19,8 @@ from models.instance import Cadre, Checkpoint, DemandRule, Instance, Shift
 from models.loading import InputError
 from models.references import Issue
 from models.roster import Roster, Shortfall, StandbyShortfall
-from scheduler.calendar import (
+from scheduler.exports.i18n import label, weekday_name
+from scheduler.model.calendar import (
     clock_minutes,
     demand_rule_matches,
     fairness_group,
@@ -29,8 +30,7 @@ from scheduler.calendar import (
     shift_start,
     standby_wanted,
 )
-from scheduler.calendar import unit_workday as is_unit_workday
-from scheduler.exports.i18n import label, weekday_name
+from scheduler.model.calendar import unit_workday as is_unit_workday
 
 logger = logging.getLogger(__name__)
 

@@ -189,7 +189,7 @@ def _load_figures(metrics: dict[str, Any]) -> dict[str, Any]:
 
 def run_one(base: dict[str, Any], run: Run, settings: SweepSettings) -> dict[str, Any]:
     """Solve one combination (and its absence trials); the CSV row as a dict of values."""
-    from scheduler.compose import RosterBreaksRules, compose_roster
+    from scheduler.compose.roster import RosterBreaksRules, compose_roster
     from scheduler.solver import SolveOptions, solve
 
     started = time.monotonic()

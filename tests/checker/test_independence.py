@@ -62,7 +62,7 @@ def test_the_analysis_catches_what_is_forbidden() -> None:
     sample = (
         "import ortools.sat.python.cp_model\n"
         "from ortools.sat.python import cp_model\n"
-        "from scheduler.calendar import Calendar\n"
+        "from scheduler.model.calendar import Calendar\n"
         "import scheduler.rules.weekly_limits\n"
         "from models.references import json_path\n"
         "from models import Instance\n"
@@ -79,7 +79,7 @@ def test_the_analysis_catches_what_is_forbidden() -> None:
     assert forbidden_imports(sample) == [
         "import ortools.sat.python.cp_model",
         "from ortools.sat.python import cp_model",
-        "from scheduler.calendar import Calendar",
+        "from scheduler.model.calendar import Calendar",
         "import scheduler.rules.weekly_limits",
         "from models.references import json_path (not a data class)",
         "from models import Instance (not a data class)",

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from scheduler.export_cli import export, report
+from scheduler.cli.exports import export, report
 
 
 def _run(command: object, args: list[str]) -> object:

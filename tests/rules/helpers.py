@@ -26,7 +26,7 @@ from models.loading import parse_instance
 from models.roster import Roster
 from scheduler.checker import check, evaluate
 from scheduler.checker.api import Evaluation
-from scheduler.compose import compose_roster
+from scheduler.compose.roster import compose_roster
 from scheduler.solver import Result, SolveOptions, solve
 
 START = date(2024, 1, 1)  # a Monday

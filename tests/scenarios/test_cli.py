@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from scheduler.scenario_cli import scenario, staffing
+from scheduler.cli.scenarios import scenario, staffing
 from tests.scenarios.builders import tiny_data
 
 

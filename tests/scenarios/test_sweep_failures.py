@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 import scheduler.solver
 from models.roster import Assignment
-from scheduler.scenario_cli import scenario
+from scheduler.cli.scenarios import scenario
 from scheduler.scenarios.sweep import FAILED, INTERNAL_ERROR, Sweep, SweepSettings, run_sweep
 from scheduler.scenarios.variation import parse_dimensions
 from tests.scenarios.builders import tiny_data

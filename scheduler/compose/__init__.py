@@ -1,0 +1,1 @@
+"""From a solve to the roster file: composition, shortfall reasons in words, pre-solve warnings."""

@@ -1,0 +1,1 @@
+"""The roster model: calendar, typed variables, one module per rule family, the objective."""

@@ -1,0 +1,303 @@
+"""The one runner of CP-SAT searches: parameters, callbacks, interruption, fixed passes, the incumbent.
+
+Every CP-SAT search of a solve goes through :class:`CpSatRunner`: the stage
+searches over the whole roster model, the passes that complete a roster with
+its duties fixed, and the small side models of single cadres that the
+construction and the improvement solve. It keeps the incumbent (the best
+whole-model solution so far, and every begun stage's value under it), runs
+CP-SAT in a thread so that Ctrl-C stops a search cleanly and keeps the
+incumbent, and charges every search to the :class:`Budget` it was given.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from ortools.sat.python import cp_model
+
+from scheduler.model.objective import ObjectiveStage
+from scheduler.model.roster_model import RosterModel
+from scheduler.model.variables import DutyKey, Expr
+from scheduler.search.budget import Budget
+from scheduler.search.options import Progress, SolveOptions
+
+logger = logging.getLogger(__name__)
+Built = TypeVar("Built")
+FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
+
+
+class FoundWatch(cp_model.CpSolverSolutionCallback):
+    """Notes that the search has found a solution."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def on_solution_callback(self) -> None:
+        self.found = True
+
+
+class ProgressReporter(FoundWatch):
+    """Reports each new solution of ``stage`` in reported units, with the seconds since ``started``."""
+
+    def __init__(self, stage: ObjectiveStage, report: Callable[[Progress], None], started: float) -> None:
+        super().__init__()
+        self._stage = stage
+        self._report = report
+        self._started = started
+
+    def on_solution_callback(self) -> None:
+        super().on_solution_callback()
+        divisor = self._stage.divisor
+        self._report(
+            Progress(
+                self._stage.name,
+                self.objective_value / divisor,
+                self.best_objective_bound / divisor,
+                time.monotonic() - self._started,
+            )
+        )
+
+
+def _evaluate(solver: cp_model.CpSolver, expr: Expr) -> int:
+    return expr if isinstance(expr, int) else int(solver.value(expr))
+
+
+class CpSatRunner:
+    """Runs CP-SAT on one roster model stage after stage, carrying the incumbent as a hint."""
+
+    def __init__(self, roster_model: RosterModel, options: SolveOptions, build_seconds: float = 0.0) -> None:
+        self.roster_model = roster_model
+        self.options = options
+        self.settings = options.settings
+        self.solution: list[int] | None = None  # the incumbent: a value for every model variable
+        self.values: dict[str, int] = {}  # every begun stage's value under the incumbent
+        self.exprs: dict[str, Expr] = {}
+        self.stages: dict[str, ObjectiveStage] = {}  # the stages begun, in order; the last is being solved
+        self.stage_started = time.monotonic()  # when the stage being solved began, for progress reports
+        self.interrupted = False
+        self.partial_hint: tuple[list[int], list[int]] | None = None  # built duties, when no incumbent
+        self.build_seconds = build_seconds  # building the model took this long (presolve grows with it)
+        self.fixed_seconds = 0.0  # the last pass with the duties fixed took this long: a search's least cost
+
+    # -- running CP-SAT ------------------------------------------------------
+    def parameters(self, limit: float | None) -> cp_model.CpSolver:
+        """A CP-SAT solver set up for this solve, limited to ``limit`` (seconds or deterministic units)."""
+        solver = cp_model.CpSolver()
+        parameters = solver.parameters
+        parameters.num_workers = max(self.options.workers, 1)
+        parameters.random_seed = self.options.seed
+        # The worker that searches the whole problem keeps every constraint in its LP relaxation
+        # (CP-SAT's "max_lp" instead of "default_lp"): the weekend, run and succession constraints
+        # then bound the objective (see BENCHMARKS.md).
+        if parameters.num_workers == 1:
+            parameters.linearization_level = 2
+        else:
+            parameters.subsolvers.append("max_lp")
+        parameters.catch_sigint_signal = False  # Ctrl-C is handled here, keeping the incumbent
+        if limit is not None:
+            if self.options.deterministic:
+                parameters.interleave_search = True
+                parameters.max_deterministic_time = max(limit, 0.01)
+            else:
+                parameters.max_time_in_seconds = max(limit, 0.01)
+        if self.options.log_callback is not None:
+            parameters.log_search_progress = True
+            parameters.log_to_stdout = False
+            solver.log_callback = self.options.log_callback
+        return solver
+
+    def run(
+        self,
+        solver: cp_model.CpSolver,
+        reporter: cp_model.CpSolverSolutionCallback | None = None,
+        *,
+        model: cp_model.CpModel | None = None,
+        give_up_after: float | None = None,
+        enough_after: float | None = None,
+    ) -> tuple[cp_model.CpSolverStatus, bool]:
+        """Run CP-SAT in a thread, so that Ctrl-C reaches Python and stops the search cleanly:
+        (status, whether it gave up).
+
+        With ``give_up_after`` (seconds of search, presolve not counted) the search stops then if it
+        has found nothing yet (it gave up). With ``enough_after`` (seconds) it stops then if it has
+        found something. Both need ``reporter`` to be a :class:`FoundWatch`.
+        """
+        if self.interrupted:
+            return cp_model.UNKNOWN, False
+        model = self.roster_model.cp if model is None else model
+        outcome: dict[str, cp_model.CpSolverStatus] = {}
+        done = threading.Event()
+
+        def work() -> None:
+            try:
+                outcome["status"] = solver.solve(model, reporter) if reporter else solver.solve(model)
+            finally:
+                done.set()
+
+        started = time.monotonic()
+        search_started: list[float] = []
+        if give_up_after is not None:
+            # CP-SAT reports its first objective bound when presolve is over and the search begins
+            solver.best_bound_callback = lambda bound: search_started.append(time.monotonic())
+        stopping = gave_up = False  # stop_search() was called for give_up_after or enough_after
+        thread = threading.Thread(target=work, name="cp-sat", daemon=True)
+        thread.start()
+        # Wait on an event, not Thread.join: an interrupted join can leave is_alive() wrong (CPython < 3.12).
+        while not done.is_set():
+            try:
+                done.wait(0.2)
+            except KeyboardInterrupt:
+                logger.warning("interrupted: stopping the search and keeping the best roster found")
+                self.interrupted = True
+                solver.stop_search()
+            if not isinstance(reporter, FoundWatch) or stopping:
+                continue
+            elapsed = time.monotonic() - started
+            searching = time.monotonic() - search_started[0] if search_started else 0.0
+            late = give_up_after is not None and searching > give_up_after
+            if late and not reporter.found:
+                logger.info("no roster after %.1f s (%.1f s of search): building one", elapsed, searching)
+                gave_up = stopping = True
+                solver.stop_search()
+            elif enough_after is not None and reporter.found and elapsed > enough_after:
+                stopping = True  # the solution found is kept
+                solver.stop_search()
+        thread.join()
+        return outcome.get("status", cp_model.UNKNOWN), gave_up
+
+    def search(
+        self, budget: Budget, reporter: FoundWatch, *, limit: float | None = None, give_up_after: float | None = None
+    ) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver, bool]:
+        """Search the whole model within ``limit`` (default: what ``budget`` has left), from the hint;
+        a solution found becomes the incumbent. Returns (status, solver, whether it gave up)."""
+        solver = self.parameters(budget.left() if limit is None else limit)
+        status, gave_up = self.run(solver, reporter, give_up_after=give_up_after)
+        budget.charge(solver.response_proto.deterministic_time)
+        if status in FOUND:
+            self._keep(solver)
+        return status, solver, gave_up
+
+    def solve_side_model(self, model: cp_model.CpModel, budget: Budget) -> cp_model.CpSolver | None:
+        """Solve a small side model (one cadre's) within ``budget``: the solver if it found a solution.
+
+        In seconds, a search that has found nothing when its budget runs out may go on up to
+        ``side_model_overrun`` times as long, and stops at its first solution then.
+        """
+        deterministic = self.options.deterministic
+        limit = budget.left()
+        overrun = limit if limit is None or deterministic else limit * self.settings.side_model_overrun
+        solver = self.parameters(overrun)
+        status, _ = self.run(solver, FoundWatch(), model=model, enough_after=None if deterministic else limit)
+        budget.charge(solver.response_proto.deterministic_time)
+        return solver if status in FOUND else None
+
+    def solve_fixed(self, keep: list[int] | None, budget: Budget, *, keep_on_failure: bool = True) -> None:
+        """Search the current stage with the variables ``keep`` (indices; all of the incumbent when
+        None) fixed to their values in the incumbent.
+
+        With every variable of the incumbent fixed, CP-SAT only fills in the auxiliaries a new stage
+        added: the stage starts from a complete, feasible hint and its value for the kept roster is
+        known even if its own search finds nothing better in time. With only the duties fixed, the
+        standby stage is a small problem whose presolve and search are fast. With ``keep_on_failure``
+        false, the incumbent is only a candidate and is dropped when no solution extends it.
+        """
+        if self.solution is None:
+            return
+        fixed = range(len(self.solution)) if keep is None else keep
+        proto = self.roster_model.cp.proto
+        proto.clear_solution_hint()
+        proto.solution_hint.vars.extend(fixed)
+        proto.solution_hint.values.extend(self.solution[index] for index in fixed)
+        solver = self.parameters(budget.left())
+        solver.parameters.fix_variables_to_their_hinted_value = True
+        started = time.monotonic()
+        status, _ = self.run(solver)
+        self.fixed_seconds = time.monotonic() - started
+        budget.charge(solver.response_proto.deterministic_time)
+        if status in FOUND:
+            self._keep(solver)
+        else:
+            logger.info("no solution with the kept values fixed (%s)", solver.status_name(status))
+            if not keep_on_failure:
+                self.solution = None
+
+    def _keep(self, solver: cp_model.CpSolver) -> None:
+        self.solution = list(solver.response_proto.solution)
+        self.values = {name: _evaluate(solver, built) for name, built in self.exprs.items()}
+
+    # -- the stage and the incumbent ----------------------------------------
+    def begin(self, stage: ObjectiveStage, expr: Expr) -> None:
+        """Make ``stage``, with the objective ``expr``, the stage being solved."""
+        self.roster_model.cp.minimize(expr)
+        self.exprs[stage.name] = expr
+        self.stages[stage.name] = stage
+        self.stage_started = time.monotonic()
+
+    def reporter(self, stage: ObjectiveStage) -> FoundWatch:
+        """A callback for the stage's searches: live progress when asked for, else a found watch."""
+        if self.options.progress:
+            return ProgressReporter(stage, self.options.progress, self.stage_started)
+        return FoundWatch()
+
+    def accept(self, duties: list[DutyKey], budget: Budget) -> bool:
+        """Take built duties as the hint and, once the whole model accepts them with the duties fixed
+        (only the auxiliary variables are searched), as the incumbent. Whether it was accepted."""
+        self.guide(duties)
+        assert self.partial_hint is not None
+        self.solution = [0] * len(self.roster_model.cp.proto.variables)
+        for index, value in zip(*self.partial_hint, strict=True):
+            self.solution[index] = value
+        self.solve_fixed(self.partial_hint[0], budget, keep_on_failure=False)
+        if self.solution is not None:
+            logger.info("the whole model accepts the built roster: %s", self.described(self.values))
+        return self.solution is not None
+
+    def guide(self, duties: list[DutyKey]) -> None:
+        """Take built duties as the hint of the next search, without making them the incumbent."""
+        roster_model = self.roster_model
+        chosen = {roster_model.vars.duties[key].index for key in duties}
+        duty_indices = [variable.index for variable in roster_model.vars.duties.values()]
+        self.partial_hint = (duty_indices, [1 if index in chosen else 0 for index in duty_indices])
+
+    def hint(self) -> None:
+        """Hint the incumbent (or the built duties) to the next search."""
+        proto = self.roster_model.cp.proto
+        proto.clear_solution_hint()
+        hint = proto.solution_hint
+        if self.solution is not None:
+            hint.vars.extend(range(len(self.solution)))
+            hint.values.extend(self.solution)
+        elif self.partial_hint is not None:
+            hint.vars.extend(self.partial_hint[0])
+            hint.values.extend(self.partial_hint[1])
+
+    def report_kept(self) -> None:
+        """Show the incumbent in the live progress, as a search shows its solutions (its bound 0: no
+        search has bounded the stage yet, and every part is >= 0)."""
+        if self.options.progress is None or self.solution is None or not self.stages:
+            return
+        stage = next(reversed(self.stages.values()))  # the stage being solved
+        value = self.values[stage.name] / stage.divisor
+        self.options.progress(Progress(stage.name, value, 0.0, time.monotonic() - self.stage_started))
+
+    def ranking(self, values: dict[str, int]) -> tuple[int, ...]:
+        """Stage values in stage order, for comparing two rosters of the current stage."""
+        return tuple(values.get(name, 0) for name in self.exprs)
+
+    def described(self, values: dict[str, int]) -> str:
+        """Stage values in reported units, for the log: 'weighted 1506'."""
+        return ", ".join(f"{name} {value / self.stages[name].divisor:g}" for name, value in values.items())
+
+    def unless_interrupted(self, doing: str, work: Callable[[], Built]) -> Built | None:
+        """``work()``, or None when Ctrl-C comes while it runs (outside CP-SAT: a cadre's model being built)."""
+        try:
+            return work()
+        except KeyboardInterrupt:
+            logger.warning("interrupted while %s", doing)
+            self.interrupted = True
+            return None

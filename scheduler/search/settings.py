@@ -1,0 +1,119 @@
+"""The search's tuned values, in one settings object; each value's measurements are in BENCHMARKS.md.
+
+Every share, ratio and count the search uses to divide its time or size its
+steps lives here, with what it decides. The code reads ``SETTINGS``; a test
+or a researcher may pass another :class:`SearchSettings`. BENCHMARKS.md
+("Search settings") lists the instances and sizes each value was measured on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+def _stage_shares() -> dict[str, float]:
+    return {"coverage": 0.5, "standby": 0.35, "target": 0.4, "fairness": 0.6}
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """How the search divides its time and sizes its steps."""
+
+    stage_share: dict[str, float] = field(default_factory=_stage_shares)
+    """Share of the time left that each lexicographic stage may use (the last stage takes the rest)."""
+
+    completion_share: float = 0.3
+    """Share of a stage's time for the pass with the kept roster fixed, which gives the stage a value."""
+
+    completion_share_duties_fixed: float = 0.5
+    """The same share when only the duties are fixed (the standby stage fills in around them)."""
+
+    give_up_share: float = 0.1
+    """Without a roster after this share of the first stage's time (presolve not counted), one is built."""
+
+    construction_share: float = 0.8
+    """Share of the time left that building a first roster cadre by cadre, or improving it, may take."""
+
+    columns_share: float = 0.8
+    """Share of the first stage's time that column generation and its dive may take, where they apply."""
+
+    side_model_overrun: float = 5.0
+    """A cadre's own model that has found nothing when its share is spent may go on this many times as
+    long (in seconds), and stops at its first roster then."""
+
+    fixed_passes_before_search: float = 4.0
+    """After a built roster, a free search is begun only if more than this many passes with the duties
+    fixed are left: loading and presolving the whole model costs more than such a pass."""
+
+    least_cadre_search: float = 0.5
+    """The least time (seconds or deterministic units) a cadre's search gets when improving cadre by
+    cadre: a cadre's model over a year needs about that to find better duties than its hint."""
+
+    # -- runs of work and days off (scheduler.search.runs) --------------------
+    weekend_price_steps: int = 14
+    """Bisection steps for the price of a weekend in a cadre's runs."""
+
+    highest_weekend_price: float = 8.0
+    """A weekend costs more than the work days it could bring (at most 7 a week)."""
+
+    demand_tie_break: float = 0.001
+    """Per cadre still wanted on a day: prefers days with demand left, never a work day less."""
+
+    # -- column generation (scheduler.search.columns) -------------------------
+    labels_per_unit: int = 2_000_000
+    """In deterministic mode the column generation's work is counted in labels, this many a unit."""
+
+    dive_pace_steps: int = 3
+    """The dive's pace is taken from its last this many steps."""
+
+    dive_time_safety: float = 0.8
+    """The dive plans its steps to end within this share of the time left (steps grow as more cadres
+    are fixed at once)."""
+
+    dive_gap: float = 0.0005
+    """A dive step stops generating columns once the LP is within this share of the round's bound."""
+
+    dive_to_lp: float = 2.2
+    """A dive takes about this many times as long as the LP before it: a second LP is generated only
+    if it leaves its dive that."""
+
+    first_dive_to_lp: float = 1.2
+    """The first LP gets at most 1 / (1 + this) of the column generation's time; without its optimum
+    by then there is no dive."""
+
+    least_lp_rounds: int = 18
+    """The fewest pricing rounds an LP was seen to need: fewer cannot be planned on."""
+
+    pace_sample: int = 3
+    """Cadres priced before the pricing's pace is taken."""
+
+    lp_settings: str = ""
+    """GLOP's settings for the first master LP."""
+
+    second_lp_settings: str = "use_preprocessing: false"
+    """GLOP's settings for the second LP (generated beside the first LP's dive): its columns lead the
+    dive elsewhere."""
+
+    retry_lp_settings: str = "use_preprocessing: false"
+    """GLOP's settings for solving a master LP again after GLOP ended ABNORMAL."""
+
+    first_dive_share: float = 0.05
+    """The least share of the cadres left that a step of the first LP's dive fixes (at least one)."""
+
+    second_dive_share: float = 0.1
+    """The same for the second dive (quicker, mostly a little worse)."""
+
+    pricing_threads: int = 2
+    """Threads pricing the first LP's cadres (before the dive's process is forked)."""
+
+    second_lp_slower: float = 1.5
+    """The second LP (one thread, no presolve) takes about this many times the first's time."""
+
+    days_per_call: int = 7
+    """The labelling extends this many days a call to compiled code, and checks for a stop between."""
+
+    child_grace: float = 2.0
+    """Seconds this process waits for a forked dive's outcome beyond the budget."""
+
+
+SETTINGS = SearchSettings()

@@ -1,0 +1,102 @@
+"""One stage's search: complete the incumbent for the stage, find a first roster if there is none, search on.
+
+A stage begins with a pass that keeps the incumbent fixed (only the stage's
+new auxiliaries are searched), so the stage has a value for the kept roster
+even if its own search finds nothing better. Without an incumbent (the first
+stage), CP-SAT searches until ``give_up_share`` of the time has gone without
+a roster; then (or at once, where a roster can be built from runs or the
+model took longer to build than the time left) a first roster is built
+(:mod:`scheduler.search.first_roster`) and the search goes on from it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from scheduler.model.objective import ObjectiveStage
+from scheduler.model.variables import Expr
+from scheduler.search.budget import Budget
+from scheduler.search.first_roster import build_first_roster
+from scheduler.search.runner import CpSatRunner, FoundWatch
+from scheduler.search.runs import only_sequence_rules
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class StageSearch:
+    """How a stage's search ended: CP-SAT's status and solver of its last search, and its seconds."""
+
+    status: cp_model.CpSolverStatus
+    solver: cp_model.CpSolver
+    seconds: float
+
+
+def search_stage(
+    runner: CpSatRunner, stage: ObjectiveStage, expr: Expr, budget: Budget, fixed_first: list[int] | None = None
+) -> StageSearch:
+    """Minimise ``expr`` within ``budget``; the incumbent is completed first with its variables fixed
+    (only ``fixed_first`` when given)."""
+    runner.begin(stage, expr)
+    settings = runner.settings
+    share = settings.completion_share_duties_fixed if fixed_first else settings.completion_share
+    left = budget.left()
+    runner.solve_fixed(fixed_first, budget.part(None if left is None else left * share))
+    runner.hint()
+    reporter = runner.reporter(stage)
+    if runner.solution is None and budget.limited:
+        status, solver = _first_roster_search(runner, budget, reporter)
+    else:
+        status, solver, _ = runner.search(budget, reporter)
+    return StageSearch(status, solver, time.monotonic() - runner.stage_started)
+
+
+def _first_roster_search(
+    runner: CpSatRunner, budget: Budget, reporter: FoundWatch
+) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
+    """Search for the first roster; without one after ``give_up_share`` of ``budget``, build one and
+    search on from it.
+
+    The roster is built before any search where a whole roster can be built from runs: built and made
+    better cadre by cadre, it is a far better start than the search's own first rosters. It is also
+    built first when building the model took longer than the budget left, which a search would spend
+    in presolve. In seconds the search is stopped only if it has found nothing by then; in
+    deterministic units (which a running search does not report) the first search is given that share
+    and a second one, from its roster or the built one, the rest.
+    """
+    settings = runner.settings
+    deterministic = budget.deterministic
+    left = budget.left()
+    assert left is not None
+    runs_buildable = only_sequence_rules(runner.roster_model.instance)
+    huge = not deterministic and runner.build_seconds > left
+    if runs_buildable:
+        logger.info("the rules allow a roster built from runs: building a first roster")
+    elif huge:
+        logger.info("the model took %.1f s to build: building a first roster at once", runner.build_seconds)
+    if settings.give_up_share > 0 and not (huge or runs_buildable):
+        if deterministic:
+            status, solver, _ = runner.search(budget, reporter, limit=left * settings.give_up_share)
+            if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE) or runner.interrupted:
+                return status, solver
+        else:
+            status, solver, gave_up = runner.search(budget, reporter, give_up_after=left * settings.give_up_share)
+            if not gave_up:
+                return status, solver
+    if runner.solution is None:
+        build_first_roster(runner, budget)
+    # a search that could not get past loading and presolving the model would add nothing but overrun
+    least = 0.0 if deterministic or runner.solution is None else settings.fixed_passes_before_search
+    left = budget.left()
+    assert left is not None
+    if left <= least * runner.fixed_seconds:
+        logger.info("no time left to search on from the built roster")
+        return cp_model.UNKNOWN, cp_model.CpSolver()
+    runner.hint()
+    # if this search finds nothing in time, the roster kept before (if any) is the result
+    status, solver, _ = runner.search(budget, reporter)
+    return status, solver
