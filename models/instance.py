@@ -1,7 +1,7 @@
 """The instance file (``instance.json``): the pydantic contract of DESIGN.md section 3.
 
 Only shapes, types and single-object checks live here: the classes parse and
-validate, and compute nothing (the solver side, scheduler/calendar.py, and the
+validate, and compute nothing (the solver side, scheduler/model/calendar.py, and the
 independent checker, scheduler/checker/, each read times, demand matching and
 limits with functions of their own); checks that need the
 whole instance (references, duplicate ids, overlapping demand rules) are in
