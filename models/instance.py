@@ -1,6 +1,9 @@
 """The instance file (``instance.json``): the pydantic contract of DESIGN.md section 3.
 
-Only shapes, types and single-object checks live here; checks that need the
+Only shapes, types and single-object checks live here: the classes parse and
+validate, and compute nothing (the solver side, scheduler/model/calendar.py, and the
+independent checker, scheduler/checker/, each read times, demand matching and
+limits with functions of their own); checks that need the
 whole instance (references, duplicate ids, overlapping demand rules) are in
 :mod:`models.references`, so that every problem is reported with its JSON path.
 No solver code is imported here.
@@ -27,7 +30,6 @@ MAX_DAYS = 366
 MAX_STRING = 200
 MAX_FILE_BYTES = 50_000_000
 
-WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _MONDAY_TO_FRIDAY: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
 Risk = Literal["low", "medium", "high"]
@@ -38,11 +40,29 @@ _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$")
 
 
+def describe_json(value: object) -> str:
+    """A JSON value named by its JSON type, for error messages: ``the string "3"``, ``null``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"the boolean {'true' if value else 'false'}"
+    if isinstance(value, int | float):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f'the string "{shown}"'
+    if isinstance(value, list | tuple):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return f"a {type(value).__name__}"
+
+
 def _parse_date(value: object) -> object:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     if not isinstance(value, str) or not _DATE_RE.match(value):
-        raise ValueError("must be a date written YYYY-MM-DD")
+        raise ValueError(f"must be a date, a string written YYYY-MM-DD; got {describe_json(value)}")
     try:
         return date.fromisoformat(value)
     except ValueError as error:
@@ -53,7 +73,9 @@ def _parse_datetime(value: object) -> object:
     if isinstance(value, datetime):
         return value
     if not isinstance(value, str) or not _DATETIME_RE.match(value):
-        raise ValueError("must be a local date and time written YYYY-MM-DDTHH:MM")
+        raise ValueError(
+            f"must be a local date and time, a string written YYYY-MM-DDTHH:MM; got {describe_json(value)}"
+        )
     try:
         return datetime.fromisoformat(value)
     except ValueError as error:
@@ -62,7 +84,7 @@ def _parse_datetime(value: object) -> object:
 
 def _check_time(value: object) -> object:
     if not isinstance(value, str) or not _TIME_RE.match(value):
-        raise ValueError("must be a time of day written HH:MM (00:00 to 23:59)")
+        raise ValueError(f"must be a time of day, a string written HH:MM (00:00 to 23:59); got {describe_json(value)}")
     return value
 
 
@@ -77,28 +99,24 @@ LocalDateTime = Annotated[
     PlainSerializer(lambda value: value.strftime("%Y-%m-%dT%H:%M"), return_type=str),
 ]
 ClockTime = Annotated[str, BeforeValidator(_check_time)]
+
+
+def _pair(value: object) -> object:
+    """A JSON array of two items read as a pair (strict mode takes only tuples for tuple fields)."""
+    return tuple(value) if isinstance(value, list) else value
+
 Identifier = Annotated[str, Field(min_length=1, max_length=MAX_STRING)]
 NonNegativeWeight = Annotated[float, Field(ge=0, le=1_000_000)]
 Count = Annotated[int, Field(ge=0, le=100_000)]
 Hours = Annotated[float, Field(ge=0, le=24 * 366)]
 
 
-def minutes_of(clock: str) -> int:
-    """Minutes after midnight of an ``HH:MM`` time."""
-    hours, minutes = clock.split(":")
-    return int(hours) * 60 + int(minutes)
-
-
-def span_minutes(start: str, end: str) -> int:
-    """Length of a period from ``start`` to ``end``; ``end <= start`` crosses midnight."""
-    length = minutes_of(end) - minutes_of(start)
-    return length if length > 0 else length + 24 * 60
-
-
 class Contract(BaseModel):
-    """Base of every contract object: unknown keys are errors (they are usually typos)."""
+    """Base of every contract object: unknown keys are errors (they are usually typos), and every value
+    must have its JSON type (strict: ``"3"`` is no number, ``"no"`` no boolean). Dates and times are
+    JSON strings in their formats, read by the validators above."""
 
-    model_config = ConfigDict(extra="forbid", str_max_length=MAX_STRING, frozen=False)
+    model_config = ConfigDict(extra="forbid", str_max_length=MAX_STRING, frozen=False, strict=True)
 
 
 class Horizon(Contract):
@@ -119,10 +137,6 @@ class Horizon(Contract):
             raise ValueError(f"unknown IANA time zone {value!r}") from None
         return value
 
-    @property
-    def dates(self) -> list[date]:
-        return [self.start + timedelta(days=offset) for offset in range(self.days)]
-
 
 class Shift(Contract):
     id: Identifier = Field(description="Shift id, unique among shifts.")
@@ -133,14 +147,6 @@ class Shift(Contract):
         "(end == start is a 24-hour shift). A shift belongs to the day it starts."
     )
     night: bool = Field(default=False, description="A night shift (night limits and night load weight).")
-
-    @property
-    def start_minute(self) -> int:
-        return minutes_of(self.start)
-
-    @property
-    def minutes(self) -> int:
-        return span_minutes(self.start, self.end)
 
 
 class Community(Contract):
@@ -176,14 +182,6 @@ class DemandRule(Contract):
             raise ValueError(f"max ({self.max}) must be >= target ({self.target})")
         return self
 
-    def matches_day(self, day: date) -> bool:
-        if not self.weekdays and not self.dates:
-            return True
-        return WEEKDAYS[day.weekday()] in self.weekdays or day in self.dates
-
-    def matches_shift(self, shift_id: str) -> bool:
-        return self.shifts is None or shift_id in self.shifts
-
 
 class Checkpoint(Contract):
     id: Identifier = Field(description="Checkpoint id, unique.")
@@ -216,11 +214,6 @@ class Unit(Contract):
         description="Most of this unit's cadres (any mode) on duty or standby at any moment within "
         "the unit's hours on a unit workday.",
     )
-
-    def works_on(self, day: date) -> bool:
-        if day in self.closed_dates:
-            return False
-        return WEEKDAYS[day.weekday()] in self.workdays or day in self.extra_workdays
 
 
 class Unavailability(Contract):
@@ -303,7 +296,7 @@ class Rules(Contract):
     max_shifts_by_type: dict[Identifier, Count] | None = Field(
         default=None, description="{shift id: most duty shifts of that shift over the horizon}."
     )
-    forbidden_successions: list[tuple[Identifier, Identifier]] | None = Field(
+    forbidden_successions: list[Annotated[tuple[Identifier, Identifier], BeforeValidator(_pair)]] | None = Field(
         default=None, description="[[a, b]]: duty shift b may not follow duty shift a on the next day."
     )
     prorate_min_total_hours: bool = Field(
@@ -344,11 +337,6 @@ class Cadre(Contract):
             raise ValueError(f"cadre {self.id!r} has no unit, so 'mode' must be absent")
         return self
 
-    @property
-    def group(self) -> str:
-        """Fairness group: seconded, dual or none (no unit)."""
-        return self.mode if self.mode is not None else "none"
-
 
 class StandbyOverride(Contract):
     community: Identifier | None = Field(default=None, description="Community id; missing matches all.")
@@ -356,15 +344,6 @@ class StandbyOverride(Contract):
     weekdays: list[Weekday] = Field(default_factory=list, description="Weekdays; empty matches all.")
     dates: list[Day] = Field(default_factory=list, description="Dates; empty matches all.")
     count: Count = Field(description="Standby cadres asked for where this override matches.")
-
-    def matches(self, community: str, day: date, shift_id: str) -> bool:
-        if self.community is not None and self.community != community:
-            return False
-        if self.shifts is not None and shift_id not in self.shifts:
-            return False
-        if self.weekdays or self.dates:
-            return WEEKDAYS[day.weekday()] in self.weekdays or day in self.dates
-        return True
 
 
 class Standby(Contract):
@@ -375,13 +354,6 @@ class Standby(Contract):
     load_factor: Annotated[float, Field(ge=0, le=1)] = Field(
         default=0.25, description="Share of standby hours counted as load for fairness."
     )
-
-    def wanted(self, community: str, day: date, shift_id: str) -> int:
-        count = self.per_community
-        for override in self.overrides:
-            if override.matches(community, day, shift_id):
-                count = override.count
-        return count
 
 
 ObjectivePart = Literal["coverage", "standby", "target", "fairness", "requests", "continuity"]
@@ -425,10 +397,3 @@ class Instance(Contract):
     rules: Rules = Field(default_factory=Rules, description="Limits for everybody.")
     standby: Standby = Field(default_factory=Standby, description="Standby substitutes asked for.")
     objective: Objective = Field(default_factory=Objective, description="What is optimised.")
-
-    def rules_for(self, cadre: Cadre) -> Rules:
-        """The cadre's effective rules: each key given in ``limits`` replaces the general value."""
-        if cadre.limits is None:
-            return self.rules
-        overrides = {key: getattr(cadre.limits, key) for key in cadre.limits.model_fields_set}
-        return self.rules.model_copy(update=overrides)

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from models.instance import MAX_FILE_BYTES, MAX_STRING, Instance
+from models.instance import MAX_FILE_BYTES, MAX_STRING, Instance, describe_json
 from models.references import Issue, json_path, reference_issues
 from models.roster import Roster
 
@@ -49,11 +49,31 @@ def _long_strings(value: Any, path: list[object], found: list[Issue]) -> None:
             _long_strings(item, [*path, index], found)
 
 
+# pydantic's error types for a value of the wrong JSON type, and the JSON type each expects.
+_EXPECTED_TYPES = {
+    "int_type": "an integer (a JSON number without a fraction)",
+    "int_from_float": "an integer (a JSON number without a fraction)",
+    "float_type": "a number",
+    "bool_type": "true or false (a JSON boolean)",
+    "string_type": "a string",
+    "list_type": "an array",
+    "tuple_type": "an array",
+    "dict_type": "an object",
+    "model_type": "an object",
+    "model_attributes_type": "an object",
+}
+
+
 def _plain_message(error: dict[str, Any]) -> str:
     message = str(error.get("msg", "invalid value"))
     kind = error.get("type", "")
     if kind == "missing":
+        loc = error.get("loc", ())
+        if loc and isinstance(loc[-1], int):
+            return "an item is missing here (the array is too short)"
         return "required field is missing"
+    if kind in _EXPECTED_TYPES:
+        return f"must be {_EXPECTED_TYPES[kind]}; got {describe_json(error.get('input'))}"
     if kind == "extra_forbidden":
         return "unknown field (not part of the format; check its spelling)"
     if message.startswith("Value error, "):

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 
-from models.instance import Checkpoint, Instance, Rules
+from models.instance import Checkpoint, DemandRule, Instance, Rules
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @dataclass(frozen=True)
@@ -140,18 +143,26 @@ def reference_issues(instance: Instance) -> list[Issue]:
     return issues
 
 
+def _rule_matches(rule: DemandRule, when: date, shift_id: str) -> bool:
+    """Whether a demand rule matches a date and shift (DESIGN.md section 3), for this validation alone."""
+    if rule.shifts is not None and shift_id not in rule.shifts:
+        return False
+    return (not rule.weekdays and not rule.dates) or _WEEKDAYS[when.weekday()] in rule.weekdays or when in rule.dates
+
+
 def _overlapping_demand(base: str, checkpoint: Checkpoint, instance: Instance) -> list[Issue]:
     """Two rules of the same kind (dated or undated) matching one day and shift of the horizon."""
     checkpoint_id = checkpoint.id
     issues: list[Issue] = []
     reported: set[tuple[int, int]] = set()
-    for day in instance.horizon.dates:
+    horizon = instance.horizon
+    for day in (horizon.start + timedelta(days=offset) for offset in range(horizon.days)):
         for shift in instance.shifts:
             for dated in (False, True):
                 matching = [
                     index
                     for index, rule in enumerate(checkpoint.demand)
-                    if bool(rule.dates) == dated and rule.matches_day(day) and rule.matches_shift(shift.id)
+                    if bool(rule.dates) == dated and _rule_matches(rule, day, shift.id)
                 ]
                 for first, second in zip(matching, matching[1:], strict=False):
                     if (first, second) in reported:

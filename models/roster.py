@@ -12,7 +12,9 @@ Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 
 
 class RosterPart(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Base of the roster's objects: unknown keys are errors and every value has its JSON type (strict)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class Assignment(RosterPart):

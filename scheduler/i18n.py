@@ -14,7 +14,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "objective": "objective ({mode}):",
         "bound": "bound",
         "parts": "parts",
-        "coverage": "coverage: minimum {minimum:.1f} %, standby {standby:.1f} %, target {target:.1f} %",
+        "coverage": "coverage: minimum {minimum:.1f} % (persons {persons:.1f} %, skills {skills:.1f} %), "
+        "standby {standby:.1f} %, target {target:.1f} %",
         "gini": "load Gini by group",
         "shortfalls": "shortfalls: {count} checkpoint shifts, {standby} standby shifts",
         "more": "more",
@@ -39,7 +40,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "objective": "目标（{mode}）：",
         "bound": "界",
         "parts": "各项",
-        "coverage": "覆盖率：最低需求 {minimum:.1f} %，候补 {standby:.1f} %，目标 {target:.1f} %",
+        "coverage": "覆盖率：最低需求 {minimum:.1f} %（人数 {persons:.1f} %，技能 {skills:.1f} %），"
+        "候补 {standby:.1f} %，目标 {target:.1f} %",
         "gini": "各组负荷基尼系数",
         "shortfalls": "缺口：{count} 个卡口班次，{standby} 个候补班次",
         "more": "条未列出",

@@ -253,3 +253,27 @@ def test_deterministic_solve_repeats(tmp_path: Path) -> None:
     assert json.dumps(first["standby"]).encode() == json.dumps(second["standby"]).encode()
     assert first["objective"]["total"] == second["objective"]["total"]
     assert run("check", str(instance), str(tmp_path / "roster0.json"), "--lang", "en").exit_code == 0
+
+
+def test_the_summary_counts_missing_skills_in_the_minimum(tmp_path: Path) -> None:
+    # tiny.json: east-gate asks 1 person and 1 medical on every day shift and 1 person every night, for 7 days:
+    # 14 persons and 7 skills. The only medical cadres cannot take the first two day shifts (rest after a history
+    # night, a streak limit; unit hours), so two day shifts lack their medical: persons 14 of 14, skills 5 of 7,
+    # minimum 19 of 21 = 90.47 %, shown rounded down.
+    tiny = Path(__file__).resolve().parent.parent / "instances" / "tiny.json"
+    output = tmp_path / "roster.json"
+    result = solve_to(tiny, output)
+    assert result.exit_code == 0, result.output
+    roster = json.loads(output.read_text(encoding="utf-8"))
+    assert [(item["assigned"] >= item["min"], item["skills_missing"]) for item in roster["shortfalls"]] == \
+        [(True, {"medical": 1})] * 2
+    assert "minimum 90.4 % (persons 100.0 %, skills 71.4 %)" in result.output
+    assert "minimum 100.0 %" not in result.output
+
+
+def test_a_coverage_short_of_one_never_reads_100_percent() -> None:
+    from scheduler.cli.main import _percent_down
+
+    assert _percent_down(4999 / 5000) == 99.9  # one unit short of 5000 would round to 100.0
+    assert _percent_down(1.0) == 100.0
+    assert _percent_down(0.57) == 57.0 and _percent_down(19 / 21) == 90.4

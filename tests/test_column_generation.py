@@ -36,6 +36,7 @@ from models.instance import Instance
 from models.loading import parse_instance
 from models.roster import Assignment
 from scheduler.checker import evaluate
+from scheduler.model.calendar import horizon_dates
 from scheduler.model.roster_model import RosterModel
 from scheduler.model.variables import DutyKey
 from scheduler.search.columns.builder import splits_by_cadre as applies
@@ -201,7 +202,7 @@ def instance_for(name: str) -> Instance:
 
 def assignments_of(data: Instance, cadre_id: str, days: tuple[Choice, ...]) -> list[Assignment]:
     return [
-        Assignment(cadre=cadre_id, date=data.horizon.dates[offset], shift=choice[0], checkpoint=choice[1])
+        Assignment(cadre=cadre_id, date=horizon_dates(data.horizon)[offset], shift=choice[0], checkpoint=choice[1])
         for offset, choice in enumerate(days)
         if choice is not None
     ]
@@ -449,7 +450,8 @@ def benchmark(name: str) -> tuple[CurtoisData, Instance]:
 def benchmark_roster(data: Instance, duties: list[DutyKey]) -> dict[tuple[str, int], list[str]]:
     """The duties as the benchmark's roster, by way of roster assignments as benchmarks/curtois.py does."""
     assignments = [
-        Assignment(cadre=key.cadre, date=data.horizon.dates[key.day], shift=key.shift, checkpoint=key.checkpoint)
+        Assignment(cadre=key.cadre, date=horizon_dates(data.horizon)[key.day], shift=key.shift,
+                   checkpoint=key.checkpoint)
         for key in duties
     ]
     return roster_from_assignments(item.model_dump() for item in assignments)
@@ -480,7 +482,8 @@ def test_the_lp_bounds_the_best_known_and_the_dive_keeps_every_rule(name: str) -
     assert score >= outcome.bound - 1e-6
     # the instance's own checker agrees: no rule broken, and the same objective
     assignments = [
-        Assignment(cadre=key.cadre, date=data.horizon.dates[key.day], shift=key.shift, checkpoint=key.checkpoint)
+        Assignment(cadre=key.cadre, date=horizon_dates(data.horizon)[key.day], shift=key.shift,
+                   checkpoint=key.checkpoint)
         for key in outcome.duties
     ]
     evaluation = evaluate(data, assignments, [])
@@ -664,7 +667,8 @@ def test_the_lp_and_the_dive_are_exact_for_one_cadre_at_any_requests_weight(requ
     assert outcome.lp_value == pytest.approx(optimum)
     assert outcome.bound == pytest.approx(optimum)
     assignments = [
-        Assignment(cadre=key.cadre, date=data.horizon.dates[key.day], shift=key.shift, checkpoint=key.checkpoint)
+        Assignment(cadre=key.cadre, date=horizon_dates(data.horizon)[key.day], shift=key.shift,
+                   checkpoint=key.checkpoint)
         for key in outcome.duties
     ]
     assert evaluate(data, assignments, []).weighted_total == pytest.approx(optimum)

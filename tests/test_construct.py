@@ -15,7 +15,7 @@ from models.instance import DemandRule, Instance
 from models.loading import parse_instance
 from models.roster import Assignment
 from scheduler.checker import evaluate
-from scheduler.model.calendar import Calendar
+from scheduler.model.calendar import Calendar, horizon_dates
 from scheduler.model.roster_model import RosterModel
 from scheduler.search.budget import Budget
 from scheduler.search.cadre_by_cadre import Construction, construct, left_over
@@ -83,7 +83,8 @@ def test_cadres_left_when_the_budget_is_spent_stay_unplaced() -> None:
 
 def assignments_of(data: Instance, built: Construction) -> list[Assignment]:
     return [
-        Assignment(cadre=key.cadre, date=data.horizon.dates[key.day], shift=key.shift, checkpoint=key.checkpoint)
+        Assignment(cadre=key.cadre, date=horizon_dates(data.horizon)[key.day], shift=key.shift,
+                   checkpoint=key.checkpoint)
         for key in built.duties
     ]
 

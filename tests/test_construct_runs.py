@@ -16,7 +16,7 @@ from models.instance import Instance, Rules
 from models.loading import parse_instance
 from models.roster import Assignment
 from scheduler.checker import evaluate
-from scheduler.model.calendar import Calendar
+from scheduler.model.calendar import Calendar, horizon_dates
 from scheduler.model.objective import plan_stages
 from scheduler.model.roster_model import RosterModel
 from scheduler.model.variables import DutyKey
@@ -97,7 +97,8 @@ def test_benchmark_rules_hold_and_every_cadre_reaches_its_minimum() -> None:
     assert built is not None and built.short == []
     duties = built.duties
     assignments = [
-        Assignment(cadre=key.cadre, date=data.horizon.dates[key.day], shift=key.shift, checkpoint=key.checkpoint)
+        Assignment(cadre=key.cadre, date=horizon_dates(data.horizon)[key.day], shift=key.shift,
+                   checkpoint=key.checkpoint)
         for key in duties
     ]
     assert evaluate(data, assignments, []).violations == []

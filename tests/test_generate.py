@@ -18,6 +18,14 @@ from models.instance import Instance
 from models.loading import parse_instance
 from scheduler.checker.api import fixed_warnings
 from scheduler.cli import main
+from scheduler.model.calendar import (
+    demand_rule_matches,
+    fairness_group,
+    horizon_dates,
+    shift_minutes,
+    shift_start,
+    standby_wanted,
+)
 from scheduler.sources.generate import DEFAULT_START, DEFAULT_TOWNS, MAX_TOWNS, PROFILES, generate_instance
 
 SEEDS = range(10)
@@ -46,9 +54,9 @@ def _cells(instance: Instance) -> list[tuple[str, dt.date, str, Any]]:
     """(checkpoint, day, shift, applying rule) of every demand cell."""
     cells = []
     for checkpoint in instance.checkpoints:
-        for day in instance.horizon.dates:
+        for day in horizon_dates(instance.horizon):
             for shift in instance.shifts:
-                matching = [r for r in checkpoint.demand if r.matches_day(day) and r.matches_shift(shift.id)]
+                matching = [r for r in checkpoint.demand if demand_rule_matches(r, day, shift.id)]
                 applying = [r for r in matching if r.dates] or matching
                 assert len(applying) <= 1
                 if applying:
@@ -57,7 +65,7 @@ def _cells(instance: Instance) -> list[tuple[str, dt.date, str, Any]]:
 
 
 def _min_hours(instance: Instance) -> float:
-    minutes = {shift.id: shift.minutes for shift in instance.shifts}
+    minutes = {shift.id: shift_minutes(shift) for shift in instance.shifts}
     return sum(rule.min * minutes[shift] / 60 for _, _, shift, rule in _cells(instance))
 
 
@@ -113,14 +121,14 @@ def test_standby_is_asked_only_where_a_substitute_could_serve(profile: str) -> N
         demanded = {
             (checkpoint.community, day, shift)
             for checkpoint in instance.checkpoints
-            for day in instance.horizon.dates
+            for day in horizon_dates(instance.horizon)
             for shift in (s.id for s in instance.shifts)
-            if any(r.matches_day(day) and r.matches_shift(shift) for r in checkpoint.demand)
+            if any(demand_rule_matches(r, day, shift) for r in checkpoint.demand)
         }
         for community in instance.communities:
-            for day in instance.horizon.dates:
+            for day in horizon_dates(instance.horizon):
                 for shift in instance.shifts:
-                    if instance.standby.wanted(community.id, day, shift.id):
+                    if standby_wanted(instance.standby, community.id, day, shift.id):
                         assert (community.id, day, shift.id) in demanded, (profile, seed, community.id, day, shift.id)
 
 
@@ -191,7 +199,7 @@ def _short_weekday_shifts(instance: Instance) -> set[str]:
     weekdays = {"mon", "tue", "wed", "thu", "fri"}
     found = set()
     for shift in instance.shifts:
-        rules = [r for c in instance.checkpoints for r in c.demand if r.matches_shift(shift.id)]
+        rules = [r for c in instance.checkpoints for r in c.demand if (r.shifts is None or shift.id in r.shifts)]
         if rules and all(set(r.weekdays) == weekdays and not r.dates for r in rules):
             found.add(shift.id)
     return found
@@ -199,7 +207,7 @@ def _short_weekday_shifts(instance: Instance) -> set[str]:
 
 def _overlaps(instance: Instance, shift_id: str) -> bool:
     """Whether the shift overlaps another one of the same day."""
-    spans = {s.id: (s.start_minute, s.start_minute + s.minutes) for s in instance.shifts}
+    spans = {s.id: (shift_start(s), shift_start(s) + shift_minutes(s)) for s in instance.shifts}
     begin, end = spans[shift_id]
     return any(other != shift_id and b < end and begin < e for other, (b, e) in spans.items())
 
@@ -227,7 +235,7 @@ def test_instances_vary_with_the_seed(profile: str) -> None:
     assert short
     for instance, shift_id in short:
         assert _overlaps(instance, shift_id)
-        assert next(s for s in instance.shifts if s.id == shift_id).minutes == 240
+        assert shift_minutes(next(s for s in instance.shifts if s.id == shift_id)) == 240
     assert any(cadre.history for i in instances for cadre in i.cadres)
     assert (
         len(
@@ -284,7 +292,7 @@ def test_rules_are_plausible_together() -> None:
             if rules.max_consecutive_nights is not None:
                 assert rules.max_consecutive_nights <= (rules.max_night_shifts_per_7_days or 7)
             assert sum(shift.night for shift in instance.shifts) == 1
-            spans = {s.id: (s.start_minute, s.minutes) for s in instance.shifts}
+            spans = {s.id: (shift_start(s), shift_minutes(s)) for s in instance.shifts}
             for first, second in rules.forbidden_successions or []:
                 assert first != second and {first, second} <= shift_ids
                 rest = 24 * 60 + spans[second][0] - sum(spans[first])
@@ -306,7 +314,7 @@ def test_town_figures(seed: int) -> None:
     assert 400 <= len(town.cadres) <= 460
     assert len(town.units) == 25
     assert all(unit.max_away for unit in town.units)
-    groups = Counter(cadre.group for cadre in town.cadres)
+    groups = Counter(fairness_group(cadre) for cadre in town.cadres)
     assert groups["seconded"] > groups["dual"] > 0
     assert 48 <= groups["none"] <= 58
     assert town.rules.min_total_hours  # nobody registers and never serves
@@ -330,7 +338,7 @@ def test_demand_is_mostly_coverable(profile: str) -> None:
         instance = _instance(profile, seed)
         rules = instance.rules
         assert rules.min_days_off_per_7_days is not None and rules.max_duty_hours_per_7_days is not None
-        longest = max(shift.minutes for shift in instance.shifts) / 60
+        longest = max(shift_minutes(shift) for shift in instance.shifts) / 60
         per_week = min(rules.max_duty_hours_per_7_days, (7 - rules.min_days_off_per_7_days) * longest)
         full_time = sum(1 for cadre in instance.cadres if cadre.mode != "dual" and cadre.limits is None)
         capacity = full_time * per_week * instance.horizon.days / 7
@@ -343,7 +351,7 @@ def test_district_figures(seed: int) -> None:
     assert len(district.communities) == 21
     assert len(district.cadres) == 606
     assert len(district.units) == 24
-    groups = Counter(cadre.group for cadre in district.cadres)
+    groups = Counter(fairness_group(cadre) for cadre in district.cadres)
     assert groups["seconded"] + groups["dual"] == 401
     assert groups["none"] == 205
     employed = [c for c in district.cadres if c.mode is None and len(c.busy) > 3]
@@ -351,7 +359,8 @@ def test_district_figures(seed: int) -> None:
     # Day and night passes at every gate.
     night = next(shift.id for shift in district.shifts if shift.night)
     for checkpoint in district.checkpoints:
-        covered = {shift.id for shift in district.shifts for rule in checkpoint.demand if rule.matches_shift(shift.id)}
+        covered = {shift.id for shift in district.shifts for rule in checkpoint.demand
+                   if rule.shifts is None or shift.id in rule.shifts}
         assert night in covered and covered - {night}
 
 

@@ -18,11 +18,11 @@ from typing import Any
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from models.instance import WEEKDAYS
 from models.loading import parse_instance
 from models.roster import Assignment, StandbyAssignment
 from scheduler.checker import check, evaluate
 from scheduler.compose.roster import compose_roster
+from scheduler.model.calendar import WEEKDAY_NAMES, demand_rule_matches, standby_wanted
 from scheduler.solver import SolveOptions, solve
 
 OPTIONS = SolveOptions(time_limit=5, workers=1, seed=0, deterministic=True)
@@ -84,7 +84,7 @@ def demand_rule(draw: st.DrawFn, shift_ids: list[str], dates: list[str], *, date
     if dated:
         rule["dates"] = draw(st.lists(st.sampled_from(dates), unique=True, min_size=1, max_size=2))
     elif draw(st.integers(0, 3)) == 0:
-        rule["weekdays"] = draw(st.lists(st.sampled_from(WEEKDAYS), unique=True, min_size=1, max_size=5))
+        rule["weekdays"] = draw(st.lists(st.sampled_from(WEEKDAY_NAMES), unique=True, min_size=1, max_size=5))
     if draw(st.integers(0, 3)) == 0:
         rule["skills"] = {"med": 1}
     if draw(st.integers(0, 3)) == 0:
@@ -131,7 +131,7 @@ def instances(draw: st.DrawFn, *, small: bool = False) -> dict[str, Any]:
                                                   {"start": "14:00", "end": "22:00"},
                                                   {"start": "22:00", "end": "06:00"}]))
         if draw(st.booleans()):
-            unit["workdays"] = draw(st.lists(st.sampled_from(WEEKDAYS), unique=True, max_size=7))
+            unit["workdays"] = draw(st.lists(st.sampled_from(WEEKDAY_NAMES), unique=True, max_size=7))
         units.append(unit)
 
     members = []
@@ -235,7 +235,7 @@ def brute_force_coverage(instance: Any) -> float | None:
                     for checkpoint in instance.checkpoints
                     if checkpoint.community in cadre.communities
                     and not (cadre.vulnerable and checkpoint.risk == "high")
-                    and any(rule.matches_day(when) and rule.matches_shift(shift.id) for rule in checkpoint.demand)
+                    and any(demand_rule_matches(rule, when, shift.id) for rule in checkpoint.demand)
                 ]
                 if places:
                     slots.append([None] + [Assignment(cadre=cadre.id, date=when, shift=shift.id, checkpoint=place)
@@ -301,12 +301,12 @@ def roster_choices(instance: Any) -> list[list[Assignment | StandbyAssignment | 
                 for checkpoint in instance.checkpoints:
                     if (checkpoint.community in cadre.communities
                             and not (cadre.vulnerable and checkpoint.risk == "high")
-                            and any(rule.matches_day(when) and rule.matches_shift(shift.id)
+                            and any(demand_rule_matches(rule, when, shift.id)
                                     for rule in checkpoint.demand)):
                         options.append(Assignment(cadre=cadre.id, date=when, shift=shift.id,
                                                   checkpoint=checkpoint.id))
                 for community in cadre.communities:
-                    if instance.standby.wanted(community, when, shift.id) > 0:
+                    if standby_wanted(instance.standby, community, when, shift.id) > 0:
                         options.append(StandbyAssignment(cadre=cadre.id, date=when, shift=shift.id,
                                                          community=community))
                 if len(options) > 1:
@@ -323,7 +323,7 @@ def brute_force_stages(instance: Any) -> list[float] | None:
         duties = [item for item in choice if isinstance(item, Assignment)]
         standbys = [item for item in choice if isinstance(item, StandbyAssignment)]
         cells = Counter((item.community, item.date, item.shift) for item in standbys)
-        if any(count > instance.standby.wanted(*cell) for cell, count in cells.items()):
+        if any(count > standby_wanted(instance.standby, *cell) for cell, count in cells.items()):
             continue
         evaluation = evaluate(instance, duties, standbys)
         if evaluation.violations:

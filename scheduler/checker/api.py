@@ -11,6 +11,7 @@ from typing import Any
 from models.instance import Instance
 from models.roster import Assignment, Roster, Shortfall, StandbyAssignment, StandbyShortfall
 from scheduler.checker.callability import callability_findings, new_findings, standby_callable
+from scheduler.checker.conflicts import judge_conflict
 from scheduler.checker.context import Context, context_for
 from scheduler.checker.coverage import compute_coverage
 from scheduler.checker.findings import Finding
@@ -58,19 +59,31 @@ class Evaluation:
     load_units: dict[str, int] = field(default_factory=dict)
     load_spread: int = 0
     unit_spread: int = 0
+    # The same figures with every weight rounded to hundredths, as the solver's model sees them: the
+    # units of the solver's stage values and bounds.
+    solver_stage_values: list[float] = field(default_factory=list)
+    solver_weighted_total: float = 0.0
 
     def total(self, mode: str) -> float | list[float]:
         """``objective.total`` as a roster reports it in ``mode``."""
         return list(self.stage_values) if mode == "lexicographic" else self.weighted_total
 
+    def solver_total(self, mode: str) -> float | list[float]:
+        """The same with the weights rounded as the solver's model has them (the units of its bounds)."""
+        return list(self.solver_stage_values) if mode == "lexicographic" else self.solver_weighted_total
+
 
 @dataclass
 class CheckReport:
-    """The verdict on a roster file: rule violations and every figure that disagrees with the checker."""
+    """The verdict on a roster file: rule violations and every figure or claim that disagrees with the
+    checker (failures); ``warnings`` (claims the checker cannot confirm) and ``notes`` (information, such
+    as the solver's rounding of weights) do not fail a check."""
 
     evaluation: Evaluation
     violations: list[Violation]
     mismatches: list[str]
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -78,6 +91,10 @@ class CheckReport:
 
     def lines(self) -> list[str]:
         return [str(violation) for violation in self.violations] + [f"[mismatch] {text}" for text in self.mismatches]
+
+    def advice(self) -> list[str]:
+        """Warnings and notes, one line each."""
+        return [f"[warning] {text}" for text in self.warnings] + [f"[note] {text}" for text in self.notes]
 
 
 def _violation(finding: Finding) -> Violation:
@@ -126,6 +143,8 @@ def evaluate(instance: Instance, assignments: list[Assignment], standby: list[St
         load_units=objective.load_units,
         load_spread=objective.load_spread,
         unit_spread=objective.unit_spread,
+        solver_stage_values=[float(value) for value in objective.solver_stage_values],
+        solver_weighted_total=float(objective.solver_weighted_total),
     )
 
 
@@ -238,9 +257,99 @@ def _compare_objective(instance: Instance, evaluation: Evaluation, roster: Roste
         out.append(f"objective.total is {total!r} in the roster, the checker finds the weighted total {expected:g}")
 
 
+STAGE_PARTS: tuple[str, ...] = ("coverage", "standby", "target", "fairness", "requests+continuity")
+
+
+def _tolerance(first: float, second: float) -> float:
+    return max(ABS_TOL, REL_TOL * max(abs(first), abs(second)))
+
+
+def _bound_claims(label: str, status: str, solver_value: float, bound: float | None, out: list[str]) -> None:
+    """A value below its bound is impossible (every stage minimises); 'optimal' means value == bound."""
+    if bound is None:
+        if status == "optimal":
+            out.append(f"{label} is said to be optimal but gives no bound that proves it")
+        return
+    tolerance = _tolerance(solver_value, bound)
+    if solver_value < bound - tolerance:
+        out.append(f"{label}: the recomputed value {solver_value:g} (weights rounded to hundredths, as the solver "
+                   f"has them) is below its bound {bound:g}, which is impossible: no roster beats a proven bound")
+    elif status == "optimal" and solver_value > bound + tolerance:
+        out.append(f"{label} is said to be optimal, but its recomputed value {solver_value:g} (weights rounded to "
+                   f"hundredths, as the solver has them) is above its bound {bound:g}")
+
+
+def _rounding_note(label: str, value: float, solver_value: float, notes: list[str]) -> None:
+    if not _close(value, solver_value):
+        notes.append(f"{label}: with the weights as written the value is {value:g}; the solver, which rounds "
+                     f"every weight to hundredths, optimised {solver_value:g} (difference {value - solver_value:+g})")
+
+
+def _compare_claims(instance: Instance, evaluation: Evaluation, roster: Roster, out: list[str],
+                    notes: list[str]) -> None:
+    """The status, stage values and bounds the roster claims, against the values recomputed from it."""
+    objective = roster.objective
+    lexicographic = instance.objective.mode == "lexicographic"
+    values = evaluation.stage_values if lexicographic else [evaluation.weighted_total]
+    solver_values = evaluation.solver_stage_values if lexicographic else [evaluation.solver_weighted_total]
+    names = STAGE_PARTS if lexicographic else ("weighted",)
+    if isinstance(objective.bound, list):
+        bounds: list[float | None] = list(objective.bound)
+    else:
+        bounds = [objective.bound]
+    if len(bounds) != len(names) and objective.bound is not None:
+        out.append(f"objective.bound has {len(bounds)} entries, the {instance.objective.mode} objective has "
+                   f"{len(names)} stages")
+        bounds = [None] * len(names)
+    if objective.bound is None:
+        bounds = [None] * len(names)
+    stages = objective.stages
+    if stages and len(stages) != len(names):
+        out.append(f"objective.stages has {len(stages)} stages, the {instance.objective.mode} objective has "
+                   f"{len(names)}")
+        stages = []
+    for index, name in enumerate(names):
+        label = f"stage {name}"
+        status: str = roster.status if roster.status == "optimal" else "feasible"
+        bound = bounds[index]
+        if stages:
+            stage = stages[index]
+            if stage.part != name:
+                out.append(f"objective.stages[{index}] is {stage.part!r}, the checker expects {name!r}")
+            if not _close(stage.value, values[index]):
+                out.append(f"{label}: its value is {stage.value:g} in the roster, the checker recomputes "
+                           f"{values[index]:g} from the roster")
+            if objective.bound is not None and stage.bound != bound and not (
+                    stage.bound is not None and bound is not None and _close(stage.bound, bound)):
+                out.append(f"{label}: its bound {stage.bound!r} differs from objective.bound's {bound!r}")
+            bound = stage.bound
+            if roster.status == "optimal" and stage.status != "optimal":
+                out.append(f"the roster is said to be optimal, but {label} is {stage.status}")
+            status = stage.status
+        _bound_claims(label, status, solver_values[index], bound, out)
+        _rounding_note(label, values[index], solver_values[index], notes)
+    if roster.status == "optimal" and not stages and objective.bound is None:
+        out.append("the roster is said to be optimal but gives no bound that proves it")
+
+
+def _confirm_conflicts(instance: Instance, roster: Roster, mismatches: list[str], warnings: list[str],
+                       notes: list[str]) -> None:
+    ctx = context_for(instance)
+    for conflict in roster.conflicts:
+        verdict = judge_conflict(ctx, conflict)
+        if verdict.wrong:
+            mismatches.append(verdict.message)
+        elif verdict.confirmed:
+            notes.append(verdict.message)
+        else:
+            warnings.append(verdict.message)
+
+
 def check(instance: Instance, roster: Roster) -> CheckReport:
-    """Evaluate ``roster`` and compare every figure it reports with the checker's own."""
+    """Evaluate ``roster`` and compare every figure and claim it reports with the checker's own."""
     mismatches: list[str] = []
+    warnings: list[str] = []
+    notes: list[str] = []
     if roster.instance is not None and instance.name is not None and roster.instance != instance.name:
         mismatches.append(f"the roster names instance {roster.instance!r}, the instance is {instance.name!r}")
     evaluation = evaluate(instance, roster.assignments, roster.standby)
@@ -251,8 +360,9 @@ def check(instance: Instance, roster: Roster) -> CheckReport:
             mismatches.append("an infeasible roster must have empty shortfall lists")
         if not roster.conflicts:
             mismatches.append("an infeasible roster must name at least one conflict")
+        _confirm_conflicts(instance, roster, mismatches, warnings, notes)
         # The empty roster's own faults (e.g. min_total_hours) are what the conflicts explain.
-        return CheckReport(evaluation, [], mismatches)
+        return CheckReport(evaluation, [], mismatches, warnings, notes)
     if roster.status == "unknown" and not roster.assignments and not roster.standby:
         # No roster was found in time: nothing to judge but the shape.
         if roster.shortfalls or roster.standby_shortfalls or roster.conflicts:
@@ -263,8 +373,9 @@ def check(instance: Instance, roster: Roster) -> CheckReport:
     _compare_shortfalls(evaluation, roster, mismatches)
     _compare_standby_shortfalls(evaluation, roster, mismatches)
     _compare_objective(instance, evaluation, roster, mismatches)
+    _compare_claims(instance, evaluation, roster, mismatches, notes)
     compare_values("metrics", evaluation.metrics, roster.metrics, mismatches)
-    return CheckReport(evaluation, evaluation.violations, mismatches)
+    return CheckReport(evaluation, evaluation.violations, mismatches, warnings, notes)
 
 
 class Explainer:

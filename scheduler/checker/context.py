@@ -10,20 +10,10 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from models.instance import (
-    WEEKDAYS,
-    Cadre,
-    Checkpoint,
-    DemandRule,
-    Instance,
-    Rules,
-    Shift,
-    Unit,
-    minutes_of,
-    span_minutes,
-)
+from models.instance import Cadre, Checkpoint, DemandRule, Instance, Rules, Shift, Standby, Unit
 
 DAY = 1440
+WEEKDAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DUTY = "duty"
 STANDBY = "standby"
 UNIT = "unit"
@@ -50,6 +40,63 @@ class Period:
     @property
     def minutes(self) -> int:
         return self.end - self.start
+
+
+# -- the checker's own reading of the contract (docs/SEMANTICS.md); the solver side has its own ---------------
+
+
+def clock(text: str) -> int:
+    """Minutes after midnight of a time written ``HH:MM``."""
+    hours, minutes = text.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def daily_length(start: str, end: str) -> int:
+    """Minutes from ``start`` to ``end`` on the wall clock; an end at or before the start is the next day."""
+    length = clock(end) - clock(start)
+    return length if length > 0 else length + DAY
+
+
+def demand_matches(rule: DemandRule, when: date, shift_id: str) -> bool:
+    """DESIGN.md section 3: shifts missing = all; neither weekdays nor dates = every day; else either list."""
+    if rule.shifts is not None and shift_id not in rule.shifts:
+        return False
+    if not rule.weekdays and not rule.dates:
+        return True
+    return WEEKDAY_NAMES[when.weekday()] in rule.weekdays or when in rule.dates
+
+
+def is_unit_workday(unit: Unit, when: date) -> bool:
+    """A weekday of ``workdays`` or a date of ``extra_workdays``, not in ``closed_dates``."""
+    return when not in unit.closed_dates and (WEEKDAY_NAMES[when.weekday()] in unit.workdays
+                                              or when in unit.extra_workdays)
+
+
+def standby_asked(standby: Standby, community: str, when: date, shift_id: str) -> int:
+    """``per_community`` unless an override matches; the last matching override wins; an override's missing
+    fields match everything."""
+    asked = standby.per_community
+    for override in standby.overrides:
+        community_ok = override.community is None or override.community == community
+        shift_ok = override.shifts is None or shift_id in override.shifts
+        day_ok = (not override.weekdays and not override.dates) or (
+            WEEKDAY_NAMES[when.weekday()] in override.weekdays or when in override.dates)
+        if community_ok and shift_ok and day_ok:
+            asked = override.count
+    return asked
+
+
+def cadre_rules(instance: Instance, cadre: Cadre) -> Rules:
+    """The rules for a cadre: every key its ``limits`` gives replaces the general one (a whole value)."""
+    if cadre.limits is None:
+        return instance.rules
+    given = cadre.limits.model_fields_set
+    return instance.rules.model_copy(update={key: getattr(cadre.limits, key) for key in given})
+
+
+def group_of(cadre: Cadre) -> str:
+    """Fairness group (DESIGN.md section 5): the cadre's mode, or none without a unit."""
+    return "none" if cadre.mode is None else cadre.mode
 
 
 def limit_minutes(hours: float | None) -> int | None:
@@ -113,6 +160,8 @@ class Context:
     demand: dict[tuple[str, int, str], DemandRule]
     community_cells: dict[tuple[str, int, str], list[str]]
     standby_wanted: dict[tuple[str, int, str], int]
+    shift_start: dict[str, int] = field(default_factory=dict)  # minutes after midnight
+    shift_minutes: dict[str, int] = field(default_factory=dict)
     unit_members: dict[str, list[str]] = field(default_factory=dict)
     iso_cache: dict[int, str] = field(default_factory=dict)
 
@@ -129,7 +178,7 @@ class Context:
         return (when - self.start).days
 
     def weekday(self, day: int) -> str:
-        return WEEKDAYS[(self.start.weekday() + day) % 7]
+        return WEEKDAY_NAMES[(self.start.weekday() + day) % 7]
 
     def in_horizon(self, day: int) -> bool:
         return 0 <= day < self.days
@@ -140,16 +189,16 @@ class Context:
         return f"{self.iso(day)} {rest // 60:02d}:{rest % 60:02d}"
 
     def shift_period(self, day: int, shift_id: str, kind: str, place: str | None, fixed: bool = False) -> Period:
-        shift = self.shifts[shift_id]
-        begin = day * DAY + shift.start_minute
-        return Period(begin, begin + shift.minutes, day, kind, fixed, shift_id, place, shift.night)
+        begin = day * DAY + self.shift_start[shift_id]
+        return Period(begin, begin + self.shift_minutes[shift_id], day, kind, fixed, shift_id, place,
+                      self.shifts[shift_id].night)
 
     def unit_hours(self, unit: Unit, day: int) -> tuple[int, int] | None:
         """[start, end) of the unit's hours on ``day`` if it is a unit workday."""
-        if not unit.works_on(self.date_of(day)):
+        if not is_unit_workday(unit, self.date_of(day)):
             return None
-        begin = day * DAY + minutes_of(unit.hours.start)
-        return begin, begin + span_minutes(unit.hours.start, unit.hours.end)
+        begin = day * DAY + clock(unit.hours.start)
+        return begin, begin + daily_length(unit.hours.start, unit.hours.end)
 
 
 def effective_limits(rules: Rules, available_days: int, days: int) -> Limits:
@@ -196,7 +245,7 @@ def _cadre_facts(ctx: Context, cadre: Cadre) -> CadreFacts:
     for day in wholly:
         blocked.update((day, shift_id) for shift_id in ctx.shift_order)
     available = sum(1 for day in range(ctx.days) if day not in wholly)
-    rules = ctx.instance.rules_for(cadre)
+    rules = cadre_rules(ctx.instance, cadre)
     limits = effective_limits(rules, available, ctx.days)
     lookback = max(6, limits.consecutive_work_days or 0, limits.consecutive_nights or 0, 1)
 
@@ -224,7 +273,7 @@ def applying_rule(checkpoint: Checkpoint, when: date, shift_id: str) -> DemandRu
     dated = None
     undated = None
     for rule in checkpoint.demand:
-        if rule.matches_day(when) and rule.matches_shift(shift_id):
+        if demand_matches(rule, when, shift_id):
             if rule.dates:
                 dated = dated or rule
             else:
@@ -248,6 +297,8 @@ def build_context(instance: Instance) -> Context:
         demand={},
         community_cells={},
         standby_wanted={},
+        shift_start={shift.id: clock(shift.start) for shift in instance.shifts},
+        shift_minutes={shift.id: daily_length(shift.start, shift.end) for shift in instance.shifts},
     )
     for checkpoint in instance.checkpoints:
         for day in range(ctx.days):
@@ -261,7 +312,7 @@ def build_context(instance: Instance) -> Context:
         for day in range(ctx.days):
             when = ctx.date_of(day)
             for shift_id in ctx.shift_order:
-                wanted = instance.standby.wanted(community, when, shift_id)
+                wanted = standby_asked(instance.standby, community, when, shift_id)
                 if wanted > 0:
                     ctx.standby_wanted[(community, day, shift_id)] = wanted
     for cadre in instance.cadres:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from scheduler.checker.context import Context
+from scheduler.checker.context import Context, group_of
 from scheduler.checker.coverage import Coverage
 from scheduler.checker.objective import FAIRNESS_GROUPS
 from scheduler.checker.rules import away_peaks
@@ -69,10 +69,10 @@ def cadre_metrics(ctx: Context, timeline: Timeline, load: int | None) -> dict[st
     facts = timeline.facts
     horizon_work = timeline.full.work[-timeline.lo:]
     weekend_days = {day for day in range(ctx.days) if ctx.weekday(day) in ("sat", "sun")}
-    duty_minutes = sum(ctx.shifts[duty.shift].minutes for duty in timeline.duties)
-    standby_minutes = sum(ctx.shifts[entry.shift].minutes for entry in timeline.standbys)
+    duty_minutes = sum(ctx.shift_minutes[duty.shift] for duty in timeline.duties)
+    standby_minutes = sum(ctx.shift_minutes[entry.shift] for entry in timeline.standbys)
     return {
-        "group": facts.cadre.group,
+        "group": group_of(facts.cadre),
         "unit": facts.cadre.unit,
         "duty_shifts": len(timeline.duties),
         "duty_hours": duty_minutes / 60,
@@ -95,7 +95,7 @@ def compute_metrics(ctx: Context, roster: RosterIndex, timelines: dict[str, Time
 
     groups: dict[str, dict[str, Any]] = {}
     for group in FAIRNESS_GROUPS:
-        members = [cadre_id for cadre_id, facts in ctx.cadres.items() if facts.cadre.group == group]
+        members = [cadre_id for cadre_id, facts in ctx.cadres.items() if group_of(facts.cadre) == group]
         if not members:
             continue
         counted = [cadre_id for cadre_id in members if ctx.cadres[cadre_id].available_days > 0]
@@ -127,16 +127,21 @@ def compute_metrics(ctx: Context, roster: RosterIndex, timelines: dict[str, Time
         }
 
     community_of = {checkpoint_id: checkpoint.community for checkpoint_id, checkpoint in ctx.checkpoints.items()}
-    # [min got, min asked, target got, target asked, shortfalls] by ("checkpoint"|"community"|"total", id)
+    # [persons got, persons asked (min), target got, target asked, shortfalls, skills got, skills asked]
+    # by ("checkpoint"|"community"|"total", id). Skills are part of the minimum (DESIGN.md section 3).
     tallies: dict[tuple[str, str], list[int]] = {}
     for cell in coverage.cells:
+        skills_asked = sum(cell.rule.skills.values())
+        skills_got = skills_asked - sum(cell.skills_missing.values())
         for name in (("checkpoint", cell.checkpoint), ("community", community_of[cell.checkpoint]), ("total", "")):
-            tally = tallies.setdefault(name, [0, 0, 0, 0, 0])
+            tally = tallies.setdefault(name, [0, 0, 0, 0, 0, 0, 0])
             tally[0] += min(cell.assigned, cell.rule.min)
             tally[1] += cell.rule.min
             tally[2] += min(cell.assigned, cell.rule.target)
             tally[3] += cell.rule.target
             tally[4] += 1 if cell.short else 0
+            tally[5] += skills_got
+            tally[6] += skills_asked
     standby_tallies: dict[tuple[str, str], list[int]] = {}
     for standby_cell in coverage.standby_cells:
         for name in (("community", standby_cell.community), ("total", "")):
@@ -144,12 +149,13 @@ def compute_metrics(ctx: Context, roster: RosterIndex, timelines: dict[str, Time
             tally[0] += min(standby_cell.rostered, standby_cell.wanted)
             tally[1] += standby_cell.wanted
             tally[2] += 1 if standby_cell.rostered < standby_cell.wanted else 0
-    empty = [0, 0, 0, 0, 0]
+    empty = [0, 0, 0, 0, 0, 0, 0]
 
     def coverage_of(name: tuple[str, str]) -> dict[str, Any]:
         tally = tallies.get(name, empty)
-        return {"min_coverage": _ratio(tally[0], tally[1]), "target_coverage": _ratio(tally[2], tally[3]),
-                "shortfalls": tally[4]}
+        return {"min_coverage": _ratio(tally[0] + tally[5], tally[1] + tally[6]),
+                "person_coverage": _ratio(tally[0], tally[1]), "skill_coverage": _ratio(tally[5], tally[6]),
+                "target_coverage": _ratio(tally[2], tally[3]), "shortfalls": tally[4]}
 
     checkpoints = {checkpoint_id: coverage_of(("checkpoint", checkpoint_id)) for checkpoint_id in ctx.checkpoints}
     communities = {}
@@ -157,6 +163,8 @@ def compute_metrics(ctx: Context, roster: RosterIndex, timelines: dict[str, Time
         figures = coverage_of(("community", community))
         standby_tally = standby_tallies.get(("community", community), [0, 0, 0])
         communities[community] = {"min_coverage": figures["min_coverage"],
+                                  "person_coverage": figures["person_coverage"],
+                                  "skill_coverage": figures["skill_coverage"],
                                   "target_coverage": figures["target_coverage"],
                                   "standby_coverage": _ratio(standby_tally[0], standby_tally[1]),
                                   "shortfalls": figures["shortfalls"]}
@@ -164,6 +172,8 @@ def compute_metrics(ctx: Context, roster: RosterIndex, timelines: dict[str, Time
     standby_total = standby_tallies.get(("total", ""), [0, 0, 0])
     totals = {
         "min_coverage": total["min_coverage"],
+        "person_coverage": total["person_coverage"],
+        "skill_coverage": total["skill_coverage"],
         "target_coverage": total["target_coverage"],
         "standby_coverage": _ratio(standby_total[0], standby_total[1]),
         "shortfalls": total["shortfalls"],

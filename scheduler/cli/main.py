@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -185,6 +186,11 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def _percent_down(share: float) -> float:
+    """A share in per cent, rounded down to a tenth: a coverage short of 1 never reads 100.0 %."""
+    return math.floor(share * 1000 + 1e-9) / 10
+
+
 def _print_summary(roster: dict[str, Any], lang: str, output: Path) -> None:
     echo: Callable[[str], None] = click.echo
     objective = roster["objective"]
@@ -213,9 +219,11 @@ def _print_summary(roster: dict[str, Any], lang: str, output: Path) -> None:
         text(
             lang,
             "coverage",
-            minimum=100 * totals.get("min_coverage", 1.0),
-            standby=100 * totals.get("standby_coverage", 1.0),
-            target=100 * totals.get("target_coverage", 1.0),
+            minimum=_percent_down(totals.get("min_coverage", 1.0)),
+            persons=_percent_down(totals.get("person_coverage", 1.0)),
+            skills=_percent_down(totals.get("skill_coverage", 1.0)),
+            standby=_percent_down(totals.get("standby_coverage", 1.0)),
+            target=_percent_down(totals.get("target_coverage", 1.0)),
         )
     )
     groups = roster["metrics"].get("groups", {})
@@ -260,6 +268,8 @@ def check(instance: Path, roster: Path, lang: str | None) -> None:
         )
     for problem in problems:
         click.echo(f"  {problem}", err=True)
+    for line in report.advice():  # warnings and notes: said, but no failure
+        click.echo(f"  {line}", err=bool(problems))
     if problems:
         click.echo(text(lang, "check_failed", count=len(problems)), err=True)
         sys.exit(EXIT_CHECK_FAILED)

@@ -3,7 +3,9 @@
 Registered in :mod:`scheduler.cli` with ``main.add_command(scenario)`` and ``main.add_command(staffing)``.
 The library is :mod:`scheduler.scenarios`; this module owns the terminal (tables, progress bar).
 Bad input (instance or ``--vary``) prints the problem and exits with code 2; an interrupted sweep
-keeps its finished rows and exits with code 130.
+keeps its finished rows and exits with code 130. A sweep some of whose runs failed names each of them
+with its reason and exits with code 1; a run whose roster the checker rejected (a bug in schedule) is
+named apart and makes the exit code 3.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ import click
 from models.loading import InputError, parse_instance, read_json
 from scheduler.files import sha256_of, write_atomic
 
+EXIT_RUNS_FAILED = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL_ERROR = 3
 EXIT_INTERRUPTED = 130
 
 VARY_HELP = (
@@ -195,11 +199,33 @@ def scenario(
         sys.exit(EXIT_INTERRUPTED)
     _print_rows(report.rows, absence > 0)
     click.echo(f"{report.total} runs ({report.done_now} solved now, {report.done_before} resumed) in {output}")
+    if report.retried:
+        click.echo(f"{report.retried} runs that had failed before were run again", err=True)
     if plots and report.rows:
         from scheduler.scenarios.plots import plot_sweep
 
         for path in plot_sweep(report.rows, [dimension.name for dimension in dimensions], output):
             click.echo(f"figure: {path}")
+    _exit_on_failed_runs(report.failed, report.internal_errors, report.total, output)
+
+
+def _exit_on_failed_runs(failed: list[tuple[str, str]], internal: list[tuple[str, str]], total: int,
+                         output: Path) -> None:
+    """Name every run without a result and exit non-zero if there is one (3 for a bug in schedule, else 1)."""
+    if failed:
+        click.echo(f"{len(failed)} of {total} runs failed (rows with status error in {output}; running the same "
+                   "command again runs them again):", err=True)
+        for key, reason in failed:
+            click.echo(f"  {key}: {reason}", err=True)
+    if internal:
+        click.echo(f"{len(internal)} of {total} runs hit an internal error: the solver's roster breaks the rules, "
+                   "a bug in schedule (please report it with the instance and the command):", err=True)
+        for key, reason in internal:
+            click.echo(f"  {key}: {reason}", err=True)
+    if internal:
+        sys.exit(EXIT_INTERNAL_ERROR)
+    if failed:
+        sys.exit(EXIT_RUNS_FAILED)
 
 
 @click.command("staffing")

@@ -11,6 +11,7 @@ from icalendar import Calendar, Event, vText
 
 from scheduler.exports.safety import safe_filename
 from scheduler.exports.tables import DUTY, Entry, ExportData
+from scheduler.model.calendar import shift_minutes
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def _event(data: ExportData, entry: Entry, zone: ZoneInfo, stamp: datetime) -> E
     shift = data.shifts[entry.shift]
     start = datetime.combine(entry.day, datetime.strptime(shift.start, "%H:%M").time()).replace(tzinfo=zone)
     # wall-clock length (SEMANTICS.md, Time): the end is start + length on the local clock
-    end = (start.replace(tzinfo=None) + timedelta(minutes=shift.minutes)).replace(tzinfo=zone)
+    end = (start.replace(tzinfo=None) + timedelta(minutes=shift_minutes(shift))).replace(tzinfo=zone)
     shift_text = f"{data.shift_name(entry.shift)} {data.shift_time(entry.shift)}"
     colon = "：" if data.lang == "zh" else ": "
     event = Event()

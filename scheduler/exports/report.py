@@ -17,10 +17,11 @@ from typing import Any
 import pandas as pd
 
 from scheduler.exports.tables import ExportData, localised
+from scheduler.model.calendar import fairness_group
 
 logger = logging.getLogger(__name__)
 
-WATCH_ROWS = 60
+RELIEF_ROWS = 20  # the most strained cadres who need relief, shown first
 SHORTFALL_ROWS = 300
 GROUP_COLOURS = {"seconded": "#1f77b4", "dual": "#ff7f0e", "none": "#2ca02c"}
 C_SHORT = "#d7301f"
@@ -45,7 +46,8 @@ def _fmt(value: Any, digits: int = 2) -> str:
 
 
 def _pct(value: Any) -> str:
-    return "–" if value is None else f"{100 * float(value):.1f} %"
+    """A share in per cent, rounded down to a tenth: a coverage short of 1 never reads 100.0 %."""
+    return "–" if value is None else f"{math.floor(float(value) * 1000 + 1e-9) / 10:.1f} %"
 
 
 # ----- tables ------------------------------------------------------------------------------------------
@@ -317,7 +319,7 @@ def _kpis(data: ExportData, watch: int) -> str:
          bool(data.roster.shortfalls)),
         ("kpi_duty_hours", _fmt(totals.get("duty_hours"), 0), False),
         ("kpi_cadres", str(len(data.instance.cadres)), False),
-        ("kpi_watch", str(watch), watch > 0),
+        ("kpi_watch", str(watch), watch > 0),  # cadres who need relief
     ]
     items = []
     for key, value, alert in cards:
@@ -336,7 +338,7 @@ def _load_section(data: ExportData) -> str:
     histograms = []
     for group in ("seconded", "dual", "none"):
         values = [float(figures[cadre.id]["load"]) for cadre in data.instance.cadres
-                  if cadre.group == group and cadre.id in figures and figures[cadre.id].get("available_days")]
+                  if fairness_group(cadre) == group and cadre.id in figures and figures[cadre.id].get("available_days")]
         if not values:
             continue
         series[group] = (values, groups.get(group, {}).get("gini"))
@@ -422,6 +424,7 @@ main { padding:16px 28px 40px; }
 section { background:#fff; border:1px solid var(--line); border-radius:6px; padding:14px 18px; margin:0 0 16px; }
 h2 { font-size:17px; margin:0 0 8px; color:var(--accent); }
 .note { color:var(--muted); font-size:12.5px; margin:4px 0 10px; }
+.warning { color:var(--bad); font-weight:600; font-size:13px; margin:4px 0 10px; }
 .kpis { display:flex; flex-wrap:wrap; gap:10px; }
 .kpi { background:#fff; border:1px solid var(--line); border-left:5px solid #4dac26; border-radius:5px;
   padding:8px 14px; min-width:128px; }
@@ -482,6 +485,7 @@ def render_report(data: ExportData) -> str:
     """The whole report page as text."""
     instance, roster = data.instance, data.roster
     watch = data.watch_list()
+    relief = int(watch["needs_relief"].sum()) if not watch.empty else 0
     first, last = data.dates[0], data.dates[-1]
     title = f"{data.t('report_title')} · {instance.name or roster.instance or ''}"
     solver = roster.solver
@@ -497,11 +501,7 @@ def render_report(data: ExportData) -> str:
         ("load", data.t("sec_load"), _load_section(data)),
         ("spread", data.t("sec_spread"), _spread_section(data)),
         ("units", data.t("sec_units"), _units_section(data)),
-        ("watch", data.t("sec_watch"),
-         f'<p class="note">{esc(data.t("watch_note"))} {esc(data.t("sort_hint"))}</p>'
-         + (html_table(localised(watch, data.lang), limit=WATCH_ROWS,
-                       more=data.t("more_rows", n=len(watch) - WATCH_ROWS))
-            if not watch.empty else f'<p>{esc(data.t("none_found"))}</p>')),
+        ("watch", data.t("sec_watch"), _watch_section(data, watch)),
         ("shortfalls", data.t("sec_shortfalls"), _shortfalls_section(data)),
         ("communities", data.t("sec_communities"), _community_section(data)),
     ]
@@ -519,11 +519,32 @@ def render_report(data: ExportData) -> str:
         f"script-src 'unsafe-inline'; img-src data:\">"
         f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>"
         f"<header><h1>{esc(title)}</h1><div class=\"meta\">{esc(meta)}</div></header>"
-        f"<nav>{nav}</nav><main>{_kpis(data, len(watch))}<div style=\"height:14px\"></div>{body}</main>"
+        f"<nav>{nav}</nav><main>{_kpis(data, relief)}<div style=\"height:14px\"></div>{body}</main>"
         f"<footer>{esc(data.t('generated'))}: {esc(roster.instance or '')} · sha256 "
         f"{esc(roster.instance_sha256[:16])}…</footer>"
         f"<script>{SCRIPT}</script></body></html>\n"
     )
+
+
+def _watch_section(data: ExportData, watch: pd.DataFrame) -> str:
+    """The few who need relief first (at most RELIEF_ROWS, most strained first); everyone else on the watch
+    list behind a <details> element."""
+    parts = [f'<p class="note">{esc(data.t("watch_note"))} {esc(data.t("sort_hint"))}</p>']
+    if data.reached_problem:
+        parts.append(f'<p class="warning">{esc(data.t("watch_incomplete", reason=data.reached_problem))}</p>')
+    relief = watch[watch["needs_relief"]] if not watch.empty else watch
+    first = relief.head(RELIEF_ROWS)
+    rest = watch.drop(index=first.index)
+    shown = [column for column in watch.columns if column != "needs_relief"]
+    if first.empty:
+        parts.append(f'<p>{esc(data.t("relief_none"))}</p>')
+    else:
+        parts.append(f'<p class="relief">{esc(data.t("relief_count", n=len(relief), shown=len(first)))}</p>')
+        parts.append(html_table(localised(first[shown], data.lang), css="relief"))
+    if not rest.empty:
+        parts.append(f'<details class="watch-rest"><summary>{esc(data.t("watch_more", n=len(rest)))}</summary>'
+                     f'{html_table(localised(rest[shown], data.lang))}</details>')
+    return "".join(parts)
 
 
 def _shortfalls_section(data: ExportData) -> str:

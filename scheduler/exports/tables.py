@@ -15,11 +15,22 @@ from typing import Any
 
 import pandas as pd
 
-from models.instance import Cadre, Checkpoint, DemandRule, Instance, Shift, minutes_of
+from models.instance import Cadre, Checkpoint, DemandRule, Instance, Shift
 from models.loading import InputError
 from models.references import Issue
 from models.roster import Roster, Shortfall, StandbyShortfall
 from scheduler.exports.i18n import label, weekday_name
+from scheduler.model.calendar import (
+    clock_minutes,
+    demand_rule_matches,
+    fairness_group,
+    horizon_dates,
+    period_minutes,
+    shift_minutes,
+    shift_start,
+    standby_wanted,
+)
+from scheduler.model.calendar import unit_workday as is_unit_workday
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +50,8 @@ CADRE_METRIC_KEYS = (
 )
 GROUP_METRIC_KEYS = ("cadres", "gini", "cv", "max_min", "jain", "at_limit", "mean_load")
 UNIT_METRIC_KEYS = ("cadres", "duty_hours", "duty_share", "cadre_share", "most_away", "max_away")
-COVERAGE_KEYS = ("min_coverage", "target_coverage", "standby_coverage", "shortfalls")
+COVERAGE_KEYS = ("min_coverage", "person_coverage", "skill_coverage", "target_coverage", "standby_coverage",
+                 "shortfalls")
 # max rules whose being filled exactly signals strain (a 12-hour shift filling max_hours_per_day does not)
 BURNOUT_RULES = (
     "max_consecutive_work_days",
@@ -50,7 +62,14 @@ BURNOUT_RULES = (
     "max_total_hours",
     "max_weekends",
 )
-TOTAL_KEYS = ("min_coverage", "target_coverage", "standby_coverage", "shortfalls", "standby_shortfalls", "duty_hours")
+# The burnout watch list (see Strain): each sign of strain scores 1 point at its "clear" value.
+ORDINARY_STREAK, CLEAR_STREAK = 3, 6  # work days in a row
+CLEAR_LOAD_RATIO = 1.5  # load against the group's mean load
+ORDINARY_NIGHTS, CLEAR_NIGHTS = 1, 3  # night duties in the worst 7 days
+WATCH_STRAIN = 1.0  # one clear sign: on the watch list
+RELIEF_STRAIN = 2.0  # two clear signs, or one far beyond clear: needs relief first
+TOTAL_KEYS = ("min_coverage", "person_coverage", "skill_coverage", "target_coverage", "standby_coverage", "shortfalls",
+              "standby_shortfalls", "duty_hours")
 
 # cell flags the writers colour
 SHORT = "short"
@@ -88,7 +107,7 @@ class Entry:
 
 def _demand_rule(checkpoint: Checkpoint, day: date, shift_id: str) -> DemandRule | None:
     """The rule that applies (SEMANTICS.md, Demand): dated rules override undated ones."""
-    matching = [rule for rule in checkpoint.demand if rule.matches_day(day) and rule.matches_shift(shift_id)]
+    matching = [rule for rule in checkpoint.demand if demand_rule_matches(rule, day, shift_id)]
     dated = [rule for rule in matching if rule.dates]
     chosen = dated or matching
     return chosen[0] if chosen else None
@@ -134,7 +153,7 @@ class ExportData:
         self.instance = instance
         self.roster = roster
         self.lang = lang
-        self.dates: list[date] = instance.horizon.dates
+        self.dates: list[date] = horizon_dates(instance.horizon)
         self.shifts: dict[str, Shift] = {shift.id: shift for shift in instance.shifts}
         self.shift_order = list(self.shifts)
         self.communities = {community.id: community for community in instance.communities}
@@ -159,7 +178,7 @@ class ExportData:
             )
         for by_day in self.entries.values():
             for items in by_day.values():
-                items.sort(key=lambda entry: minutes_of(self.shifts[entry.shift].start))
+                items.sort(key=lambda entry: shift_start(self.shifts[entry.shift]))
         self.shortfalls: dict[tuple[str, date, str], Shortfall] = {
             (item.checkpoint, item.date, item.shift): item for item in roster.shortfalls
         }
@@ -168,6 +187,8 @@ class ExportData:
         }
         self.metrics = self._metrics()
         self._reached: dict[str, set[str]] | None = None
+        # Why the limits reached could not be computed (the watch list then lacks them and says so).
+        self.reached_problem: str | None = None
 
     # ----- small helpers -------------------------------------------------------------------------------
 
@@ -231,13 +252,13 @@ class ExportData:
         return _demand_rule(self.checkpoints[checkpoint_id], day, shift_id)
 
     def standby_wanted(self, community_id: str, day: date, shift_id: str) -> int:
-        return self.instance.standby.wanted(community_id, day, shift_id)
+        return standby_wanted(self.instance.standby, community_id, day, shift_id)
 
     def unit_workday(self, cadre: Cadre, day: date) -> bool:
         """A dual cadre's unit workday that is not wholly unavailable."""
         if cadre.mode != "dual" or cadre.unit is None or cadre.unit not in self.units:
             return False
-        if not self.units[cadre.unit].works_on(day):
+        if not is_unit_workday(self.units[cadre.unit], day):
             return False
         return not self.wholly_unavailable(cadre, day)
 
@@ -297,7 +318,7 @@ class ExportData:
                         "shift_name": self.shift_name(item.shift),
                         "start": shift.start,
                         "end": shift.end,
-                        "hours": round(shift.minutes / 60, 2),
+                        "hours": round(shift_minutes(shift) / 60, 2),
                         "cadre": item.cadre,
                         "cadre_name": self.cadre_name(item.cadre),
                         "unit": cadre.unit or "",
@@ -308,7 +329,7 @@ class ExportData:
                         "checkpoint_name": self.checkpoint_name(checkpoint_id) if checkpoint_id else "",
                         "risk": risk,
                         "contact": cadre.contact or "",
-                        "_order": (item.date, minutes_of(shift.start), kind != DUTY, community_id, checkpoint_id,
+                        "_order": (item.date, shift_start(shift), kind != DUTY, community_id, checkpoint_id,
                                    self._cadre_order(item.cadre)),
                     }
                 )
@@ -371,7 +392,7 @@ class ExportData:
         keys = 5
         for cadre in self.instance.cadres:
             row: list[Any] = [cadre.id, self.cadre_name(cadre.id), self.unit_name(cadre.unit),
-                              self.t(cadre.group), cadre.contact or ""]
+                              self.t(fairness_group(cadre)), cadre.contact or ""]
             for column, day in enumerate(self.dates, start=keys):
                 text, flag = self.day_cell(cadre, day)
                 flags[(len(rows), column)] = flag
@@ -386,12 +407,11 @@ class ExportData:
         (None when ``day`` is not a unit workday). Candidate moments: the start of the hours and every
         shift start inside them (SEMANTICS.md, max_away)."""
         unit = self.units[unit_id]
-        if not unit.works_on(day):
+        if not is_unit_workday(unit, day):
             return None
         offset = (day - self.dates[0]).days * DAY_MINUTES
-        begin = offset + minutes_of(unit.hours.start)
-        length = minutes_of(unit.hours.end) - minutes_of(unit.hours.start)
-        end = begin + (length if length > 0 else length + DAY_MINUTES)
+        begin = offset + clock_minutes(unit.hours.start)
+        end = begin + period_minutes(unit.hours.start, unit.hours.end)
         periods: list[tuple[int, int, str]] = []
         for cadre in self.instance.cadres:
             if cadre.unit != unit_id:
@@ -399,8 +419,8 @@ class ExportData:
             for near in (day - timedelta(days=1), day, day + timedelta(days=1)):
                 for entry in self.entries.get(cadre.id, {}).get(near, []):
                     shift = self.shifts[entry.shift]
-                    start = (near - self.dates[0]).days * DAY_MINUTES + shift.start_minute
-                    periods.append((start, start + shift.minutes, cadre.id))
+                    start = (near - self.dates[0]).days * DAY_MINUTES + shift_start(shift)
+                    periods.append((start, start + shift_minutes(shift), cadre.id))
         moments = {begin, *(start for start, _, _ in periods if begin <= start < end)}
         return max(len({cadre for start, stop, cadre in periods if start <= moment < stop}) for moment in moments)
 
@@ -414,7 +434,7 @@ class ExportData:
             members = [cadre for cadre in self.instance.cadres if cadre.unit == unit.id]
             for cadre in members:
                 row: list[Any] = [unit.id, self.unit_name(unit.id), cadre.id, self.cadre_name(cadre.id),
-                                  self.t(cadre.group)]
+                                  self.t(fairness_group(cadre))]
                 for column, day in enumerate(self.dates, start=keys):
                     text, flag = self.day_cell(cadre, day, times=True)
                     flags[(len(rows), column)] = flag
@@ -510,7 +530,7 @@ class ExportData:
         for cadre in self.instance.cadres:
             values = figures.get(cadre.id, {})
             row: dict[str, Any] = {"cadre": cadre.id, "cadre_name": self.cadre_name(cadre.id),
-                                   "unit_name": self.unit_name(cadre.unit), "group": self.t(cadre.group)}
+                                   "unit_name": self.unit_name(cadre.unit), "group": self.t(fairness_group(cadre))}
             row.update({key: values.get(key) for key in CADRE_METRIC_KEYS})
             rows.append(row)
         return pd.DataFrame(rows, columns=["cadre", "cadre_name", "unit_name", "group", *CADRE_METRIC_KEYS])
@@ -581,47 +601,107 @@ class ExportData:
                     strain = set(reached) & set(BURNOUT_RULES)
                     if strain:
                         self._reached[cadre_id] = strain
-            except Exception:  # the watch list is a reading aid; never fail an export over it
-                logger.warning("could not read the limits reached from the checker", exc_info=True)
+            except Exception as error:  # the watch list is a reading aid; never fail an export over it
+                self._reached = {}
+                self.reached_problem = f"{type(error).__name__}: {error}"
+                logger.warning("could not read the limits reached from the checker (%s); the watch list shows "
+                               "the other signals only and says so", self.reached_problem, exc_info=True)
         return self._reached
 
+    def nights_in_7_days(self, cadre: Cadre) -> int:
+        """The most night duties of ``cadre`` in any 7-day window ending inside the horizon (history
+        night duties before the horizon count, as they do for the rules)."""
+        start = self.dates[0]
+        nights: dict[int, int] = defaultdict(int)
+        for worked in cadre.history:
+            shift = self.shifts.get(worked.shift)
+            if worked.kind == "duty" and shift is not None and shift.night:
+                nights[(worked.date - start).days] += 1
+        for when, items in self.entries.get(cadre.id, {}).items():
+            nights[(when - start).days] += sum(1 for entry in items if entry.kind == DUTY
+                                               and self.shifts[entry.shift].night)
+        return max((sum(nights.get(day - back, 0) for back in range(7)) for day in range(len(self.dates))),
+                   default=0)
+
+    def strain(self, cadre: Cadre) -> Strain | None:
+        """How strained ``cadre`` is by the roster (None without available days); see :class:`Strain`."""
+        values = self.metrics.get("cadres", {}).get(cadre.id)
+        if not values or not values.get("available_days"):
+            return None
+        mean = self.metrics.get("groups", {}).get(fairness_group(cadre), {}).get("mean_load") or 0.0
+        load = float(values.get("load") or 0.0)
+        return Strain(streak=int(values.get("longest_work_streak") or 0), load=load,
+                      load_ratio=load / mean if mean > 0 else 1.0, nights_7=self.nights_in_7_days(cadre))
+
     def watch_list(self) -> pd.DataFrame:
-        """Cadres at a limit or near one, most pressed first."""
-        figures = self.metrics.get("cadres", {})
-        groups = self.metrics.get("groups", {})
+        """Cadres showing strain (score >= :data:`WATCH_STRAIN`), most strained first; the column
+        ``needs_relief`` marks those at or above :data:`RELIEF_STRAIN`."""
         reached = self.reached_limits()
         rows = []
         for cadre in self.instance.cadres:
-            values = figures.get(cadre.id)
-            if not values or not values.get("available_days"):
+            strain = self.strain(cadre)
+            if strain is None or strain.score < WATCH_STRAIN:
                 continue
-            rules = self.instance.rules_for(cadre)
-            signals: list[str] = []
-            score = 2.0 * len(reached.get(cadre.id, ()))
-            if values.get("days_off") == 0 and len(self.dates) >= 7:
+            signals = []  # the signs that add to the score
+            if strain.streak_part > 0:
+                signals.append(self.t("sig_streak", n=strain.streak))
+            if strain.no_day_off:
                 signals.append(self.t("no_day_off"))
-                score += 2
-            streak, limit = values.get("longest_work_streak") or 0, rules.max_consecutive_work_days
-            if limit is not None and limit > 1 and streak >= limit - 1:
-                signals.append(self.t("streak_near", streak=streak, limit=limit))
-                score += 1
-            mean = groups.get(cadre.group, {}).get("mean_load") or 0
-            load = values.get("load") or 0
-            if mean > 0 and load >= 1.25 * mean:
-                signals.append(self.t("high_load", ratio=load / mean))
-                score += load / mean
-            if not signals and cadre.id not in reached:
-                continue
+            if strain.load_part > 0:
+                signals.append(self.t("high_load", ratio=strain.load_ratio))
+            if strain.nights_part > 0:
+                signals.append(self.t("nights_week", n=strain.nights_7))
+            values = self.metrics["cadres"][cadre.id]
             rows.append({"cadre": cadre.id, "cadre_name": self.cadre_name(cadre.id),
-                         "unit_name": self.unit_name(cadre.unit), "group": self.t(cadre.group),
+                         "unit_name": self.unit_name(cadre.unit), "group": self.t(fairness_group(cadre)),
+                         "strain": round(strain.score, 2), "signals": "; ".join(signals),
+                         "longest_work_streak": strain.streak, "nights": values.get("nights"),
+                         "load": round(strain.load, 2), "days_off": values.get("days_off"),
+                         "duty_hours": values.get("duty_hours"),
                          "limits_reached": ", ".join(sorted(reached.get(cadre.id, ()))),
-                         "signals": "; ".join(signals), "duty_hours": values.get("duty_hours"),
-                         "nights": values.get("nights"), "days_off": values.get("days_off"),
-                         "longest_work_streak": streak, "load": round(load, 2), "_score": score})
-        rows.sort(key=lambda row: (-row["_score"], -row["load"]))
-        columns = ["cadre", "cadre_name", "unit_name", "group", "limits_reached", "signals", "duty_hours", "nights",
-                   "days_off", "longest_work_streak", "load"]
+                         "needs_relief": strain.score >= RELIEF_STRAIN, "_score": strain.score})
+        rows.sort(key=lambda row: (-row["_score"], self._position[row["cadre"]]))
+        columns = ["cadre", "cadre_name", "unit_name", "group", "strain", "signals", "longest_work_streak", "nights",
+                   "load", "days_off", "duty_hours", "limits_reached", "needs_relief"]
         return pd.DataFrame([{key: row[key] for key in columns} for row in rows], columns=columns)
+
+
+@dataclass(frozen=True)
+class Strain:
+    """A cadre's strain from the roster, as a score that adds one point for each clear sign of it:
+
+    * the longest work streak: 0 up to :data:`ORDINARY_STREAK` days, 1 at :data:`CLEAR_STREAK` (a week
+      with a single day off), linear between and beyond;
+    * no day off in some 7 days (a streak of 7 or more): 1 more (the field's burnout story);
+    * load against the group's mean: 0 at the mean or below, 1 at :data:`CLEAR_LOAD_RATIO` times it;
+    * night duties in the worst 7 days: 0 up to :data:`ORDINARY_NIGHTS`, 1 at :data:`CLEAR_NIGHTS`.
+
+    Limits reached exactly are not strain by themselves (a solver fills limits as a matter of course)."""
+
+    streak: int
+    load: float
+    load_ratio: float
+    nights_7: int
+
+    @property
+    def no_day_off(self) -> bool:
+        return self.streak >= 7
+
+    @property
+    def streak_part(self) -> float:
+        return max(0.0, (self.streak - ORDINARY_STREAK) / (CLEAR_STREAK - ORDINARY_STREAK))
+
+    @property
+    def load_part(self) -> float:
+        return max(0.0, (self.load_ratio - 1.0) / (CLEAR_LOAD_RATIO - 1.0))
+
+    @property
+    def nights_part(self) -> float:
+        return max(0.0, (self.nights_7 - ORDINARY_NIGHTS) / (CLEAR_NIGHTS - ORDINARY_NIGHTS))
+
+    @property
+    def score(self) -> float:
+        return self.streak_part + (1.0 if self.no_day_off else 0.0) + self.load_part + self.nights_part
 
 
 def localised(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -634,7 +714,8 @@ _COLUMN_KEYS = {
     "kind", "date", "weekday", "shift", "shift_name", "start", "end", "hours", "cadre", "cadre_name", "unit",
     "unit_name", "mode", "group", "community", "community_name", "checkpoint", "checkpoint_name", "risk", "names",
     "contacts", "contact", "status", "min", "target", "assigned", "skills_missing", "reason", "count", "figure",
-    "value", "limits_reached", "signals", *CADRE_METRIC_KEYS, *GROUP_METRIC_KEYS, *UNIT_METRIC_KEYS, *COVERAGE_KEYS,
+    "value", "limits_reached", "signals", "strain", "needs_relief",
+    *CADRE_METRIC_KEYS, *GROUP_METRIC_KEYS, *UNIT_METRIC_KEYS, *COVERAGE_KEYS,
 }
 
 

@@ -49,7 +49,8 @@ TITLE_FONT = Font(name=FONT_NAME, bold=True, size=14)
 THIN = Side(style="thin", color="BFBFBF")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 MAX_SHEET_TITLE = 31
-PERCENT_KEYS = {"min_coverage", "target_coverage", "standby_coverage", "duty_share", "cadre_share"}
+PERCENT_KEYS = {"min_coverage", "person_coverage", "skill_coverage", "target_coverage",
+                "standby_coverage", "duty_share", "cadre_share"}
 PERCENT_FORMAT = "0.0%"
 
 

@@ -4,6 +4,11 @@ Everything time-related is turned into integers once here: a moment is the
 number of minutes since day 0 at 00:00 (negative before the horizon), a day is
 an index (negative before the horizon). Rule modules read these facts and
 never parse dates or times themselves.
+
+The functions at the top are the solver side's own reading of the contract
+(times, demand matching, unit workdays, standby asked, effective rules): the
+contract's classes in :mod:`models` only parse and validate, and the
+independent checker reads the contract with functions of its own.
 """
 
 from __future__ import annotations
@@ -15,13 +20,90 @@ from datetime import date, datetime, timedelta
 from fractions import Fraction
 from functools import cached_property
 
-from models.instance import Cadre, Checkpoint, DemandRule, Instance, Rules, minutes_of, span_minutes
+from models.instance import Cadre, Checkpoint, DemandRule, Horizon, Instance, Rules, Shift, Standby, Unit
 
 logger = logging.getLogger(__name__)
 
 MINUTES_PER_DAY = 24 * 60
 # Unit hours and busy periods this many days after the horizon still count for rest.
 DAYS_AFTER_HORIZON = 2
+WEEKDAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+# -- the solver side's reading of the contract (docs/SEMANTICS.md); the checker has its own -----------------
+
+
+def clock_minutes(clock: str) -> int:
+    """Minutes after midnight of an ``HH:MM`` time."""
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def period_minutes(start: str, end: str) -> int:
+    """Length of a daily period from ``start`` to ``end``; ``end <= start`` crosses midnight (equal: 24 h)."""
+    length = clock_minutes(end) - clock_minutes(start)
+    return length if length > 0 else length + MINUTES_PER_DAY
+
+
+def shift_start(shift: Shift) -> int:
+    """Minutes after midnight at which ``shift`` starts."""
+    return clock_minutes(shift.start)
+
+
+def shift_minutes(shift: Shift) -> int:
+    """Length of ``shift`` in minutes."""
+    return period_minutes(shift.start, shift.end)
+
+
+def horizon_dates(horizon: Horizon) -> list[date]:
+    """The dates of the horizon, day 0 first."""
+    return [horizon.start + timedelta(days=offset) for offset in range(horizon.days)]
+
+
+def demand_rule_matches(rule: DemandRule, when: date, shift_id: str) -> bool:
+    """Whether ``rule`` matches a date and shift: no weekdays and no dates match every day; with either or
+    both, a day in either list; ``shifts`` missing matches every shift."""
+    if rule.shifts is not None and shift_id not in rule.shifts:
+        return False
+    if not rule.weekdays and not rule.dates:
+        return True
+    return WEEKDAY_NAMES[when.weekday()] in rule.weekdays or when in rule.dates
+
+
+def unit_workday(unit: Unit, when: date) -> bool:
+    """A unit workday: its weekday in ``workdays`` or the date in ``extra_workdays``, and not closed."""
+    if when in unit.closed_dates:
+        return False
+    return WEEKDAY_NAMES[when.weekday()] in unit.workdays or when in unit.extra_workdays
+
+
+def standby_wanted(standby: Standby, community: str, when: date, shift_id: str) -> int:
+    """Standby cadres asked for a community, date and shift: ``per_community``, or the last matching
+    override (an override's missing fields match everything)."""
+    count = standby.per_community
+    for override in standby.overrides:
+        if override.community is not None and override.community != community:
+            continue
+        if override.shifts is not None and shift_id not in override.shifts:
+            continue
+        if (override.weekdays or override.dates) and not (
+                WEEKDAY_NAMES[when.weekday()] in override.weekdays or when in override.dates):
+            continue
+        count = override.count
+    return count
+
+
+def effective_rules(instance: Instance, cadre: Cadre) -> Rules:
+    """The cadre's rules: each key given in its ``limits`` replaces the general value (null lifts it)."""
+    if cadre.limits is None:
+        return instance.rules
+    overrides = {key: getattr(cadre.limits, key) for key in cadre.limits.model_fields_set}
+    return instance.rules.model_copy(update=overrides)
+
+
+def fairness_group(cadre: Cadre) -> str:
+    """The cadre's fairness group: seconded, dual or none (no unit)."""
+    return cadre.mode if cadre.mode is not None else "none"
 
 
 def hours_to_minutes(hours: float | None) -> int | None:
@@ -120,16 +202,15 @@ class Calendar:
         self.instance = instance
         self.start: date = instance.horizon.start
         self.days: int = instance.horizon.days
-        self.dates: list[date] = instance.horizon.dates
+        self.dates: list[date] = horizon_dates(instance.horizon)
         self.shift_ids: list[str] = [shift.id for shift in instance.shifts]
         self.shifts = {shift.id: shift for shift in instance.shifts}
         self.slots: dict[tuple[int, str], Slot] = {}
         for day in range(self.days):
             for shift in instance.shifts:
-                start = day * MINUTES_PER_DAY + shift.start_minute
-                self.slots[(day, shift.id)] = Slot(
-                    day, shift.id, start, start + shift.minutes, shift.minutes, shift.night
-                )
+                start = day * MINUTES_PER_DAY + shift_start(shift)
+                length = shift_minutes(shift)
+                self.slots[(day, shift.id)] = Slot(day, shift.id, start, start + length, length, shift.night)
         self.checkpoints: dict[str, Checkpoint] = {checkpoint.id: checkpoint for checkpoint in instance.checkpoints}
         self.demand: dict[tuple[str, int, str], DemandRule] = self._demand_cells() if demand is None else demand
         self.units = {unit.id: unit for unit in instance.units}
@@ -164,9 +245,7 @@ class Calendar:
         for checkpoint in self.instance.checkpoints:
             for day, when in enumerate(self.dates):
                 for shift_id in self.shift_ids:
-                    matching = [
-                        rule for rule in checkpoint.demand if rule.matches_day(when) and rule.matches_shift(shift_id)
-                    ]
+                    matching = [rule for rule in checkpoint.demand if demand_rule_matches(rule, when, shift_id)]
                     dated = [rule for rule in matching if rule.dates]
                     chosen = dated or matching
                     if chosen:
@@ -182,7 +261,7 @@ class Calendar:
         return max(reach) + 1
 
     def _facts(self, cadre: Cadre) -> CadreFacts:
-        rules = self.instance.rules_for(cadre)
+        rules = effective_rules(self.instance, cadre)
         facts = CadreFacts(cadre=cadre, rules=rules, lookback_days=self._lookback(rules))
         every_shift = set(self.shift_ids)
         for entry in cadre.unavailable:
@@ -197,11 +276,11 @@ class Calendar:
         last_day = self.days + DAYS_AFTER_HORIZON
         if cadre.mode == "dual" and cadre.unit is not None:
             unit = self.units[cadre.unit]
-            length = span_minutes(unit.hours.start, unit.hours.end)
+            length = period_minutes(unit.hours.start, unit.hours.end)
             for day in range(first_day, last_day):
-                if day in facts.wholly_unavailable or not unit.works_on(self.date_of(day)):
+                if day in facts.wholly_unavailable or not unit_workday(unit, self.date_of(day)):
                     continue
-                start = day * MINUTES_PER_DAY + minutes_of(unit.hours.start)
+                start = day * MINUTES_PER_DAY + clock_minutes(unit.hours.start)
                 facts.periods.append(Period("unit", day, start, start + length))
         midnight = datetime.combine(self.start, datetime.min.time())
         for busy in cadre.busy:
@@ -211,9 +290,9 @@ class Calendar:
         for worked in cadre.history:
             shift = self.shifts[worked.shift]
             day = self.day_of(worked.date)
-            start = day * MINUTES_PER_DAY + shift.start_minute
+            start = day * MINUTES_PER_DAY + shift_start(shift)
             kind = "history_duty" if worked.kind == "duty" else "history_standby"
-            facts.periods.append(Period(kind, day, start, start + shift.minutes, shift.id, shift.night))
+            facts.periods.append(Period(kind, day, start, start + shift_minutes(shift), shift.id, shift.night))
         return facts
 
     def slot_open(self, facts: CadreFacts, slot: Slot) -> bool:

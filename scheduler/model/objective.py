@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 
+from scheduler.model.calendar import fairness_group, standby_wanted
 from scheduler.model.variables import Expr
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ def standby(roster: RosterModel) -> Part:
     for community in roster.instance.communities:
         for day, when in enumerate(calendar.dates):
             for shift in calendar.shift_ids:
-                wanted = roster.instance.standby.wanted(community.id, when, shift)
+                wanted = standby_wanted(roster.instance.standby, community.id, when, shift)
                 if wanted <= 0:
                     continue
                 holders = [variable for _, variable in roster.vars.standby_by_cell.get((community.id, day, shift), [])]
@@ -156,7 +157,7 @@ def fairness(roster: RosterModel) -> Part:
     groups: dict[str, list[str]] = {}
     for cadre in roster.instance.cadres:
         if roster.facts(cadre.id).available_days > 0:
-            groups.setdefault(cadre.group, []).append(cadre.id)
+            groups.setdefault(fairness_group(cadre), []).append(cadre.id)
     for group, members in groups.items():
         pairs_of = {cadre_id: load_coefficients(roster, cadre_id) for cadre_id in members}
         if len(members) < 2 or not any(pairs_of.values()):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from models.instance import Instance
-from scheduler.model.calendar import CadreFacts, Calendar, Slot, hours_to_minutes
+from scheduler.model.calendar import CadreFacts, Calendar, Slot, hours_to_minutes, standby_wanted
 from scheduler.model.variables import Expr, Variables
 
 logger = logging.getLogger(__name__)
@@ -141,7 +141,7 @@ class RosterModel:
                     for checkpoint_id in local:
                         if self.may_serve(cadre.id, checkpoint_id, slot):
                             self.vars.add_duty(cadre.id, slot.day, slot.shift, checkpoint_id)
-                    if instance.standby.wanted(community, calendar.date_of(slot.day), slot.shift) <= 0:
+                    if standby_wanted(instance.standby, community, calendar.date_of(slot.day), slot.shift) <= 0:
                         continue
                     # callable: some checkpoint there could take this cadre as a substitute (max ignored)
                     if any(self.may_serve(cadre.id, checkpoint_id, slot, ignore_max=True) for checkpoint_id in local):

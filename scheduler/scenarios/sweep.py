@@ -58,6 +58,11 @@ ABSENCE_COLUMNS = [
     "promoted", "activation_violations",
 ]
 TAIL_COLUMNS = ["solver_seed", "seconds", "error", "sweep"]
+# A run's ``status`` when it gave no result: it failed (an invalid combination, an error while solving),
+# or the solver's roster broke the rules (a bug in schedule, told apart from a failed run).
+FAILED = "error"
+INTERNAL_ERROR = "internal_error"
+UNFINISHED = (FAILED, INTERNAL_ERROR)
 
 
 class SweepMismatch(Exception):
@@ -102,6 +107,20 @@ class SweepReport:
     done_now: int = 0
     interrupted: bool = False
     rows: list[dict[str, str]] = field(default_factory=list)
+    retried: int = 0  # runs that had failed in an earlier sweep and were run again
+
+    def _with_status(self, status: str) -> list[tuple[str, str]]:
+        return [(row["key"], row["error"]) for row in self.rows if row["status"] == status]
+
+    @property
+    def failed(self) -> list[tuple[str, str]]:
+        """(key, reason) of every run in the file that failed."""
+        return self._with_status(FAILED)
+
+    @property
+    def internal_errors(self) -> list[tuple[str, str]]:
+        """(key, reason) of every run whose roster the checker rejected: a bug in schedule."""
+        return self._with_status(INTERNAL_ERROR)
 
 
 class Sweep:
@@ -170,7 +189,7 @@ def _load_figures(metrics: dict[str, Any]) -> dict[str, Any]:
 
 def run_one(base: dict[str, Any], run: Run, settings: SweepSettings) -> dict[str, Any]:
     """Solve one combination (and its absence trials); the CSV row as a dict of values."""
-    from scheduler.compose.roster import compose_roster
+    from scheduler.compose.roster import RosterBreaksRules, compose_roster
     from scheduler.solver import SolveOptions, solve
 
     started = time.monotonic()
@@ -205,9 +224,19 @@ def run_one(base: dict[str, Any], run: Run, settings: SweepSettings) -> dict[str
         raise
     except KeyboardInterrupt:
         raise RunInterrupted(run.key) from None
+    except RosterBreaksRules as error:  # the solver's roster breaks rules: a bug in schedule, not a failed run
+        logger.error("run %s: internal error, the solver's roster breaks the rules (a bug in schedule; please "
+                     "report it): %s", run.key, error)
+        row["status"] = INTERNAL_ERROR
+        row["error"] = f"internal error (a bug in schedule): {error}"[:500]
+    except (InputError, VaryError) as error:  # this combination gives no valid instance
+        reason = "; ".join(str(issue) for issue in error.issues[:5]) if isinstance(error, InputError) else str(error)
+        logger.error("run %s failed: invalid instance: %s", run.key, reason)
+        row["status"] = FAILED
+        row["error"] = f"invalid instance: {reason}"[:500]
     except Exception as error:  # a run that fails is a row that says so; the sweep goes on
-        logger.exception("run %s failed", run.key)
-        row["status"] = "error"
+        logger.error("run %s failed: %s: %s", run.key, type(error).__name__, error, exc_info=True)
+        row["status"] = FAILED
         row["error"] = f"{type(error).__name__}: {error}"[:500]
     row["seconds"] = time.monotonic() - started
     return row
@@ -315,9 +344,15 @@ def run_sweep(
     if restart and output.exists():
         output.unlink()
     rows = results.read()
+    unfinished = [row for row in rows if row["status"] in UNFINISHED]
+    if unfinished:  # a failed run is run again, never kept as a result
+        logger.info("running again %d runs that failed before: %s", len(unfinished),
+                    ", ".join(row["key"] for row in unfinished))
+        rows = [row for row in rows if row["status"] not in UNFINISHED]
+        results.rewrite(rows)
     finished = {row["key"] for row in rows}
     pending = [run for run in sweep.runs if run.key not in finished]
-    report = SweepReport(output, len(sweep.runs), len(sweep.runs) - len(pending))
+    report = SweepReport(output, len(sweep.runs), len(sweep.runs) - len(pending), retried=len(unfinished))
     if on_start is not None:
         on_start(report.total, report.done_before)
     if pending:
@@ -352,7 +387,9 @@ def numeric(value: str) -> float:
 
 
 __all__ = [
+    "FAILED",
     "HEADCOUNT",
+    "INTERNAL_ERROR",
     "ResultsFile",
     "Run",
     "RunInterrupted",

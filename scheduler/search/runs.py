@@ -33,7 +33,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from models.instance import Instance, Rules
-from scheduler.model.calendar import Calendar, hours_to_minutes
+from scheduler.model.calendar import Calendar, effective_rules, hours_to_minutes
 from scheduler.model.roster_model import RosterModel
 from scheduler.model.variables import DutyKey
 from scheduler.search.settings import SETTINGS
@@ -64,7 +64,7 @@ def only_sequence_rules(instance: Instance) -> bool:
     for cadre in instance.cadres:
         if cadre.unit is not None or cadre.busy or cadre.history:
             return False
-        rules = instance.rules_for(cadre)
+        rules = effective_rules(instance, cadre)
         if any(getattr(rules, name) is not None for name in Rules.model_fields if name not in HANDLED_RULES):
             return False
     return True

@@ -84,7 +84,10 @@ def test_rule_violations_make_the_check_fail() -> None:
 
 
 def test_infeasible_roster_shape() -> None:
-    instance, assignments, _ = small()
+    _, assignments, _ = small()
+    # a owes 100 h in 2 days; one duty a day of at most 12 h gives at most 24 h: truly infeasible.
+    instance = make_instance([cadre("a", limits={"min_total_hours": 100}), cadre("b")], days=2,
+                             standby={"per_community": 1})
     empty = ObjectiveReport(total=None)
     good = Roster(instance_sha256="0" * 64, status="infeasible", objective=empty,
                   conflicts=[Conflict(rule="min_total_hours", cadre="a", message="cannot reach")])

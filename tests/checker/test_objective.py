@@ -92,6 +92,11 @@ def test_enough_people_without_the_skill_is_a_shortfall() -> None:
     evaluation = evaluate(instance, [duty("a", day(0)), duty("b", day(0))], [])
     assert [(item.assigned, item.skills_missing) for item in evaluation.shortfalls] == [(2, {"medical": 1})]
     assert evaluation.parts["coverage"] == 2
+    # Every person is there but not every skill: the minimum is not fully covered.
+    # persons 2 of 2; skills medical 1 of 2 + driver 1 of 1 = 2 of 3; minimum (2 + 2) / (2 + 3).
+    totals = evaluation.metrics["totals"]
+    assert (totals["person_coverage"], totals["skill_coverage"]) == (1.0, pytest.approx(2 / 3))
+    assert totals["min_coverage"] == pytest.approx(0.8)
 
 
 def test_metrics_by_hand() -> None:
@@ -113,13 +118,19 @@ def test_metrics_by_hand() -> None:
     # u1: a's 20 h of 36 h; 1 of 2 cadres; a on D 08:00-16:00 Monday during unit hours -> 1 away at most.
     assert metrics["units"]["u1"] == {"cadres": 1, "duty_hours": 20.0, "duty_share": pytest.approx(20 / 36),
                                       "cadre_share": 0.5, "most_away": 1, "max_away": None}
-    # min coverage: k1 3 of 4, k2 1 of 4 -> 4 / 8; target: k1 3 of 8, k2 1 of 4 -> 4 / 12; standby 1 of 4.
-    assert metrics["totals"] == {"min_coverage": 0.5, "target_coverage": pytest.approx(1 / 3),
+    # persons: k1 3 of 4, k2 1 of 4 -> 4 / 8; skills (part of the minimum): k2 medical 1 of 4 (a on d0D);
+    # min coverage (persons and skills) 5 / 12; target: k1 3 of 8, k2 1 of 4 -> 4 / 12; standby 1 of 4.
+    assert metrics["totals"] == {"min_coverage": pytest.approx(5 / 12), "person_coverage": 0.5,
+                                 "skill_coverage": 0.25, "target_coverage": pytest.approx(1 / 3),
                                  "standby_coverage": 0.25, "shortfalls": 4, "standby_shortfalls": 3,
                                  "duty_hours": 36.0}
-    assert metrics["checkpoints"]["k1"] == {"min_coverage": 0.75, "target_coverage": 0.375, "shortfalls": 1}
-    assert metrics["communities"]["c2"] == {"min_coverage": 1.0, "target_coverage": 1.0, "standby_coverage": 1.0,
-                                            "shortfalls": 0}
+    assert metrics["checkpoints"]["k1"] == {"min_coverage": 0.75, "person_coverage": 0.75, "skill_coverage": 1.0,
+                                            "target_coverage": 0.375, "shortfalls": 1}
+    # k2: persons 1 of 4, medical 1 of 4 -> 2 / 8.
+    assert metrics["checkpoints"]["k2"] == {"min_coverage": 0.25, "person_coverage": 0.25, "skill_coverage": 0.25,
+                                            "target_coverage": 0.25, "shortfalls": 3}
+    assert metrics["communities"]["c2"] == {"min_coverage": 1.0, "person_coverage": 1.0, "skill_coverage": 1.0,
+                                            "target_coverage": 1.0, "standby_coverage": 1.0, "shortfalls": 0}
 
 
 def test_fairness_statistics_on_a_hand_example() -> None:

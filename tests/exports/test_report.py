@@ -90,3 +90,23 @@ def test_report_renders_in_headless_chromium(files: tuple[Path, Path], tmp_path:
     assert result.returncode == 0, result.stderr[-2000:]
     assert shot.exists() and shot.stat().st_size > 30_000
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_watch_list_says_when_the_limits_reached_could_not_be_computed(
+        files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    import scheduler.checker.rules
+
+    complete = render_report(data_for(files))
+    assert 'class="warning"' not in complete
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise ValueError("a rule the checker cannot read")
+
+    monkeypatch.setattr(scheduler.checker.rules, "cadre_findings", broken)
+    for lang, words in (("en", "Incomplete: the limits each cadre reaches could not be computed"),
+                        ("zh", "名单不完整")):
+        page = render_report(data_for(files, lang))
+        watch = re.search(r'<section id="watch">.*?</section>', page, re.S)
+        assert watch is not None
+        assert words in watch.group(0)
+        assert "ValueError: a rule the checker cannot read" in watch.group(0)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from scheduler.model.calendar import standby_wanted
+
 if TYPE_CHECKING:
     from scheduler.model.roster_model import RosterModel
 
@@ -16,6 +18,6 @@ if TYPE_CHECKING:
 def apply(roster: RosterModel) -> None:
     calendar = roster.calendar
     for (community, day, shift), holders in roster.vars.standby_by_cell.items():
-        wanted = roster.instance.standby.wanted(community, calendar.date_of(day), shift)
+        wanted = standby_wanted(roster.instance.standby, community, calendar.date_of(day), shift)
         if len(holders) > wanted:
             roster.cp.add(sum(variable for _, variable in holders) <= wanted)

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from models.instance import minutes_of, span_minutes
-from scheduler.model.calendar import MINUTES_PER_DAY
+from scheduler.model.calendar import MINUTES_PER_DAY, clock_minutes, period_minutes, unit_workday
 
 if TYPE_CHECKING:
     from scheduler.model.roster_model import RosterModel
@@ -29,11 +28,11 @@ def apply(roster: RosterModel) -> None:
         for cadre_id in members:
             for slot in variables.slots_of_cadre.get(cadre_id, []):
                 slots_by_day.setdefault(slot.day, []).append((cadre_id, slot))
-        length = span_minutes(unit.hours.start, unit.hours.end)
+        length = period_minutes(unit.hours.start, unit.hours.end)
         for day in range(-1, calendar.days):
-            if not unit.works_on(calendar.date_of(day)):
+            if not unit_workday(unit, calendar.date_of(day)):
                 continue
-            opens = day * MINUTES_PER_DAY + minutes_of(unit.hours.start)
+            opens = day * MINUTES_PER_DAY + clock_minutes(unit.hours.start)
             closes = opens + length
             # shifts are at most a day long: only those of the day before to the day after can meet
             member_slots = [item for near in (day - 1, day, day + 1) for item in slots_by_day.get(near, [])]

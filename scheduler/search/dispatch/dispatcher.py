@@ -9,7 +9,7 @@ from fractions import Fraction
 
 from models.instance import DemandRule, Instance
 from models.roster import Assignment, StandbyAssignment
-from scheduler.model.calendar import Calendar, Slot
+from scheduler.model.calendar import Calendar, Slot, shift_start, standby_wanted
 from scheduler.search.dispatch.cadre import (
     DUTY,
     LOAD_SCALE,
@@ -101,7 +101,7 @@ class Dispatcher:
 
     # -- setting up --------------------------------------------------------
     def _shift_order(self) -> dict[str, int]:
-        shifts = sorted(enumerate(self.instance.shifts), key=lambda item: (item[1].start_minute, item[0]))
+        shifts = sorted(enumerate(self.instance.shifts), key=lambda item: (shift_start(item[1]), item[0]))
         return {shift.id: position for position, (_, shift) in enumerate(shifts)}
 
     def _cells(self) -> tuple[list[list[Cell]], dict[str, list[Cell]]]:
@@ -142,7 +142,7 @@ class Dispatcher:
             when = calendar.date_of(day)
             for shift_id, _ in order:
                 for community in self.instance.communities:
-                    wanted = overrides[community.id].wanted(community.id, when, shift_id)
+                    wanted = standby_wanted(overrides[community.id], community.id, when, shift_id)
                     if wanted <= 0:
                         continue
                     risks = demand_at.get((community.id, day, shift_id), [])

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from models.instance import Instance, minutes_of, span_minutes
-from scheduler.model.calendar import MINUTES_PER_DAY, Calendar, Slot
+from models.instance import Instance
+from scheduler.model.calendar import MINUTES_PER_DAY, Calendar, Slot, clock_minutes, period_minutes, unit_workday
 
 # --------------------------------------------------------------------------- units
 
@@ -19,8 +19,8 @@ class Units:
         for unit in instance.units:
             if unit.max_away is None:
                 continue
-            workdays = {day for day in range(-1, calendar.days + 1) if unit.works_on(calendar.date_of(day))}
-            self.hours[unit.id] = (minutes_of(unit.hours.start), span_minutes(unit.hours.start, unit.hours.end),
+            workdays = {day for day in range(-1, calendar.days + 1) if unit_workday(unit, calendar.date_of(day))}
+            self.hours[unit.id] = (clock_minutes(unit.hours.start), period_minutes(unit.hours.start, unit.hours.end),
                                    workdays)
         self._moments: dict[tuple[str, int], list[tuple[int, list[Slot]]]] = {}
 
