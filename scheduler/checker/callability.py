@@ -11,13 +11,13 @@ rules: they depend on the checkpoint only through eligibility.
 
 from __future__ import annotations
 
-from scheduler.checker.context import CadreFacts, Context
+from scheduler.checker.context import CheckedCadre, Context
 from scheduler.checker.findings import Finding
 from scheduler.checker.rules import CADRE_RULES, cadre_findings, max_away
 from scheduler.checker.timeline import DutyEntry, StandbyEntry, Timeline, build_timeline
 
 
-def eligible_checkpoints(ctx: Context, facts: CadreFacts, community: str, day: int, shift_id: str) -> list[str]:
+def eligible_checkpoints(ctx: Context, facts: CheckedCadre, community: str, day: int, shift_id: str) -> list[str]:
     """Checkpoints of ``community`` where the cadre could take over that standby as a duty."""
     if community not in facts.cadre.communities:
         return []

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models.roster import Conflict
-from scheduler.checker.context import CadreFacts, Context
+from scheduler.checker.context import CheckedCadre, Context
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Verdict:
     message: str
 
 
-def _possible(ctx: Context, facts: CadreFacts, day: int, shift_id: str) -> bool:
+def _possible(ctx: Context, facts: CheckedCadre, day: int, shift_id: str) -> bool:
     """Whether one duty (cadre, day, shift) is possible at all, whatever the rest of the roster."""
     if day in facts.wholly_unavailable or (day, shift_id) in facts.blocked:
         return False
@@ -51,7 +51,7 @@ def _possible(ctx: Context, facts: CadreFacts, day: int, shift_id: str) -> bool:
     return False
 
 
-def duty_minutes_bound(ctx: Context, facts: CadreFacts) -> int:
+def duty_minutes_bound(ctx: Context, facts: CheckedCadre) -> int:
     """An upper bound on the duty minutes any roster can give this cadre over the horizon."""
     limits = facts.limits
     per_day = []

@@ -127,7 +127,7 @@ class Limits:
 
 
 @dataclass
-class CadreFacts:
+class CheckedCadre:
     """What the instance fixes about one cadre."""
 
     cadre: Cadre
@@ -156,7 +156,7 @@ class Context:
     checkpoints: dict[str, Checkpoint]
     communities: list[str]
     units: dict[str, Unit]
-    cadres: dict[str, CadreFacts]
+    cadres: dict[str, CheckedCadre]
     demand: dict[tuple[str, int, str], DemandRule]
     community_cells: dict[tuple[str, int, str], list[str]]
     standby_wanted: dict[tuple[str, int, str], int]
@@ -232,7 +232,7 @@ def _minute_of(start: date, moment: datetime) -> int:
     return (moment.date() - start).days * DAY + moment.hour * 60 + moment.minute
 
 
-def _cadre_facts(ctx: Context, cadre: Cadre) -> CadreFacts:
+def _cadre_facts(ctx: Context, cadre: Cadre) -> CheckedCadre:
     all_shifts = set(ctx.shift_order)
     wholly: set[int] = set()
     blocked: set[tuple[int, str]] = set()
@@ -265,7 +265,7 @@ def _cadre_facts(ctx: Context, cadre: Cadre) -> CadreFacts:
             if hours is not None:
                 fixed.append(Period(hours[0], hours[1], day, UNIT, True, place=unit.id))
     fixed.sort(key=lambda period: (period.start, period.end))
-    return CadreFacts(cadre, rules, limits, lookback, fixed, blocked, wholly, available)
+    return CheckedCadre(cadre, rules, limits, lookback, fixed, blocked, wholly, available)
 
 
 def applying_rule(checkpoint: Checkpoint, when: date, shift_id: str) -> DemandRule | None:

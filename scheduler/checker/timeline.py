@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from models.roster import Assignment, StandbyAssignment
-from scheduler.checker.context import BUSY, DUTY, STANDBY, UNIT, CadreFacts, Context, Period
+from scheduler.checker.context import BUSY, DUTY, STANDBY, UNIT, CheckedCadre, Context, Period
 from scheduler.checker.findings import Finding
 
 
@@ -135,7 +135,7 @@ class Tally:
 class Timeline:
     """One cadre's periods (sorted by start) and the fixed and full tallies."""
 
-    facts: CadreFacts
+    facts: CheckedCadre
     periods: list[Period]
     fixed: Tally
     full: Tally
@@ -147,7 +147,9 @@ class Timeline:
         return self.fixed.lo
 
 
-def build_timeline(ctx: Context, facts: CadreFacts, duties: list[DutyEntry], standbys: list[StandbyEntry]) -> Timeline:
+def build_timeline(
+    ctx: Context, facts: CheckedCadre, duties: list[DutyEntry], standbys: list[StandbyEntry]
+) -> Timeline:
     """The timeline of a cadre holding ``duties`` and ``standbys`` (entries already inside the horizon)."""
     lo = -facts.lookback
     fixed = Tally(lo, ctx.days)
