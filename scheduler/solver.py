@@ -24,6 +24,7 @@ from models.roster import Assignment, Conflict, StandbyAssignment
 from scheduler.model.calendar import Calendar
 from scheduler.model.objective import ObjectiveStage, plan_stages
 from scheduler.model.roster_model import RosterModel, cycle_collection_paused
+from scheduler.model.variables import Expr
 from scheduler.search.budget import LEAST, Budget
 from scheduler.search.construction import construct, keys_of, ranking
 from scheduler.search.dispatch import Dispatch
@@ -95,10 +96,12 @@ def _stage_loop(
         share = budget.share(1.0 if last else options.settings.stage_share.get(stage.name, 0.5))
         with cycle_collection_paused():  # a stage's parts add a variable or term per duty
             expr = stage.build()
+            tie_break = _tie_break(plan, index)
         # standby first fills in around the duties as they stand, then searches freely
         duties_only = [variable.index for variable in roster_model.vars.duties.values()]
         try:
-            searched = search_stage(runner, stage, expr, share, duties_only if stage.name == "standby" else None)
+            fixed_first = duties_only if stage.name == "standby" else None
+            searched = search_stage(runner, stage, expr, share, fixed_first, tie_break)
         except KeyboardInterrupt:  # outside CP-SAT's thread (which stops cleanly): keep what there is
             logger.warning("interrupted: keeping the best roster found")
             runner.interrupted = True
@@ -140,6 +143,21 @@ def _never_worse_than_constructed(
     return result
 
 
+# The stages whose search breaks ties by the next stage: the next is small and bounded (standby, target).
+TIE_BROKEN_BY = {"coverage": "standby", "standby": "target"}
+
+
+def _tie_break(plan: list[ObjectiveStage], index: int) -> tuple[int, Expr] | None:
+    """(scale, the next stage's objective) where the stage breaks ties by the next one (see
+    CpSatRunner.begin): searching coverage alone, a better roster moves standby and targets at
+    random, and the stages after cannot win that back in their time."""
+    if index + 1 >= len(plan) or TIE_BROKEN_BY.get(plan[index].name) != plan[index + 1].name:
+        return None
+    after = plan[index + 1]
+    most = after.most
+    return None if most is None else (most + 1, after.build())
+
+
 def _skipped(stage: ObjectiveStage, runner: CpSatRunner) -> StageResult:
     """A stage left out for want of time: its value under the incumbent if an earlier stage built it."""
     value = runner.values.get(stage.name)
@@ -155,7 +173,7 @@ def _stage_result(stage: ObjectiveStage, searched: StageSearch, runner: CpSatRun
     value = runner.values[stage.name] / stage.divisor
     found = searched.status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     # every part is >= 0, so a negative bound says nothing more than 0
-    bound = max(searched.solver.best_objective_bound, 0) / stage.divisor if found else None
+    bound = max(runner.stage_bound(stage, searched.solver), 0) / stage.divisor if found else None
     # the incumbent, completed for this stage, is a solution of it even when the search found none
     status = "optimal" if searched.status == cp_model.OPTIMAL else "feasible"
     if bound is not None and value <= bound:

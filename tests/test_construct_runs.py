@@ -17,7 +17,7 @@ from models.loading import parse_instance
 from models.roster import Assignment
 from scheduler.checker import evaluate
 from scheduler.model.calendar import Calendar, horizon_dates
-from scheduler.model.objective import plan_stages
+from scheduler.model.objective import ObjectiveStage, plan_stages
 from scheduler.model.roster_model import RosterModel
 from scheduler.model.variables import DutyKey
 from scheduler.search.budget import Budget
@@ -335,6 +335,10 @@ class SearchLog:
         monkeypatch.setattr(stage_search_module, "build_first_roster", construction)
 
 
+def first_stage(runner: CpSatRunner) -> ObjectiveStage:
+    return next(iter(runner.stages.values()))
+
+
 def first_roster_runner(build_seconds: float) -> CpSatRunner:
     data, _ = curtois_small()
     roster_model = RosterModel.build(data)
@@ -355,7 +359,7 @@ def test_a_model_slower_to_build_than_the_budget_starts_from_the_construction(
     monkeypatch.setattr(stage_search_module, "only_sequence_rules", lambda instance: False)
     log = SearchLog(monkeypatch)
     runner = first_roster_runner(build_seconds=20.0)
-    stage_search_module._first_roster_search(runner, Budget(10.0), FoundWatch())
+    stage_search_module._first_roster_search(runner, first_stage(runner), Budget(10.0), FoundWatch())
     # the cadres' own models (searches of their own) and the pass accepting them come in between
     assert log.calls[:2] == ["construction", "fixed"] and log.calls[-1] == "search"
     assert runner.solution is not None
@@ -371,7 +375,7 @@ def test_the_roster_is_built_before_any_search_where_only_sequence_rules(
     monkeypatch.setattr(stage_search_module, "only_sequence_rules", lambda instance: runs_apply)
     log = SearchLog(monkeypatch)
     runner = first_roster_runner(build_seconds=0.0)
-    status, _ = stage_search_module._first_roster_search(runner, Budget(10.0), FoundWatch())
+    status, _ = stage_search_module._first_roster_search(runner, first_stage(runner), Budget(10.0), FoundWatch())
     assert log.calls[0] == first_call
     # either way a roster is found: by the search, or built, accepted and kept
     assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE) or runner.solution is not None
@@ -394,7 +398,7 @@ def test_a_search_after_the_construction_only_with_time_to_load_and_search(
         self.fixed_seconds = fixed_pass
 
     monkeypatch.setattr(CpSatRunner, "solve_fixed", slow_fixed_pass)
-    status, _ = stage_search_module._first_roster_search(runner, Budget(10.0), FoundWatch())
+    status, _ = stage_search_module._first_roster_search(runner, first_stage(runner), Budget(10.0), FoundWatch())
     assert log.calls[:2] == ["construction", "fixed"]
     assert runner.solution is not None and runner.values
     if searched:

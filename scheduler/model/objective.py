@@ -48,6 +48,7 @@ class Part:
     name: str
     expr: Expr
     divisor: int
+    most: int | None = None  # the largest value ``expr`` can take, where known (a tie-break's scale)
 
 
 @dataclass
@@ -55,8 +56,23 @@ class ObjectiveStage:
     """A lexicographic stage (or the single weighted stage): an integer objective, built when its turn comes."""
 
     name: str
-    build: Callable[[], Expr]
+    make: Callable[[], Part]
     divisor: int  # expr / divisor is the stage value in reported units
+    _part: Part | None = None
+
+    def build(self) -> Expr:
+        """The stage's objective, added to the model on the first call only."""
+        return self.part().expr
+
+    def part(self) -> Part:
+        if self._part is None:
+            self._part = self.make()
+        return self._part
+
+    @property
+    def most(self) -> int | None:
+        """The largest value the stage's objective can take, where known (built on first use)."""
+        return self.part().most
 
 
 def coverage(roster: RosterModel) -> Part:
@@ -87,6 +103,7 @@ def standby(roster: RosterModel) -> Part:
     """Standby cadres missing per community, day and shift."""
     calendar = roster.calendar
     terms: list[Expr] = []
+    most = 0
     for community in roster.instance.communities:
         for day, when in enumerate(calendar.dates):
             for shift in calendar.shift_ids:
@@ -96,13 +113,15 @@ def standby(roster: RosterModel) -> Part:
                 holders = [variable for _, variable in roster.vars.standby_by_cell.get((community.id, day, shift), [])]
                 # never more than wanted (rules.standby_limits), so this is the shortfall
                 terms.append(wanted - sum(holders))
-    return Part("standby", sum(terms), 1)
+                most += wanted
+    return Part("standby", sum(terms), 1, most)
 
 
 def target(roster: RosterModel) -> Part:
     """Distance from ``target``: ``under_weight`` per cadre below, ``over_weight`` per cadre above."""
     model = roster.cp
     terms: list[Expr] = []
+    most = 0
     for cell, rule in roster.calendar.demand.items():
         holders = [variable for _, variable in roster.vars.duty_by_cell.get(cell, [])]
         on_duty = sum(holders)
@@ -115,11 +134,13 @@ def target(roster: RosterModel) -> Part:
                 terms.append(under_weight * under)
             else:
                 terms.append(under_weight * rule.target)
+            most += under_weight * rule.target
         if over_weight and len(holders) > rule.target:
             over = model.new_int_var(0, len(holders) - rule.target, f"over[{label}]")
             model.add(over >= on_duty - rule.target)
             terms.append(over_weight * over)
-    return Part("target", sum(terms), WEIGHT_SCALE)
+            most += over_weight * (len(holders) - rule.target)
+    return Part("target", sum(terms), WEIGHT_SCALE, most)
 
 
 def load_coefficients(roster: RosterModel, cadre_id: str) -> list[tuple[int, cp_model.IntVar]]:
@@ -299,14 +320,12 @@ def plan_stages(roster: RosterModel) -> list[ObjectiveStage]:
     objective = roster.instance.objective
     if objective.mode == "weighted":
         weights = {name: scaled(objective.weights.get(name, 0)) for name in PART_BUILDERS}  # type: ignore[call-overload]
-        return [ObjectiveStage("weighted", lambda: _combined(roster, weights), WEIGHT_SCALE * WEIGHT_SCALE)]
+        scale = WEIGHT_SCALE * WEIGHT_SCALE
+        return [ObjectiveStage("weighted", lambda: Part("weighted", _combined(roster, weights), scale), scale)]
 
     def single(name: str) -> ObjectiveStage:
-        def build() -> Expr:
-            return PART_BUILDERS[name](roster).expr
-
         divisor = WEIGHT_SCALE if name in ("coverage", "target", "requests") else 1
-        return ObjectiveStage(name, build, divisor)
+        return ObjectiveStage(name, lambda: PART_BUILDERS[name](roster), divisor)
 
     last_weights = {
         "requests": scaled(objective.weights.get("requests", 1)),
@@ -317,5 +336,9 @@ def plan_stages(roster: RosterModel) -> list[ObjectiveStage]:
         single("standby"),
         single("target"),
         single("fairness"),
-        ObjectiveStage("requests+continuity", lambda: _combined(roster, last_weights), WEIGHT_SCALE * WEIGHT_SCALE),
+        ObjectiveStage(
+            "requests+continuity",
+            lambda: Part("requests+continuity", _combined(roster, last_weights), WEIGHT_SCALE * WEIGHT_SCALE),
+            WEIGHT_SCALE * WEIGHT_SCALE,
+        ),
     ]

@@ -24,6 +24,7 @@ from scheduler.model.objective import ObjectiveStage
 from scheduler.model.roster_model import RosterModel
 from scheduler.model.variables import DutyKey, Expr, StandbyKey
 from scheduler.search.budget import Budget
+from scheduler.search.neighbourhoods import NeighbourhoodIndex
 from scheduler.search.options import Progress, SolveOptions
 
 logger = logging.getLogger(__name__)
@@ -45,23 +46,21 @@ class FoundWatch(cp_model.CpSolverSolutionCallback):
 class ProgressReporter(FoundWatch):
     """Reports each new solution of ``stage`` in reported units, with the seconds since ``started``."""
 
-    def __init__(self, stage: ObjectiveStage, report: Callable[[Progress], None], started: float) -> None:
+    def __init__(
+        self, stage: ObjectiveStage, report: Callable[[Progress], None], started: float, scale: int = 1
+    ) -> None:
         super().__init__()
         self._stage = stage
         self._report = report
         self._started = started
+        self._scale = scale  # the stage's tie-break scale (see CpSatRunner.begin)
 
     def on_solution_callback(self) -> None:
         super().on_solution_callback()
         divisor = self._stage.divisor
-        self._report(
-            Progress(
-                self._stage.name,
-                self.objective_value / divisor,
-                self.best_objective_bound / divisor,
-                time.monotonic() - self._started,
-            )
-        )
+        value = int(self.objective_value) // self._scale
+        bound = scaled_down(int(self.best_objective_bound), self._scale)
+        self._report(Progress(self._stage.name, value / divisor, bound / divisor, time.monotonic() - self._started))
 
 
 @dataclass(frozen=True)
@@ -70,6 +69,14 @@ class Constructed:
 
     duties: list[DutyKey]
     standby: list[StandbyKey]
+
+
+def scaled_down(bound: int, scale: int) -> int:
+    """A bound on ``expr`` from a bound on ``scale * expr + next`` with ``0 <= next < scale``:
+    ``scale * expr >= bound - next > bound - scale``."""
+    if scale <= 1:
+        return bound
+    return -((scale - 1 - bound) // scale)  # ceil((bound - scale + 1) / scale)
 
 
 def _evaluate(solver: cp_model.CpSolver, expr: Expr) -> int:
@@ -99,6 +106,14 @@ class CpSatRunner:
         self.partial_hint: tuple[list[int], list[int]] | None = None  # built duties, when no incumbent
         self.build_seconds = build_seconds  # building the model took this long (presolve grows with it)
         self.fixed_seconds = 0.0  # the last pass with the duties fixed took this long: a search's least cost
+        self._neighbourhoods: NeighbourhoodIndex | None = None
+        self.scales: dict[str, int] = {}  # a stage's tie-break scale (1: none)
+
+    def neighbourhood_index(self) -> NeighbourhoodIndex:
+        """The decision variables by cadre and day, for the neighbourhood search (read once)."""
+        if self._neighbourhoods is None:
+            self._neighbourhoods = NeighbourhoodIndex(self.roster_model)
+        return self._neighbourhoods
 
     # -- running CP-SAT ------------------------------------------------------
     def parameters(self, limit: float | None) -> cp_model.CpSolver:
@@ -247,17 +262,26 @@ class CpSatRunner:
         self.values = {name: _evaluate(solver, built) for name, built in self.exprs.items()}
 
     # -- the stage and the incumbent ----------------------------------------
-    def begin(self, stage: ObjectiveStage, expr: Expr) -> None:
-        """Make ``stage``, with the objective ``expr``, the stage being solved."""
-        self.roster_model.cp.minimize(expr)
+    def begin(self, stage: ObjectiveStage, expr: Expr, tie_break: tuple[int, Expr] | None = None) -> None:
+        """Make ``stage``, with the objective ``expr``, the stage being solved. With ``tie_break``
+        (scale, next) the search minimises ``scale * expr + next``: where ``scale`` exceeds the most
+        ``next`` can be, the order of the stages is kept, and rosters of equal ``expr`` are told
+        apart by the next stage instead of at random."""
+        scale, after = tie_break if tie_break is not None else (1, 0)
+        self.roster_model.cp.minimize(scale * expr + after if tie_break is not None else expr)
+        self.scales[stage.name] = scale
         self.exprs[stage.name] = expr
         self.stages[stage.name] = stage
         self.stage_started = time.monotonic()
 
+    def stage_bound(self, stage: ObjectiveStage, solver: cp_model.CpSolver) -> int:
+        """A bound on the stage's own objective from a search's bound on what it minimised."""
+        return scaled_down(int(solver.best_objective_bound), self.scales.get(stage.name, 1))
+
     def reporter(self, stage: ObjectiveStage) -> FoundWatch:
         """A callback for the stage's searches: live progress when asked for, else a found watch."""
         if self.options.progress:
-            return ProgressReporter(stage, self.options.progress, self.stage_started)
+            return ProgressReporter(stage, self.options.progress, self.stage_started, self.scales.get(stage.name, 1))
         return FoundWatch()
 
     def accept(self, duties: list[DutyKey], budget: Budget, standby: list[StandbyKey] | None = None) -> bool:

@@ -49,6 +49,20 @@ class SearchSettings:
     """The least time (seconds or deterministic units) a cadre's search gets when improving cadre by
     cadre: a cadre's model over a year needs about that to find better duties than its hint."""
 
+    # -- large-neighbourhood search (scheduler.search.lns), on the field's instances -----
+    whole_search_share: float = 0.3
+    """Share of a stage's time (after its completion pass) for a search of the whole model, which
+    bounds the stage and may prove it; the neighbourhoods get the rest."""
+
+    lns_step_limit: float = 5.0
+    """The most time (seconds or deterministic units) one neighbourhood step may take."""
+
+    lns_least_step: float = 0.5
+    """No neighbourhood step is begun with less time left than this."""
+
+    lns_first_width: int = 7
+    """Days in the first neighbourhoods' window (it widens and narrows with the steps' pace)."""
+
     # -- runs of work and days off (scheduler.search.runs) --------------------
     weekend_price_steps: int = 14
     """Bisection steps for the price of a weekend in a cadre's runs."""

@@ -21,6 +21,7 @@ from scheduler.model.objective import ObjectiveStage
 from scheduler.model.variables import Expr
 from scheduler.search.budget import Budget
 from scheduler.search.first_roster import build_first_roster
+from scheduler.search.lns import improve_by_neighbourhoods
 from scheduler.search.runner import CpSatRunner, FoundWatch
 from scheduler.search.runs import only_sequence_rules
 
@@ -37,11 +38,16 @@ class StageSearch:
 
 
 def search_stage(
-    runner: CpSatRunner, stage: ObjectiveStage, expr: Expr, budget: Budget, fixed_first: list[int] | None = None
+    runner: CpSatRunner,
+    stage: ObjectiveStage,
+    expr: Expr,
+    budget: Budget,
+    fixed_first: list[int] | None = None,
+    tie_break: tuple[int, Expr] | None = None,
 ) -> StageSearch:
-    """Minimise ``expr`` within ``budget``; the incumbent is completed first with its variables fixed
-    (only ``fixed_first`` when given)."""
-    runner.begin(stage, expr)
+    """Minimise ``expr`` (ties broken as ``tie_break`` says: see CpSatRunner.begin) within ``budget``;
+    the incumbent is completed first with its variables fixed (only ``fixed_first`` when given)."""
+    runner.begin(stage, expr, tie_break)
     settings = runner.settings
     share = settings.completion_share_duties_fixed if fixed_first else settings.completion_share
     left = budget.left()
@@ -49,14 +55,30 @@ def search_stage(
     runner.hint()
     reporter = runner.reporter(stage)
     if runner.solution is None and budget.limited:
-        status, solver = _first_roster_search(runner, budget, reporter)
+        status, solver = _first_roster_search(runner, stage, budget, reporter)
     else:
-        status, solver, _ = runner.search(budget, reporter)
+        status, solver = _search_on(runner, stage, budget, reporter)
     return StageSearch(status, solver, time.monotonic() - runner.stage_started)
 
 
+def _search_on(
+    runner: CpSatRunner, stage: ObjectiveStage, budget: Budget, reporter: FoundWatch
+) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
+    """Search the whole model from the incumbent; on the field's instances (a roster was constructed)
+    only for ``whole_search_share`` of the time, which bounds the stage, and then neighbourhood by
+    neighbourhood (:mod:`scheduler.search.lns`) unless the whole search proved the stage."""
+    left = budget.left()
+    if runner.constructed is None or runner.solution is None or left is None:
+        status, solver, _ = runner.search(budget, reporter)
+        return status, solver
+    status, solver, _ = runner.search(budget, reporter, limit=left * runner.settings.whole_search_share)
+    if status != cp_model.OPTIMAL and not runner.interrupted:
+        improve_by_neighbourhoods(runner, stage, budget, reporter, runner.neighbourhood_index())
+    return status, solver
+
+
 def _first_roster_search(
-    runner: CpSatRunner, budget: Budget, reporter: FoundWatch
+    runner: CpSatRunner, stage: ObjectiveStage, budget: Budget, reporter: FoundWatch
 ) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
     """Search for the first roster; without one after ``give_up_share`` of ``budget``, build one and
     search on from it.
@@ -101,5 +123,4 @@ def _first_roster_search(
         return cp_model.UNKNOWN, cp_model.CpSolver()
     runner.hint()
     # if this search finds nothing in time, the roster kept before (if any) is the result
-    status, solver, _ = runner.search(budget, reporter)
-    return status, solver
+    return _search_on(runner, stage, budget, reporter)

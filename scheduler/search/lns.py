@@ -1,0 +1,107 @@
+"""Large-neighbourhood search: the incumbent improved a neighbourhood at a time, the rest held.
+
+Each step frees the duty and standby variables of one neighbourhood
+(:mod:`scheduler.search.neighbourhoods`: a community's or a unit's cadres over
+a few days) and asks CP-SAT for the best roster of the current stage with
+every other decision held at the incumbent's value, the earlier stages held at
+their values by their constraints. The incumbent is a complete hint, so a step
+never returns worse. Holding is done on the model itself: every decision
+variable's domain is narrowed to its incumbent value once, and a step widens
+only its own variables and narrows them again after, so a step costs the
+neighbourhood, not the instance. The window widens while steps end proven
+quickly and narrows when they run out of time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from ortools.sat.python import cp_model
+
+from scheduler.model.objective import ObjectiveStage
+from scheduler.search.budget import Budget
+from scheduler.search.neighbourhoods import NeighbourhoodChooser, NeighbourhoodIndex
+from scheduler.search.runner import CpSatRunner, FoundWatch
+
+logger = logging.getLogger(__name__)
+
+
+class HeldDecisions:
+    """The model's decision variables narrowed to the incumbent's values, and widened a few at a time."""
+
+    def __init__(self, runner: CpSatRunner, decisions: list[int]) -> None:
+        self.runner = runner
+        self.variables = runner.roster_model.cp.proto.variables
+        self.original = {index: list(self.variables[index].domain) for index in decisions}
+
+    def hold(self, indices: list[int]) -> None:
+        """Narrow ``indices`` to their values in the incumbent."""
+        solution = self.runner.solution
+        assert solution is not None
+        for index in indices:
+            value = solution[index]
+            domain = self.variables[index].domain
+            domain.clear()
+            domain.extend((value, value))
+
+    def release(self, indices: list[int]) -> None:
+        """Give ``indices`` back their own domains."""
+        for index in indices:
+            domain = self.variables[index].domain
+            domain.clear()
+            domain.extend(self.original[index])
+
+    @contextmanager
+    def holding_all(self) -> Iterator[HeldDecisions]:
+        everything = list(self.original)
+        self.hold(everything)
+        try:
+            yield self
+        finally:
+            self.release(everything)
+
+
+def improve_by_neighbourhoods(
+    runner: CpSatRunner, stage: ObjectiveStage, budget: Budget, reporter: FoundWatch, index: NeighbourhoodIndex
+) -> None:
+    """Improve the incumbent for ``stage`` one neighbourhood at a time until ``budget`` is spent."""
+    settings = runner.settings
+    if runner.solution is None or not index.decisions or not index.community_cadres:
+        return
+    chooser = NeighbourhoodChooser(index, runner.options.seed + len(runner.stages))
+    width = min(settings.lns_first_width, index.days)
+    steps = improved = 0
+    start_value = runner.values.get(stage.name)
+    with HeldDecisions(runner, index.decisions).holding_all() as held:
+        while not runner.interrupted and runner.solution is not None:
+            left = budget.left()
+            if left is not None and left <= settings.lns_least_step:
+                break
+            neighbourhood = chooser.draw(stage.name, runner.solution, width)
+            free = index.free(neighbourhood)
+            if not free:
+                continue
+            before = runner.values.get(stage.name)
+            held.release(free)
+            runner.hint()
+            limit = settings.lns_step_limit if left is None else min(settings.lns_step_limit, left)
+            status, solver, _ = runner.search(budget, reporter, limit=limit)
+            held.hold(free)
+            steps += 1
+            improved += runner.values.get(stage.name, 0) < (before or 0)
+            quick = solver.wall_time < settings.lns_step_limit / 4 and not budget.deterministic
+            if status == cp_model.OPTIMAL and (quick or budget.deterministic):
+                width = min(width + 1, index.days)
+            elif status != cp_model.OPTIMAL:
+                width = max(width - 1, 1)
+    logger.info(
+        "stage %s: %d neighbourhood steps, %d improved, value %s -> %s (window now %d days)",
+        stage.name,
+        steps,
+        improved,
+        start_value,
+        runner.values.get(stage.name),
+        width,
+    )

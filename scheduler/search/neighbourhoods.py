@@ -1,0 +1,132 @@
+"""Neighbourhoods of the field's own structure, for the large-neighbourhood search.
+
+A neighbourhood frees the duty and standby variables of some cadres over a
+window of days and keeps the rest of the roster as it is. Its cadres are
+those of one community (everyone who may serve there, shared cadres
+included), or of one home unit; its window is a few consecutive days. Which
+community or unit, and which days, is drawn where the stage being solved is
+worst: the cells short of their minimum, of standby, or off their target;
+for fairness, the communities whose cadres' loads lie furthest from their
+group's mean; for the last stage, any.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+
+from scheduler.model.calendar import standby_wanted
+from scheduler.model.roster_model import RosterModel
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """Cadres whose duties and standby over ``days`` are freed; the rest of the roster is kept."""
+
+    kind: str  # "community" or "unit"
+    place: str  # the community or unit
+    cadres: frozenset[str]
+    days: range
+
+
+class NeighbourhoodIndex:
+    """The decision variables of each cadre and day, and who belongs where, read once from the model."""
+
+    def __init__(self, roster_model: RosterModel) -> None:
+        self.roster_model = roster_model
+        variables = roster_model.vars
+        self.days = roster_model.calendar.days
+        self.by_cadre_day: dict[tuple[str, int], list[int]] = defaultdict(list)
+        for duty_key, variable in variables.duties.items():
+            self.by_cadre_day[(duty_key.cadre, duty_key.day)].append(variable.index)
+        for standby_key, variable in variables.standbys.items():
+            self.by_cadre_day[(standby_key.cadre, standby_key.day)].append(variable.index)
+        self.decisions = sorted(index for indices in self.by_cadre_day.values() for index in indices)
+        members: dict[str, set[str]] = defaultdict(set)
+        units: dict[str, set[str]] = defaultdict(set)
+        for cadre in roster_model.instance.cadres:
+            for community in cadre.communities:
+                members[community].add(cadre.id)
+            if cadre.unit is not None:
+                units[cadre.unit].add(cadre.id)
+        self.community_cadres = {community: frozenset(ids) for community, ids in members.items() if ids}
+        self.unit_cadres = {unit: frozenset(ids) for unit, ids in units.items() if len(ids) > 1}
+        checkpoints = roster_model.calendar.checkpoints
+        self.community_of_checkpoint = {checkpoint_id: place.community for checkpoint_id, place in checkpoints.items()}
+
+    def free(self, neighbourhood: Neighbourhood) -> list[int]:
+        """The indices of the decision variables the neighbourhood frees."""
+        return [
+            index
+            for cadre in neighbourhood.cadres
+            for day in neighbourhood.days
+            for index in self.by_cadre_day.get((cadre, day), ())
+        ]
+
+
+class NeighbourhoodChooser:
+    """Draws neighbourhoods where the stage being solved is worst (see the module doc)."""
+
+    def __init__(self, index: NeighbourhoodIndex, seed: int) -> None:
+        self.index = index
+        self.random = random.Random(seed)
+
+    def draw(self, stage: str, solution: list[int], width: int) -> Neighbourhood:
+        """A neighbourhood of ``width`` days for the stage named ``stage`` under ``solution``."""
+        weights = self._weights(stage, solution)
+        if weights and self.random.random() < 0.85:
+            places = list(weights)
+            community, day = self.random.choices(places, weights=[weights[place] for place in places])[0]
+        else:
+            community = self.random.choice(sorted(self.index.community_cadres))
+            day = self.random.randrange(self.index.days)
+        if stage == "fairness" and self.index.unit_cadres and self.random.random() < 0.3:
+            unit = self.random.choice(sorted(self.index.unit_cadres))
+            return Neighbourhood("unit", unit, self.index.unit_cadres[unit], self._window(day, width))
+        return Neighbourhood("community", community, self.index.community_cadres[community], self._window(day, width))
+
+    def _window(self, day: int, width: int) -> range:
+        width = min(max(width, 1), self.index.days)
+        first = min(max(day - self.random.randrange(width), 0), self.index.days - width)
+        return range(first, first + width)
+
+    def _weights(self, stage: str, solution: list[int]) -> dict[tuple[str, int], float]:
+        """How bad each (community, day) is for the stage: shortfalls, missing standby, distance
+        from target; for fairness each community's load spread; none for the last stage."""
+        roster_model = self.index.roster_model
+        variables = roster_model.vars
+        weights: dict[tuple[str, int], float] = defaultdict(float)
+        if stage in ("coverage", "target"):
+            for cell, rule in roster_model.calendar.demand.items():
+                checkpoint, day, _ = cell
+                held = sum(solution[variable.index] for _, variable in variables.duty_by_cell.get(cell, []))
+                gap = max(rule.min - held, 0) if stage == "coverage" else abs(rule.target - held)
+                if gap and variables.duty_by_cell.get(cell):
+                    weights[(self.index.community_of_checkpoint[checkpoint], day)] += gap
+        elif stage == "standby":
+            calendar = roster_model.calendar
+            for (community, day, shift), holders in variables.standby_by_cell.items():
+                wanted = standby_wanted(roster_model.instance.standby, community, calendar.date_of(day), shift)
+                held = sum(solution[variable.index] for _, variable in holders)
+                if wanted > held:
+                    weights[(community, day)] += wanted - held
+        elif stage == "fairness":
+            weights.update(self._load_spread(solution))
+        return dict(weights)
+
+    def _load_spread(self, solution: list[int]) -> dict[tuple[str, int], float]:
+        """Per community (on every day alike): how far its cadres' duty counts lie from the mean."""
+        variables = self.index.roster_model.vars
+        counts: dict[str, int] = defaultdict(int)
+        for key, variable in variables.duties.items():
+            counts[key.cadre] += solution[variable.index]
+        if not counts:
+            return {}
+        mean = sum(counts.values()) / max(len(self.index.roster_model.instance.cadres), 1)
+        spread: dict[tuple[str, int], float] = {}
+        for community, cadres in self.index.community_cadres.items():
+            distance = sum(abs(counts.get(cadre, 0) - mean) for cadre in cadres) / len(cadres)
+            for day in range(self.index.days):
+                spread[(community, day)] = distance
+        return spread
