@@ -26,8 +26,7 @@ from scheduler.model.objective import ObjectiveStage, plan_stages
 from scheduler.model.roster_model import RosterModel, cycle_collection_paused
 from scheduler.model.variables import Expr
 from scheduler.search.budget import LEAST, Budget
-from scheduler.search.construction import construct, keys_of, ranking
-from scheduler.search.dispatch import Dispatch
+from scheduler.search.construction import Construction, construct, keys_of, ranking
 from scheduler.search.options import Progress, SolveOptions
 from scheduler.search.runner import CpSatRunner
 from scheduler.search.stage_search import StageSearch, search_stage
@@ -64,17 +63,21 @@ class Result:
 def solve(instance: Instance, options: SolveOptions | None = None) -> Result:
     """Construct a first roster, build the roster model and solve its stages; never worse than the construction."""
     options = options or SolveOptions()
-    budget = options.budget()  # the limit covers building the model too
+    budget = options.budget()  # the limit covers building the model, and composing the roster after
     calendar = Calendar(instance)
-    dispatched = construct(instance, calendar)
+    construction = construct(instance, calendar)
+    search_budget = budget
+    if construction is not None and not budget.deterministic:
+        # ranking the result and composing its file each repeat the checker's evaluation timed here
+        search_budget = budget.share(1.0, less=options.settings.compose_reserve * construction.ranking_seconds)
     roster_model = RosterModel.build(instance, calendar=calendar)
     plan = plan_stages(roster_model)
     build_seconds = time.monotonic() - budget.started
-    runner = CpSatRunner(roster_model, options, build_seconds, constructed=keys_of(calendar, dispatched))
-    result = _stage_loop(instance, options, plan, runner, budget)
-    if dispatched is not None:
+    runner = CpSatRunner(roster_model, options, build_seconds, constructed=keys_of(calendar, construction))
+    result = _stage_loop(instance, options, plan, runner, search_budget)
+    if construction is not None:
         try:
-            result = _never_worse_than_constructed(instance, result, dispatched, plan)
+            result = _never_worse_than_constructed(instance, result, construction, plan)
         except KeyboardInterrupt:
             result.interrupted = True
     result.seconds = time.monotonic() - budget.started
@@ -119,10 +122,10 @@ def _stage_loop(
 
 
 def _never_worse_than_constructed(
-    instance: Instance, result: Result, dispatched: Dispatch, plan: list[ObjectiveStage]
+    instance: Instance, result: Result, construction: Construction, plan: list[ObjectiveStage]
 ) -> Result:
     """The solve's roster, or the constructed one where it ranks better (or the solve found none)."""
-    built = ranking(instance, dispatched.assignments, dispatched.standby)
+    built, dispatched = construction.rank, construction.dispatched
     if built is None:
         return result
     has_roster = result.status in ("optimal", "feasible")

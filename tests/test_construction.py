@@ -25,10 +25,10 @@ def test_a_short_and_a_longer_solve_never_rank_below_the_dispatch(profile: str, 
     # have no time beyond building the model) and a longer one must each rank at least as well,
     # and the longer never below the shorter.
     instance = parse_instance(generate_instance(profile, seed, days))
-    dispatched = construct(instance, Calendar(instance))
-    assert dispatched is not None
-    built = ranking(instance, dispatched.assignments, dispatched.standby)
-    assert built is not None
+    construction = construct(instance, Calendar(instance))
+    assert construction is not None
+    built = ranking(instance, construction.dispatched.assignments, construction.dispatched.standby)
+    assert built is not None and construction.rank == built
     short = stage_values(instance, solve(instance, SolveOptions(time_limit=1, workers=2, seed=seed)))
     longer = stage_values(instance, solve(instance, SolveOptions(time_limit=6, workers=2, seed=seed)))
     assert short <= built
@@ -39,8 +39,9 @@ def test_with_no_time_to_search_the_dispatch_is_the_result(monkeypatch: pytest.M
     # The stage loop is made to find nothing (as when the time runs out while the model is built):
     # the result is then the dispatch's roster itself, every stage "feasible" with no bound.
     instance = parse_instance(generate_instance("district", 4, 3))
-    dispatched = construct(instance, Calendar(instance))
-    assert dispatched is not None
+    construction = construct(instance, Calendar(instance))
+    assert construction is not None
+    dispatched = construction.dispatched
 
     def nothing(instance, options, plan, runner, budget):  # type: ignore[no-untyped-def]
         return solver_module.Result(status="unknown", mode=instance.objective.mode)

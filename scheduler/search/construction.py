@@ -12,6 +12,8 @@ objective.
 from __future__ import annotations
 
 import logging
+import time
+from dataclasses import dataclass
 
 from models.instance import Instance
 from models.roster import Assignment, StandbyAssignment
@@ -25,12 +27,25 @@ from scheduler.search.runs import only_sequence_rules
 logger = logging.getLogger(__name__)
 
 
-def construct(instance: Instance, calendar: Calendar) -> Dispatch | None:
-    """The hand dispatch's roster, where the field's rules are in play; None on instances of the
-    sequence rules alone (the rostering benchmarks), whose own constructions are stronger."""
+@dataclass(frozen=True)
+class Construction:
+    """The hand dispatch's roster, its rank (None if it breaks a rule), and how long ranking took:
+    the checker's evaluation, which composing the roster file repeats at the end."""
+
+    dispatched: Dispatch
+    rank: tuple[float, ...] | None
+    ranking_seconds: float
+
+
+def construct(instance: Instance, calendar: Calendar) -> Construction | None:
+    """The hand dispatch's roster, ranked, where the field's rules are in play; None on instances of
+    the sequence rules alone (the rostering benchmarks), whose own constructions are stronger."""
     if only_sequence_rules(instance):
         return None
-    return dispatch(instance, calendar)
+    dispatched = dispatch(instance, calendar)
+    started = time.monotonic()
+    rank = ranking(instance, dispatched.assignments, dispatched.standby)
+    return Construction(dispatched, rank, time.monotonic() - started)
 
 
 def ranking(
@@ -49,10 +64,11 @@ def ranking(
     return (evaluation.weighted_total,)
 
 
-def keys_of(calendar: Calendar, dispatched: Dispatch | None) -> Constructed | None:
+def keys_of(calendar: Calendar, construction: Construction | None) -> Constructed | None:
     """The constructed roster by the model's keys (duties and standby by day index)."""
-    if dispatched is None:
+    if construction is None:
         return None
+    dispatched = construction.dispatched
     duties = [
         DutyKey(item.cadre, calendar.day_of(item.date), item.shift, item.checkpoint) for item in dispatched.assignments
     ]

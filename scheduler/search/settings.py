@@ -49,6 +49,10 @@ class SearchSettings:
     """The least time (seconds or deterministic units) a cadre's search gets when improving cadre by
     cadre: a cadre's model over a year needs about that to find better duties than its hint."""
 
+    compose_reserve: float = 3.0
+    """Time kept back at the end, in checker evaluations of the constructed roster: ranking the
+    result against it, and composing the roster file with its figures and shortfall reasons."""
+
     # -- large-neighbourhood search (scheduler.search.lns), on the field's instances -----
     whole_search_share: float = 0.3
     """Share of a stage's time (after its completion pass) for a search of the whole model, which
