@@ -108,7 +108,8 @@ def _stage_loop(
         except KeyboardInterrupt:  # outside CP-SAT's thread (which stops cleanly): keep what there is
             logger.warning("interrupted: keeping the best roster found")
             runner.interrupted = True
-            searched = StageSearch(cp_model.UNKNOWN, cp_model.CpSolver(), time.monotonic() - runner.stage_started)
+            seconds = time.monotonic() - runner.stage_started
+            searched = StageSearch(cp_model.UNKNOWN, cp_model.CpSolver(), seconds, bounded=False)
         if runner.solution is None:
             return _no_roster(instance, options, result, stage.name, searched, budget.started, runner)
         result.stages.append(_stage_result(stage, searched, runner))
@@ -174,9 +175,9 @@ def _stage_result(stage: ObjectiveStage, searched: StageSearch, runner: CpSatRun
         logger.info("stage %s: no solution within %.1f s", stage.name, searched.seconds)
         return StageResult(stage.name, "unknown", None, None, searched.seconds)
     value = runner.values[stage.name] / stage.divisor
-    found = searched.status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    # every part is >= 0, so a negative bound says nothing more than 0
-    bound = max(runner.stage_bound(stage, searched.solver), 0) / stage.divisor if found else None
+    # a search of the whole model bounds the stage even when it found nothing better; every part
+    # is >= 0, so a negative bound says nothing more than 0
+    bound = max(runner.stage_bound(stage, searched.solver), 0) / stage.divisor if searched.bounded else None
     # the incumbent, completed for this stage, is a solution of it even when the search found none
     status = "optimal" if searched.status == cp_model.OPTIMAL else "feasible"
     if bound is not None and value <= bound:

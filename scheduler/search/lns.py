@@ -31,10 +31,10 @@ logger = logging.getLogger(__name__)
 class HeldDecisions:
     """The model's decision variables narrowed to the incumbent's values, and widened a few at a time."""
 
-    def __init__(self, runner: CpSatRunner, decisions: list[int]) -> None:
+    def __init__(self, runner: CpSatRunner, original: dict[int, list[int]]) -> None:
         self.runner = runner
         self.variables = runner.roster_model.cp.proto.variables
-        self.original = {index: list(self.variables[index].domain) for index in decisions}
+        self.original = original  # each decision's own domain (NeighbourhoodIndex.domains)
 
     def hold(self, indices: list[int]) -> None:
         """Narrow ``indices`` to their values in the incumbent."""
@@ -74,7 +74,7 @@ def improve_by_neighbourhoods(
     width = min(settings.lns_first_width, index.days)
     steps = improved = 0
     start_value = runner.values.get(stage.name)
-    with HeldDecisions(runner, index.decisions).holding_all() as held:
+    with HeldDecisions(runner, index.domains).holding_all() as held:
         while not runner.interrupted and runner.solution is not None:
             left = budget.left()
             if left is not None and left <= settings.lns_least_step:
@@ -87,14 +87,15 @@ def improve_by_neighbourhoods(
             held.release(free)
             runner.hint()
             limit = settings.lns_step_limit if left is None else min(settings.lns_step_limit, left)
-            status, solver, _ = runner.search(budget, reporter, limit=limit)
+            status, solver, _ = runner.search(budget, reporter, limit=limit, neighbourhood=True)
             held.hold(free)
             steps += 1
-            improved += runner.values.get(stage.name, 0) < (before or 0)
-            quick = solver.wall_time < settings.lns_step_limit / 4 and not budget.deterministic
-            if status == cp_model.OPTIMAL and (quick or budget.deterministic):
+            better = before is not None and runner.values.get(stage.name, before) < before
+            improved += better
+            # widen while steps are proven, narrow while they neither prove nor improve
+            if status == cp_model.OPTIMAL:
                 width = min(width + 1, index.days)
-            elif status != cp_model.OPTIMAL:
+            elif not better:
                 width = max(width - 1, 1)
     logger.info(
         "stage %s: %d neighbourhood steps, %d improved, value %s -> %s (window now %d days)",

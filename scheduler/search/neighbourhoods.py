@@ -43,6 +43,8 @@ class NeighbourhoodIndex:
         for standby_key, variable in variables.standbys.items():
             self.by_cadre_day[(standby_key.cadre, standby_key.day)].append(variable.index)
         self.decisions = sorted(index for indices in self.by_cadre_day.values() for index in indices)
+        proto_variables = roster_model.cp.proto.variables
+        self.domains = {index: list(proto_variables[index].domain) for index in self.decisions}
         members: dict[str, set[str]] = defaultdict(set)
         units: dict[str, set[str]] = defaultdict(set)
         for cadre in roster_model.instance.cadres:

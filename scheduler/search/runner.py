@@ -202,11 +202,23 @@ class CpSatRunner:
         return outcome.get("status", cp_model.UNKNOWN), gave_up
 
     def search(
-        self, budget: Budget, reporter: FoundWatch, *, limit: float | None = None, give_up_after: float | None = None
+        self,
+        budget: Budget,
+        reporter: FoundWatch,
+        *,
+        limit: float | None = None,
+        give_up_after: float | None = None,
+        neighbourhood: bool = False,
     ) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver, bool]:
         """Search the whole model within ``limit`` (default: what ``budget`` has left), from the hint;
-        a solution found becomes the incumbent. Returns (status, solver, whether it gave up)."""
+        a solution found becomes the incumbent. Returns (status, solver, whether it gave up). A
+        ``neighbourhood`` search (most decisions held) runs as the settings say for such steps."""
         solver = self.parameters(budget.left() if limit is None else limit)
+        if neighbourhood:
+            solver.parameters.num_workers = self.settings.lns_workers or max(self.options.workers, 1)
+            solver.parameters.cp_model_presolve = self.settings.lns_presolve
+            if solver.parameters.num_workers == 1:
+                solver.parameters.subsolvers.clear()
         status, gave_up = self.run(solver, reporter, give_up_after=give_up_after)
         budget.charge(solver.response_proto.deterministic_time)
         if status in FOUND:

@@ -61,6 +61,12 @@ class SearchSettings:
     lns_step_limit: float = 5.0
     """The most time (seconds or deterministic units) one neighbourhood step may take."""
 
+    lns_workers: int = 0
+    """CP-SAT workers a neighbourhood step uses (0: the solve's own)."""
+
+    lns_presolve: bool = True
+    """Whether a neighbourhood step presolves the model (most of whose decisions are held)."""
+
     lns_least_step: float = 0.5
     """No neighbourhood step is begun with less time left than this."""
 

@@ -35,6 +35,7 @@ class StageSearch:
     status: cp_model.CpSolverStatus
     solver: cp_model.CpSolver
     seconds: float
+    bounded: bool = True  # the solver searched the whole model: its bound is the stage's
 
 
 def search_stage(
@@ -58,7 +59,15 @@ def search_stage(
         status, solver = _first_roster_search(runner, stage, budget, reporter)
     else:
         status, solver = _search_on(runner, stage, budget, reporter)
-    return StageSearch(status, solver, time.monotonic() - runner.stage_started)
+    return StageSearch(status, solver, time.monotonic() - runner.stage_started, _searched(solver))
+
+
+def _searched(solver: cp_model.CpSolver) -> bool:
+    """Whether ``solver`` ran (a solver never run has no bound to give)."""
+    try:
+        return solver.response_proto is not None
+    except RuntimeError:  # "solve() has not been called"
+        return False
 
 
 def _search_on(
