@@ -147,8 +147,10 @@ def _never_worse_than_constructed(
     return result
 
 
-# The stages whose search breaks ties by the next stage: the next is small and bounded (standby, target).
-TIE_BROKEN_BY = {"coverage": "standby", "standby": "target"}
+# The stages whose search breaks ties by the next stage (each next one has a known largest value).
+TIE_BROKEN_BY = {"coverage": "standby", "standby": "target", "target": "fairness"}
+# A tie-broken objective stays below this (CP-SAT's objective is exact in 64 bits; this keeps a margin).
+LARGEST_TIE_BROKEN = 2**53
 
 
 def _tie_break(plan: list[ObjectiveStage], index: int) -> tuple[int, Expr] | None:
@@ -158,8 +160,10 @@ def _tie_break(plan: list[ObjectiveStage], index: int) -> tuple[int, Expr] | Non
     if index + 1 >= len(plan) or TIE_BROKEN_BY.get(plan[index].name) != plan[index + 1].name:
         return None
     after = plan[index + 1]
-    most = after.most
-    return None if most is None else (most + 1, after.build())
+    most, stage_most = after.most, plan[index].most
+    if most is None or stage_most is None or (most + 1) * (stage_most + 1) >= LARGEST_TIE_BROKEN:
+        return None
+    return most + 1, after.build()
 
 
 def _skipped(stage: ObjectiveStage, runner: CpSatRunner) -> StageResult:

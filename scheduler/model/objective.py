@@ -81,6 +81,7 @@ def coverage(roster: RosterModel) -> Part:
     risk_weights = roster.instance.objective.risk_weights
     cadres = {cadre.id: cadre for cadre in roster.instance.cadres}
     terms: list[Expr] = []
+    most = 0
     for cell, rule in roster.calendar.demand.items():
         checkpoint_id, day, shift = cell
         weight = scaled(getattr(risk_weights, roster.calendar.checkpoints[checkpoint_id].risk))
@@ -89,6 +90,7 @@ def coverage(roster: RosterModel) -> Part:
         for skill, need in needs:
             if need <= 0:
                 continue
+            most += weight * need
             counted = [variable for cadre_id, variable in holders if skill is None or skill in cadres[cadre_id].skills]
             if not counted:
                 terms.append(weight * need)
@@ -96,7 +98,7 @@ def coverage(roster: RosterModel) -> Part:
             missing = model.new_int_var(0, need, f"missing[{checkpoint_id},{day},{shift},{skill or 'min'}]")
             model.add(sum(counted) + missing >= need)
             terms.append(weight * missing)
-    return Part("coverage", sum(terms), WEIGHT_SCALE)
+    return Part("coverage", sum(terms), WEIGHT_SCALE, most)
 
 
 def standby(roster: RosterModel) -> Part:
@@ -175,6 +177,7 @@ def fairness(roster: RosterModel) -> Part:
     """
     model = roster.cp
     terms: list[Expr] = []
+    most = 0
     groups: dict[str, list[str]] = {}
     for cadre in roster.instance.cadres:
         if roster.facts(cadre.id).available_days > 0:
@@ -199,14 +202,18 @@ def fairness(roster: RosterModel) -> Part:
             model.add(deviation >= load - mean)
             model.add(deviation >= mean - load)
             terms.append(deviation)
-    terms += _unit_spread(roster, groups)
-    return Part("fairness", cp_model.LinearExpr.sum(terms) if terms else 0, 1)
+            most += highest
+    unit_terms, unit_most = _unit_spread(roster, groups)
+    expr = cp_model.LinearExpr.sum(terms + unit_terms) if terms or unit_terms else 0
+    return Part("fairness", expr, 1, most + unit_most)
 
 
-def _unit_spread(roster: RosterModel, groups: dict[str, list[str]]) -> list[Expr]:
-    """Per group and unit: ``floor(|n*H_u - n_u*H| / n)`` minutes away from the unit's fair share."""
+def _unit_spread(roster: RosterModel, groups: dict[str, list[str]]) -> tuple[list[Expr], int]:
+    """Per group and unit: ``floor(|n*H_u - n_u*H| / n)`` minutes away from the unit's fair share;
+    (the terms, the most they can add up to)."""
     model = roster.cp
     terms: list[Expr] = []
+    largest = 0
     unit_of = {cadre.id: cadre.unit for cadre in roster.instance.cadres}
     for group in ("seconded", "dual"):
         members = [cadre_id for cadre_id in groups.get(group, []) if unit_of[cadre_id] is not None]
@@ -234,7 +241,8 @@ def _unit_spread(roster: RosterModel, groups: dict[str, list[str]]) -> list[Expr
             share_gap = model.new_int_var(0, most, f"unit_share_gap[{group},{unit_id}]")
             model.add(size * share_gap >= gap - (size - 1))  # minimised: floor(gap / size)
             terms.append(share_gap)
-    return terms
+            largest += most
+    return terms, largest
 
 
 def requests(roster: RosterModel) -> Part:

@@ -72,16 +72,19 @@ def improve_by_neighbourhoods(
         return
     chooser = NeighbourhoodChooser(index, runner.options.seed + len(runner.stages))
     width = min(settings.lns_first_width, index.days)
-    steps = improved = 0
+    steps = improved = stalled = 0
     start_value = runner.values.get(stage.name)
     with HeldDecisions(runner, index.domains).holding_all() as held:
         while not runner.interrupted and runner.solution is not None:
             left = budget.left()
             if left is not None and left <= settings.lns_least_step:
                 break
+            if stalled >= settings.lns_stall_steps:
+                break  # every neighbourhood drawn lately was proven as it stands
             neighbourhood = chooser.draw(stage.name, runner.solution, width)
             free = index.free(neighbourhood)
             if not free:
+                stalled += 1
                 continue
             before = runner.values.get(stage.name)
             held.release(free)
@@ -92,6 +95,9 @@ def improve_by_neighbourhoods(
             steps += 1
             better = before is not None and runner.values.get(stage.name, before) < before
             improved += better
+            stalled = 0 if better or status != cp_model.OPTIMAL else stalled + 1
+            if status == cp_model.OPTIMAL and len(free) == len(index.decisions):
+                break  # the neighbourhood was the whole roster, and it is proven
             # widen while steps are proven, narrow while they neither prove nor improve
             if status == cp_model.OPTIMAL:
                 width = min(width + 1, index.days)

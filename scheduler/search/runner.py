@@ -108,6 +108,7 @@ class CpSatRunner:
         self.fixed_seconds = 0.0  # the last pass with the duties fixed took this long: a search's least cost
         self._neighbourhoods: NeighbourhoodIndex | None = None
         self.scales: dict[str, int] = {}  # a stage's tie-break scale (1: none)
+        self.whole_model_proven = False  # a search of the whole model proved the first stage
 
     def neighbourhood_index(self) -> NeighbourhoodIndex:
         """The decision variables by cadre and day, for the neighbourhood search (read once)."""

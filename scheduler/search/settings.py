@@ -54,11 +54,15 @@ class SearchSettings:
     result against it, and composing the roster file with its figures and shortfall reasons."""
 
     # -- large-neighbourhood search (scheduler.search.lns), on the field's instances -----
+    lns_least_decisions: int = 20_000
+    """Models with fewer duty and standby variables are searched whole in every stage (a village or
+    a scenario's small town is proven so); the neighbourhoods are for larger ones."""
+
     whole_search_share: float = 0.3
     """Share of a stage's time (after its completion pass) for a search of the whole model, which
     bounds the stage and may prove it; the neighbourhoods get the rest."""
 
-    lns_step_limit: float = 5.0
+    lns_step_limit: float = 3.0
     """The most time (seconds or deterministic units) one neighbourhood step may take."""
 
     lns_workers: int = 0
@@ -69,6 +73,9 @@ class SearchSettings:
 
     lns_least_step: float = 0.5
     """No neighbourhood step is begun with less time left than this."""
+
+    lns_stall_steps: int = 30
+    """The neighbourhood search ends after this many steps in a row proven without a gain."""
 
     lns_first_width: int = 7
     """Days in the first neighbourhoods' window (it widens and narrows with the steps' pace)."""

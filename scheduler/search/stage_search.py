@@ -73,14 +73,25 @@ def _searched(solver: cp_model.CpSolver) -> bool:
 def _search_on(
     runner: CpSatRunner, stage: ObjectiveStage, budget: Budget, reporter: FoundWatch
 ) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
-    """Search the whole model from the incumbent; on the field's instances (a roster was constructed)
-    only for ``whole_search_share`` of the time, which bounds the stage, and then neighbourhood by
-    neighbourhood (:mod:`scheduler.search.lns`) unless the whole search proved the stage."""
+    """Search the whole model from the incumbent. On the field's instances (a roster was constructed)
+    the first stage's whole search gets ``whole_search_share`` of the time, which bounds the stage
+    and may prove it, and the later stages' none unless it did (on larger models their whole search
+    neither bounds nor improves in the time they have); the rest goes neighbourhood by
+    neighbourhood (:mod:`scheduler.search.lns`)."""
     left = budget.left()
-    if runner.constructed is None or runner.solution is None or left is None:
+    small = len(runner.roster_model.vars.duties) + len(runner.roster_model.vars.standbys) < (
+        runner.settings.lns_least_decisions
+    )
+    if runner.constructed is None or runner.solution is None or left is None or small:
         status, solver, _ = runner.search(budget, reporter)
         return status, solver
-    status, solver, _ = runner.search(budget, reporter, limit=left * runner.settings.whole_search_share)
+    status, solver = cp_model.UNKNOWN, cp_model.CpSolver()
+    if runner.whole_model_proven:  # the model is small enough that a whole search proves its stages
+        status, solver, _ = runner.search(budget, reporter)
+        return status, solver
+    if len(runner.stages) == 1:
+        status, solver, _ = runner.search(budget, reporter, limit=left * runner.settings.whole_search_share)
+        runner.whole_model_proven = status == cp_model.OPTIMAL
     if status != cp_model.OPTIMAL and not runner.interrupted:
         improve_by_neighbourhoods(runner, stage, budget, reporter, runner.neighbourhood_index())
     return status, solver
