@@ -25,6 +25,7 @@ from pathlib import Path
 
 from models.loading import parse_instance
 from scheduler.model.roster_model import RosterModel
+from scheduler.search.budget import Budget
 from scheduler.search.columns.generation import ColumnGeneration
 from scheduler.sources.curtois import (
     CurtoisData,
@@ -55,7 +56,7 @@ class Outcome:
 def solve(data: CurtoisData, time_limit: float, dive: bool) -> Outcome:
     """The column-generation LP of ``data`` (and, with ``dive``, a roster by price-and-dive)."""
     instance = parse_instance(to_instance(data, "benchmark"))
-    generated = ColumnGeneration(RosterModel.build(instance), time_limit).run(dive=dive)
+    generated = ColumnGeneration(RosterModel.build(instance), Budget(time_limit)).run(dive=dive)
     if generated is None:
         raise ValueError("some staff member has no roster that keeps every hard rule")
     roster = {(key.cadre, key.day): key.shift for key in generated.duties} if dive else None

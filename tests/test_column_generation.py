@@ -39,6 +39,7 @@ from scheduler.checker import evaluate
 from scheduler.model.calendar import horizon_dates
 from scheduler.model.roster_model import RosterModel
 from scheduler.model.variables import DutyKey
+from scheduler.search.budget import Budget
 from scheduler.search.columns.builder import splits_by_cadre as applies
 from scheduler.search.columns.generation import ColumnGeneration
 from scheduler.search.columns.outcome import Outcome
@@ -361,7 +362,7 @@ def test_a_cadre_without_a_roster_keeping_their_rules() -> None:
     found = CadrePricer(problems["b"]).price({(offset, "D", "k1"): 1.0 for offset in range(4)})
     assert found is not None and found.reduced_cost == pytest.approx(-4.0)
     # the column generation then has no roster for the whole staff
-    assert ColumnGeneration(RosterModel.build(data), 5.0).run() is None
+    assert ColumnGeneration(RosterModel.build(data), Budget(5.0)).run() is None
 
 
 # ------------------------------------------------------------------------------------------ applies
@@ -500,8 +501,8 @@ def test_deterministic_runs_stopped_early_give_the_same_roster(budget: float) ->
     benchmark_data, data = benchmark("Instance2")
     roster_model = RosterModel.build(data)
 
-    first = ColumnGeneration(roster_model, budget, deterministic=True).run()
-    second = ColumnGeneration(roster_model, budget, deterministic=True).run()
+    first = ColumnGeneration(roster_model, Budget(budget, deterministic=True), deterministic=True).run()
+    second = ColumnGeneration(roster_model, Budget(budget, deterministic=True), deterministic=True).run()
 
     assert first is not None and second is not None
     assert first.abandoned or first.unfixed
@@ -661,7 +662,7 @@ def test_the_lp_and_the_dive_are_exact_for_one_cadre_at_any_requests_weight(requ
     optimum = 3 * min(2 * requests_weight, 5)
     assert optimum_by_brute_force(data) == pytest.approx(optimum)
 
-    outcome = ColumnGeneration(RosterModel.build(data), 1.0).run()
+    outcome = ColumnGeneration(RosterModel.build(data), Budget(1.0)).run()
 
     assert outcome is not None and outcome.converged and outcome.dive_complete
     assert outcome.lp_value == pytest.approx(optimum)
@@ -704,10 +705,10 @@ def test_a_cadre_without_a_longest_run_is_priced() -> None:
 
     # the same with the limit first, so that any compiling of the pricing is done before the clock starts
     assert ColumnGeneration(
-        RosterModel.build(four_days_against_requests(1.0, {"max_consecutive_work_days": 4})), 1.0
+        RosterModel.build(four_days_against_requests(1.0, {"max_consecutive_work_days": 4})), Budget(1.0)
     ).run()
     with time_limit(0.5):  # building a 4-day pricer and solving its LP takes milliseconds
-        outcome = ColumnGeneration(RosterModel.build(data), 1.0).run()
+        outcome = ColumnGeneration(RosterModel.build(data), Budget(1.0)).run()
 
     assert outcome is not None and outcome.converged
     assert outcome.bound == pytest.approx(6.0)
@@ -849,7 +850,7 @@ def test_slow_building_of_the_pricers_is_not_taken_for_a_slow_pricing(monkeypatc
         return problems(model)
 
     monkeypatch.setattr(column_generation_module, "cadre_problems", slow_problems)
-    outcome = ColumnGeneration(roster_model, 20.0).run()
+    outcome = ColumnGeneration(roster_model, Budget(20.0)).run()
     assert outcome is not None and not outcome.abandoned and outcome.dive_complete
 
 
@@ -868,7 +869,7 @@ def test_a_pricing_too_slow_for_the_lp_gives_up_after_three_cadres(monkeypatch: 
         return price(self, *args, **kwargs)
 
     monkeypatch.setattr(CadrePricer, "price", slow_price)
-    outcome = ColumnGeneration(roster_model, 5.0).run()
+    outcome = ColumnGeneration(roster_model, Budget(5.0)).run()
     assert outcome is not None and outcome.abandoned and outcome.duties == []
     assert len(calls) == 3
 
@@ -885,7 +886,7 @@ def test_a_dive_short_of_time_fixes_cadres_in_batches_and_keeps_every_rule(monke
     # roster keeps every benchmark rule. Without the slowing the dive fixes one cadre a step (14 steps).
     benchmark_data, data = benchmark("Instance2")
     roster_model = RosterModel.build(data)
-    unhurried = ColumnGeneration(roster_model, 4.0, deterministic=True).run()
+    unhurried = ColumnGeneration(roster_model, Budget(4.0, deterministic=True), deterministic=True).run()
     assert unhurried is not None and unhurried.dive_complete
     assert (unhurried.dive_steps, unhurried.largest_batch) == (14, 1)
 
@@ -903,7 +904,7 @@ def test_a_dive_short_of_time_fixes_cadres_in_batches_and_keeps_every_rule(monke
 
     monkeypatch.setattr(master_module.MasterLP, "fix", noted_fix)
     monkeypatch.setattr(CadrePricer, "price", dear_price)
-    generation = ColumnGeneration(roster_model, 4.0, deterministic=True)
+    generation = ColumnGeneration(roster_model, Budget(4.0, deterministic=True), deterministic=True)
     outcome = generation.run()
 
     assert outcome is not None and outcome.converged and outcome.dive_complete and not outcome.unfixed

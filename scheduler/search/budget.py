@@ -13,6 +13,7 @@ place that tells the two units apart.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 # The least budget a search is given: CP-SAT refuses a limit of 0.
 LEAST = 0.01
@@ -21,12 +22,21 @@ LEAST = 0.01
 class Budget:
     """A limit (None: none) in seconds or deterministic units, and what has been spent of it."""
 
-    def __init__(self, limit: float | None, *, deterministic: bool = False, parent: Budget | None = None) -> None:
+    def __init__(
+        self,
+        limit: float | None,
+        *,
+        deterministic: bool = False,
+        parent: Budget | None = None,
+        meter: Callable[[], float] | None = None,
+    ) -> None:
         self.limit = limit
         self.deterministic = deterministic
         self.started = time.monotonic()
         self._parent = parent
         self._charged = 0.0  # deterministic units charged to this budget and its shares
+        # deterministic units read off the work itself (column generation counts labels extended)
+        self._meter = meter
 
     @classmethod
     def unlimited(cls, *, deterministic: bool = False) -> Budget:
@@ -37,8 +47,11 @@ class Budget:
         return self.limit is not None
 
     def spent(self) -> float:
-        """What has been spent: seconds since the budget began, or the deterministic units charged."""
-        return self._charged if self.deterministic else time.monotonic() - self.started
+        """What has been spent: seconds since the budget began, or the deterministic units charged
+        (or read off the work by the budget's meter)."""
+        if not self.deterministic:
+            return time.monotonic() - self.started
+        return self._meter() if self._meter is not None else self._charged
 
     def charge(self, units: float) -> None:
         """Count ``units`` of deterministic time spent (ignored in seconds, where the clock counts)."""

@@ -64,7 +64,7 @@ class ColumnGenerationBuilder:
             "generating columns",
             lambda: two_dives(
                 runner.roster_model,
-                share.limit,
+                share,
                 processes=runner.options.workers,
                 deterministic=budget.deterministic,
                 stopped=lambda: runner.interrupted,

@@ -38,7 +38,7 @@ def dive(generation: ColumnGeneration, outcome: Outcome, dive_share: float = 0.0
     step fixing at least ``dive_share`` of the cadres left (one a step at 0); ``outcome`` itself
     is left as it is."""
     outcome = dataclasses.replace(outcome, duties=[], unfixed=[], dive_share=dive_share)
-    generation.limit = generation.budget
+    generation.limit = generation.budget.limit
     try:
         fixed = _fix_in_steps(generation, outcome)
         if outcome.dive_complete:
@@ -97,11 +97,13 @@ def _batch(generation: ColumnGeneration, step_work: Sequence[float], left: int, 
     the steps' pace lets the steps needed so end before the budget does, else as many as spread
     the cadres left over the steps that fit (at the pace of the last SETTINGS.dive_pace_steps steps)."""
     wanted = max(math.ceil(left * share), 1)
-    if generation.budget is None or not step_work:
+    if generation.budget.limit is None or not step_work:
         return wanted
     recent = step_work[-SETTINGS.dive_pace_steps:]
     pace = max(sum(recent) / len(recent), 1e-9)
-    steps_left = max(math.floor((generation.budget - generation.used()) * SETTINGS.dive_time_safety / pace), 1)
+    time_left = generation.budget.left()
+    assert time_left is not None
+    steps_left = max(math.floor(time_left * SETTINGS.dive_time_safety / pace), 1)
     return max(math.ceil(left / steps_left), wanted)
 
 

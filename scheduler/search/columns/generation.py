@@ -50,6 +50,7 @@ from collections.abc import Callable, Generator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 from scheduler.model.roster_model import RosterModel
+from scheduler.search.budget import Budget
 from scheduler.search.columns.dive import dive, finish
 from scheduler.search.columns.labelling import REDUCED_COST_EPSILON
 from scheduler.search.columns.master import MasterFailed, MasterLP
@@ -72,21 +73,24 @@ class ColumnGeneration:
     def __init__(
         self,
         roster_model: RosterModel,
-        budget: float | None,
+        budget: Budget | None,
         *,
         deterministic: bool = False,
         stopped: Callable[[], bool] = lambda: False,
         lp_settings: str = SETTINGS.lp_settings,
     ) -> None:
+        given = budget if budget is not None else Budget.unlimited(deterministic=deterministic)
+        left = given.left()
         warm_up()  # compiling (or loading the compiled code) is not the pricing's pace
         self.roster_model = roster_model
         self.lp_settings = lp_settings
-        self.budget = budget
         self.deterministic = deterministic
         self.stopped = stopped
-        self.started = time.monotonic()
         self.counter = WorkCounter()
-        self.limit: float | None = budget  # the work the current phase may reach (the LP's is lower)
+        # from now on (the compiling above is not the pricing's pace), in labels when deterministic
+        self.budget = Budget(left, deterministic=deterministic, meter=self._labels)
+        self.started = self.budget.started
+        self.limit: float | None = self.budget.limit  # the work the current phase may reach (the LP's is lower)
         self.pricers = {
             cadre: CadrePricer(problem, self.counter, lambda: self.out_of_time(self.limit))
             for cadre, problem in cadre_problems(roster_model).items()
@@ -94,14 +98,17 @@ class ColumnGeneration:
         self.master = MasterLP(roster_model, lp_settings)
         self._pool: ThreadPoolExecutor | None = None  # the LP's pricing threads, while it runs
 
+    def _labels(self) -> float:
+        """The work done, in deterministic units."""
+        return self.counter.labels / SETTINGS.labels_per_unit
+
     def used(self) -> float:
-        if self.deterministic:
-            return self.counter.labels / SETTINGS.labels_per_unit
-        return time.monotonic() - self.started
+        """What the generation has spent of its budget: seconds, or labels in deterministic units."""
+        return self.budget.spent()
 
     def out_of_time(self, limit: float | None = None) -> bool:
         """Stopped, or the budget (or ``limit``, in the same units) used up."""
-        limit = self.budget if limit is None else limit
+        limit = self.budget.limit if limit is None else limit
         return self.stopped() or (limit is not None and self.used() >= limit)
 
     def generate(self, active: Sequence[str], gap: float = 0.0) -> tuple[float, float, bool, int]:
@@ -202,8 +209,8 @@ class ColumnGeneration:
 
     def _lp(self, for_dive: bool) -> Outcome | None:
         outcome = Outcome(lp_settings=self.lp_settings)
-        lp_limit = None if self.budget is None or not for_dive else lp_share(self.budget)
-        self.limit = lp_limit if lp_limit is not None else self.budget
+        lp_limit = None if self.budget.limit is None or not for_dive else lp_share(self.budget.limit)
+        self.limit = lp_limit if lp_limit is not None else self.budget.limit
         pricing_started = self.used()  # building the pricers is not the pricing's pace
         for priced, (cadre, pricer) in enumerate(self.pricers.items(), start=1):
             first = pricer.price({})

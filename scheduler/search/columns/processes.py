@@ -16,6 +16,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
 from scheduler.model.roster_model import RosterModel
+from scheduler.search.budget import Budget
 from scheduler.search.columns.generation import ColumnGeneration, Outcome
 from scheduler.search.settings import SETTINGS
 
@@ -41,7 +42,7 @@ def second_lp_fits(first_lp_work: float, left: float | None) -> bool:
 
 def two_dives(
     roster_model: RosterModel,
-    budget: float | None,
+    budget: Budget | None,
     *,
     processes: int,
     deterministic: bool = False,
@@ -74,10 +75,11 @@ def two_dives(
     child.start()
     sender.close()
     try:
-        own = _second_dive(first, lp, budget, deterministic=deterministic, stopped=stopped)
+        own = _second_dive(first, lp, deterministic=deterministic, stopped=stopped)
         outcomes: list[Outcome | None] = [own]
         # the child keeps the same budget; a little more for its last LP and the pickling
-        patience = None if budget is None or deterministic else max(budget - first.used(), 0.0) + SETTINGS.child_grace
+        left = first.budget.left()
+        patience = None if left is None or deterministic else max(left, 0.0) + SETTINGS.child_grace
         if not stopped() and receiver.poll(patience):
             received = receiver.recv()
             if isinstance(received, str):
@@ -107,18 +109,21 @@ def two_dives(
 def _second_dive(
     first: ColumnGeneration,
     lp: Outcome,
-    budget: float | None,
     *,
     deterministic: bool,
     stopped: Callable[[], bool],
 ) -> Outcome:
     """This process's side of :func:`two_dives` (see there): its dive. The first generation's work
     counter takes the second's work, so that ``first.used()`` is this process's, in work too."""
-    left = None if budget is None else budget - first.used()
+    left = first.budget.left()
     if not second_lp_fits(first.used(), left):
         return first.dive(lp, SETTINGS.second_dive_share)
     second = ColumnGeneration(
-        first.roster_model, left, deterministic=deterministic, stopped=stopped, lp_settings=SETTINGS.second_lp_settings
+        first.roster_model,
+        Budget(left, deterministic=deterministic),
+        deterministic=deterministic,
+        stopped=stopped,
+        lp_settings=SETTINGS.second_lp_settings,
     )
     second_lp = second.lp()
     outcome = None
