@@ -69,7 +69,8 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> Result:
     search_budget = budget
     if construction is not None and not budget.deterministic:
         # ranking the result and composing its file each repeat the checker's evaluation timed here
-        search_budget = budget.share(1.0, less=options.settings.compose_reserve * construction.ranking_seconds)
+        reserve = options.settings.compose_reserve * construction.ranking_seconds + options.settings.finish_margin
+        search_budget = budget.share(1.0, less=reserve)
     roster_model = RosterModel.build(instance, calendar=calendar)
     plan = plan_stages(roster_model)
     build_seconds = time.monotonic() - budget.started

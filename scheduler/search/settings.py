@@ -49,9 +49,13 @@ class SearchSettings:
     """The least time (seconds or deterministic units) a cadre's search gets when improving cadre by
     cadre: a cadre's model over a year needs about that to find better duties than its hint."""
 
-    compose_reserve: float = 3.0
+    compose_reserve: float = 5.0
     """Time kept back at the end, in checker evaluations of the constructed roster: ranking the
     result against it, and composing the roster file with its figures and shortfall reasons."""
+
+    finish_margin: float = 2.0
+    """Seconds kept back besides: the last search's loading past its limit, writing the file, and
+    the process's own start before the clock."""
 
     # -- large-neighbourhood search (scheduler.search.lns), on the field's instances -----
     lns_least_decisions: int = 20_000
