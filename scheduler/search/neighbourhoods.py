@@ -16,7 +16,8 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 
-from scheduler.model.calendar import standby_wanted
+from scheduler.model.calendar import fairness_group, standby_wanted
+from scheduler.model.objective import load_coefficients
 from scheduler.model.roster_model import RosterModel
 
 
@@ -54,8 +55,24 @@ class NeighbourhoodIndex:
                 units[cadre.unit].add(cadre.id)
         self.community_cadres = {community: frozenset(ids) for community, ids in members.items() if ids}
         self.unit_cadres = {unit: frozenset(ids) for unit, ids in units.items() if len(ids) > 1}
+        self._load_terms: dict[str, tuple[str, list[tuple[int, int]]]] | None = None
         checkpoints = roster_model.calendar.checkpoints
         self.community_of_checkpoint = {checkpoint_id: place.community for checkpoint_id, place in checkpoints.items()}
+
+    def loads(self, solution: list[int]) -> dict[str, tuple[str, float]]:
+        """Each cadre's fairness group and load under ``solution`` (the objective's load units)."""
+        if self._load_terms is None:
+            roster_model = self.roster_model
+            self._load_terms = {}
+            for cadre in roster_model.instance.cadres:
+                if roster_model.facts(cadre.id).available_days > 0:
+                    pairs = load_coefficients(roster_model, cadre.id)
+                    terms = [(coefficient, variable.index) for coefficient, variable in pairs]
+                    self._load_terms[cadre.id] = (fairness_group(cadre), terms)
+        return {
+            cadre: (group, float(sum(coefficient * solution[index] for coefficient, index in terms)))
+            for cadre, (group, terms) in self._load_terms.items()
+        }
 
     def free(self, neighbourhood: Neighbourhood) -> list[int]:
         """The indices of the decision variables the neighbourhood frees."""
@@ -118,17 +135,17 @@ class NeighbourhoodChooser:
         return dict(weights)
 
     def _load_spread(self, solution: list[int]) -> dict[tuple[str, int], float]:
-        """Per community (on every day alike): how far its cadres' duty counts lie from the mean."""
-        variables = self.index.roster_model.vars
-        counts: dict[str, int] = defaultdict(int)
-        for key, variable in variables.duties.items():
-            counts[key.cadre] += solution[variable.index]
-        if not counts:
-            return {}
-        mean = sum(counts.values()) / max(len(self.index.roster_model.instance.cadres), 1)
+        """Per community (on every day alike): how far its cadres' loads lie from their groups'
+        means, in the fairness part's own load units; the communities of the most and least
+        loaded cadres weigh most."""
+        loads = self.index.loads(solution)
+        by_group: dict[str, list[float]] = defaultdict(list)
+        for group, load in loads.values():
+            by_group[group].append(load)
+        means = {group: sum(values) / len(values) for group, values in by_group.items()}
         spread: dict[tuple[str, int], float] = {}
         for community, cadres in self.index.community_cadres.items():
-            distance = sum(abs(counts.get(cadre, 0) - mean) for cadre in cadres) / len(cadres)
+            distance = sum(abs(loads[cadre][1] - means[loads[cadre][0]]) for cadre in cadres if cadre in loads)
             for day in range(self.index.days):
                 spread[(community, day)] = distance
         return spread

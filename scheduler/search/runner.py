@@ -110,6 +110,15 @@ class CpSatRunner:
         self.scales: dict[str, int] = {}  # a stage's tie-break scale (1: none)
         self.whole_model_proven = False  # a search of the whole model proved the first stage
 
+    @property
+    def by_neighbourhoods(self) -> bool:
+        """Whether the stages go on neighbourhood by neighbourhood: a roster was constructed and the
+        model has at least ``lns_least_decisions`` duty and standby variables (smaller ones are
+        searched whole, which proves them)."""
+        variables = self.roster_model.vars
+        size = len(variables.duties) + len(variables.standbys)
+        return self.constructed is not None and size >= self.settings.lns_least_decisions
+
     def neighbourhood_index(self) -> NeighbourhoodIndex:
         """The decision variables by cadre and day, for the neighbourhood search (read once)."""
         if self._neighbourhoods is None:

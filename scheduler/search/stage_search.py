@@ -79,10 +79,7 @@ def _search_on(
     neither bounds nor improves in the time they have); the rest goes neighbourhood by
     neighbourhood (:mod:`scheduler.search.lns`)."""
     left = budget.left()
-    small = len(runner.roster_model.vars.duties) + len(runner.roster_model.vars.standbys) < (
-        runner.settings.lns_least_decisions
-    )
-    if runner.constructed is None or runner.solution is None or left is None or small:
+    if not runner.by_neighbourhoods or runner.solution is None or left is None:
         status, solver, _ = runner.search(budget, reporter)
         return status, solver
     status, solver = cp_model.UNKNOWN, cp_model.CpSolver()
