@@ -10,6 +10,7 @@ import json
 import logging
 import math
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
@@ -22,6 +23,8 @@ from scheduler.files import sha256_of, write_atomic
 from scheduler.i18n import default_language, text
 from scheduler.sources.generate import MAX_TOWNS, PROFILES, generate_instance
 
+# Seconds past the time limit that shortfall reasons may still take (writing the file comes after).
+EXPLAIN_GRACE = 1.0
 EXIT_BAD_INPUT = 2
 EXIT_CHECK_FAILED = 1
 EXIT_INTERRUPTED = 130
@@ -147,6 +150,7 @@ def solve(
     from scheduler.solver import SolveOptions
     from scheduler.solver import solve as run_solver
 
+    started = time.monotonic()  # the time limit counts from here: loading, solving, composing
     lang = lang or default_language()
     loaded = _load(instance, lang)
     digest = sha256_of(instance)
@@ -170,7 +174,8 @@ def solve(
     if log_path is not None:
         write_atomic(log_path, "\n".join(log_lines) + "\n")
     try:
-        roster = compose_roster(loaded, digest, result, options)
+        explain_until = None if time_limit is None or deterministic else started + time_limit + EXPLAIN_GRACE
+        roster = compose_roster(loaded, digest, result, options, explain_until=explain_until)
     except RosterBreaksRules as error:
         click.echo(f"{text(lang, 'internal_error')}: {error}", err=True)
         sys.exit(EXIT_CHECK_FAILED)

@@ -10,6 +10,9 @@ stopped each of them.
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from models.instance import Instance
 from models.roster import (
@@ -32,8 +35,17 @@ class RosterBreaksRules(RuntimeError):
 
 
 def compose_roster(
-    instance: Instance, instance_sha256: str, result: Result, options: SolveOptions, *, explain: bool = True
+    instance: Instance,
+    instance_sha256: str,
+    result: Result,
+    options: SolveOptions,
+    *,
+    explain: bool = True,
+    explain_until: float | None = None,
 ) -> Roster:
+    """The roster file of ``result``, every figure recomputed by the checker. Shortfalls get their
+    reasons in words until ``explain_until`` (a ``time.monotonic()`` moment; None: all of them):
+    asking every cadre of a community why not takes time, and the time limit is a promise."""
     solver_info = SolverInfo(
         version=result.solver_version,
         seconds=round(result.seconds, 3),
@@ -78,10 +90,8 @@ def compose_roster(
     standby_shortfalls: list[StandbyShortfall] = list(evaluation.standby_shortfalls)
     if explain and (shortfalls or standby_shortfalls):
         explainer = ShortfallExplainer(instance, result.assignments, result.standby)
-        shortfalls = [item.model_copy(update={"reason": explainer.shortfall(item)}) for item in shortfalls]
-        standby_shortfalls = [
-            item.model_copy(update={"reason": explainer.standby_shortfall(item)}) for item in standby_shortfalls
-        ]
+        shortfalls = _explained(shortfalls, explainer.shortfall, explain_until)
+        standby_shortfalls = _explained(standby_shortfalls, explainer.standby_shortfall, explain_until)
     return Roster(
         instance=instance.name,
         instance_sha256=instance_sha256,
@@ -96,3 +106,18 @@ def compose_roster(
         standby_shortfalls=standby_shortfalls,
         metrics=evaluation.metrics,
     )
+
+
+Explained = TypeVar("Explained", Shortfall, StandbyShortfall)
+NOT_EXPLAINED = "not explained: the time limit came first (a longer --time-limit explains every shortfall)"
+
+
+def _explained(
+    items: list[Explained], reason: Callable[[Explained], str], until: float | None
+) -> list[Explained]:
+    """``items`` with their reasons, as many as there is time for; the rest say they were not explained."""
+    explained = []
+    for item in items:
+        late = until is not None and time.monotonic() >= until
+        explained.append(item.model_copy(update={"reason": NOT_EXPLAINED if late else reason(item)}))
+    return explained
