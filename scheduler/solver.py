@@ -97,8 +97,7 @@ def _stage_loop(
             result.stages.append(_skipped(stage, runner))
             continue
         last = index == len(plan) - 1
-        shares = options.settings.field_stage_share if runner.by_neighbourhoods else options.settings.stage_share
-        share = budget.share(1.0 if last else shares.get(stage.name, 0.5))
+        share = budget.share(1.0 if last else options.settings.stage_share.get(stage.name, 0.5))
         with cycle_collection_paused():  # a stage's parts add a variable or term per duty
             expr = stage.build()
             tie_break = _tie_break(plan, index)

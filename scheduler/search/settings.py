@@ -15,20 +15,12 @@ def _stage_shares() -> dict[str, float]:
     return {"coverage": 0.5, "standby": 0.35, "target": 0.4, "fairness": 0.6}
 
 
-def _field_stage_shares() -> dict[str, float]:
-    return {"coverage": 0.4, "standby": 0.3, "target": 0.35, "fairness": 0.7}
-
-
 @dataclass(frozen=True)
 class SearchSettings:
     """How the search divides its time and sizes its steps."""
 
     stage_share: dict[str, float] = field(default_factory=_stage_shares)
     """Share of the time left that each lexicographic stage may use (the last stage takes the rest)."""
-
-    field_stage_share: dict[str, float] = field(default_factory=_field_stage_shares)
-    """The same where the neighbourhood search goes on from the hand dispatch (a larger field
-    instance): each stage improves a neighbourhood at a time, so the later stages get more."""
 
     completion_share: float = 0.3
     """Share of a stage's time for the pass with the kept roster fixed, which gives the stage a value."""
