@@ -79,13 +79,12 @@ def _search_on(
     neither bounds nor improves in the time they have); the rest goes neighbourhood by
     neighbourhood (:mod:`scheduler.search.lns`)."""
     left = budget.left()
-    if not runner.by_neighbourhoods or runner.solution is None or left is None:
+    # a small model, or one whose first stage a whole search proved, is searched whole
+    whole = not runner.by_neighbourhoods or runner.whole_model_proven
+    if whole or runner.solution is None or left is None:
         status, solver, _ = runner.search(budget, reporter)
         return status, solver
     status, solver = cp_model.UNKNOWN, cp_model.CpSolver()
-    if runner.whole_model_proven:  # the model is small enough that a whole search proves its stages
-        status, solver, _ = runner.search(budget, reporter)
-        return status, solver
     if len(runner.stages) == 1:
         status, solver, _ = runner.search(budget, reporter, limit=left * runner.settings.whole_search_share)
         runner.whole_model_proven = status == cp_model.OPTIMAL
