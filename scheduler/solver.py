@@ -183,6 +183,8 @@ def _stage_result(stage: ObjectiveStage, searched: StageSearch, runner: CpSatRun
     # a search of the whole model bounds the stage even when it found nothing better; every part
     # is >= 0, so a negative bound says nothing more than 0
     bound = max(runner.stage_bound(stage, searched.solver), 0) / stage.divisor if searched.bounded else None
+    if searched.at_floor:
+        bound = 0.0  # every part is >= 0
     # the incumbent, completed for this stage, is a solution of it even when the search found none
     status = "optimal" if searched.status == cp_model.OPTIMAL else "feasible"
     if bound is not None and value <= bound:

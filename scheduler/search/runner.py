@@ -320,6 +320,15 @@ class CpSatRunner:
             logger.info("the whole model accepts the built roster: %s", self.described(self.values))
         return self.solution is not None
 
+    def incumbent_keys(self) -> tuple[list[DutyKey], list[StandbyKey]]:
+        """The incumbent's duties and standby by the model's keys."""
+        solution = self.solution
+        assert solution is not None
+        variables = self.roster_model.vars
+        duties = [key for key, variable in variables.duties.items() if solution[variable.index]]
+        standby = [key for key, variable in variables.standbys.items() if solution[variable.index]]
+        return duties, standby
+
     def guide(self, duties: list[DutyKey], standby: list[StandbyKey] | None = None) -> None:
         """Take built duties (and standby) as the hint of the next search, without making them the incumbent."""
         variables = self.roster_model.vars

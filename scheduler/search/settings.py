@@ -66,6 +66,11 @@ class SearchSettings:
     """Share of a stage's time (after its completion pass) for a search of the whole model, which
     bounds the stage and may prove it; the neighbourhoods get the rest."""
 
+    balance_share: float = 0.25
+    """Most of the fairness stage's time (in seconds) that handing duties from the most to the least
+    loaded cadres may take before the search (:mod:`scheduler.search.balance`); in deterministic
+    units the moves run to the end."""
+
     lns_step_limit: float = 3.0
     """The most time (seconds or deterministic units) one neighbourhood step may take."""
 

@@ -19,6 +19,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.model.objective import ObjectiveStage
 from scheduler.model.variables import Expr
+from scheduler.search.balance import balance_loads
 from scheduler.search.budget import Budget
 from scheduler.search.first_roster import build_first_roster
 from scheduler.search.lns import improve_by_neighbourhoods
@@ -36,6 +37,7 @@ class StageSearch:
     solver: cp_model.CpSolver
     seconds: float
     bounded: bool = True  # the solver searched the whole model: its bound is the stage's
+    at_floor: bool = False  # the stage's value is 0, the least any part can be: proven without a search
 
 
 def search_stage(
@@ -57,9 +59,40 @@ def search_stage(
     reporter = runner.reporter(stage)
     if runner.solution is None and budget.limited:
         status, solver = _first_roster_search(runner, stage, budget, reporter)
+    elif at_floor(runner, stage):
+        # nothing can be better: the time goes to the stages after (this one's tie-break among them)
+        logger.info("stage %s: the kept roster is at 0, the least it can be", stage.name)
+        return StageSearch(cp_model.OPTIMAL, cp_model.CpSolver(), time.monotonic() - runner.stage_started, False, True)
     else:
+        if stage.name == "fairness":
+            _balance_first(runner, stage, budget)
         status, solver = _search_on(runner, stage, budget, reporter)
-    return StageSearch(status, solver, time.monotonic() - runner.stage_started, _searched(solver))
+    seconds = time.monotonic() - runner.stage_started
+    return StageSearch(status, solver, seconds, _searched(solver), at_floor(runner, stage))
+
+
+def at_floor(runner: CpSatRunner, stage: ObjectiveStage) -> bool:
+    """Whether the incumbent's value of ``stage`` is 0: every part is a sum of terms >= 0."""
+    return runner.solution is not None and runner.values.get(stage.name) == 0
+
+
+def _balance_first(runner: CpSatRunner, stage: ObjectiveStage, budget: Budget) -> None:
+    """Hand duties from the most to the least loaded cadres of each group (what a planner does by
+    hand, thousands of moves a second) before the search refines it; kept only if the whole model
+    accepts the result and its fairness value is lower."""
+    left = budget.left()
+    seconds = float("inf") if budget.deterministic or left is None else left * runner.settings.balance_share
+    duties, standby = runner.incumbent_keys()
+    balanced = balance_loads(runner.roster_model.calendar, duties, standby, seconds)
+    if not balanced.moves:
+        return
+    kept_solution, kept_values = runner.solution, runner.values
+    if runner.accept(balanced.duties, budget, balanced.standby) and runner.values[stage.name] < kept_values[stage.name]:
+        logger.info("stage %s: balanced by hand, %d -> %d", stage.name, kept_values[stage.name],
+                    runner.values[stage.name])
+        return
+    logger.info("stage %s: the balanced roster was not better; kept the search's", stage.name)
+    runner.solution, runner.values = kept_solution, kept_values
 
 
 def _searched(solver: cp_model.CpSolver) -> bool:

@@ -1,0 +1,87 @@
+"""balance: duties handed from the most to the least loaded cadre of a group, worked out by hand.
+
+The instances use the rule-test defaults of ``tests/rules/helpers.py``: one
+checkpoint ``k1`` of community ``c1`` asking for one cadre on shift ``D``
+(08:00-16:00, 480 weighted minutes, 48,000 load units) every day. Every
+balanced roster is judged by the independent checker.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models.loading import parse_instance
+from models.roster import Assignment
+from scheduler.checker import evaluate
+from scheduler.model.calendar import Calendar
+from scheduler.model.variables import DutyKey
+from scheduler.search.balance import Balanced, balance_loads
+
+from .rules.helpers import cadre, day, demand, instance
+
+
+def balanced(data: dict[str, Any], holders: list[str]) -> Balanced:
+    """Balance the roster where ``holders[d]`` is on duty at k1 on day d; assert the checker passes."""
+    loaded = parse_instance(data)
+    calendar = Calendar(loaded)
+    duties = [DutyKey(holder, offset, "D", "k1") for offset, holder in enumerate(holders)]
+    result = balance_loads(calendar, duties, [], seconds=10.0)
+    assignments = [
+        Assignment(cadre=key.cadre, date=calendar.date_of(key.day), shift=key.shift, checkpoint=key.checkpoint)
+        for key in result.duties
+    ]
+    evaluation = evaluate(loaded, assignments, [])
+    assert evaluation.violations == [], [str(violation) for violation in evaluation.violations]
+    return result
+
+
+def days_of(result: Balanced) -> dict[str, list[int]]:
+    days: dict[str, list[int]] = {}
+    for key in sorted(result.duties, key=lambda key: key.day):
+        days.setdefault(key.cadre, []).append(key.day)
+    return days
+
+
+def test_the_loaded_cadre_hands_over_until_the_pair_is_even() -> None:
+    # a holds all 4 days: 4 * 48,000 / 4 available days = 48,000 a day; b holds nothing: 0.
+    # First move: a 36,000, b 12,000 (gap 48,000 -> 24,000). Second: 24,000 each (gap 0).
+    # A third would only swap the roles, so the balance stops at two each.
+    result = balanced(instance([cadre("a"), cadre("b")], days=4), ["a", "a", "a", "a"])
+    assert result.moves == 2
+    days = days_of(result)
+    assert len(days["a"]) == 2 and len(days["b"]) == 2
+    assert sorted(days["a"] + days["b"]) == [0, 1, 2, 3]  # every day still covered once
+
+
+def test_a_skill_the_cell_needs_stays() -> None:
+    # The cell asks for one medic; only a is one, so b may not take a's place anywhere.
+    data = instance(
+        [cadre("a", skills=["medical"]), cadre("b")],
+        days=4,
+        checkpoints=[{"id": "k1", "community": "c1", "risk": "low", "demand": [demand(1, skills={"medical": 1})]}],
+    )
+    result = balanced(data, ["a", "a", "a", "a"])
+    assert result.moves == 0
+    assert days_of(result) == {"a": [0, 1, 2, 3]}
+
+
+def test_a_taker_takes_only_what_its_rules_allow() -> None:
+    # b is unavailable on days 0-2, so b can take only day 3: one available day, so the duty makes
+    # b's load 48,000 a day while a's falls from 48,000 to 36,000 (gap 48,000 -> 12,000). Then b is
+    # the more loaded, but handing day 3 back would leave a gap of 48,000: no further move.
+    unavailable = [{"date": day(offset)} for offset in range(3)]
+    result = balanced(instance([cadre("a"), cadre("b", unavailable=unavailable)], days=4), ["a", "a", "a", "a"])
+    assert result.moves == 1
+    assert days_of(result) == {"a": [0, 1, 2], "b": [3]}
+
+
+def test_no_handing_over_between_groups() -> None:
+    # a is seconded from unit u1, b has no unit: different fairness groups, so nothing moves.
+    data = instance(
+        [cadre("a", unit="u1", mode="seconded"), cadre("b")],
+        days=4,
+        units=[{"id": "u1"}],
+    )
+    result = balanced(data, ["a", "a", "a", "a"])
+    assert result.moves == 0
+
