@@ -43,8 +43,8 @@ class Balanced:
 def balance_loads(
     calendar: Calendar, duties: Iterable[DutyKey], standby: Iterable[StandbyKey], seconds: float
 ) -> Balanced:
-    """Hand duties and standby from the most loaded cadres of each fairness group to the least loaded
-    who may take them, until no such move is left or ``seconds`` have passed."""
+    """Hand duties and standby from the cadres most above their group's mean load to those most below
+    it who may take them, until no such move is left or ``seconds`` have passed."""
     started = time.monotonic()
     dispatcher = Dispatcher(calendar.instance, calendar)
     by_id = {cadre.id: cadre for cadre in dispatcher.cadres}
@@ -54,16 +54,7 @@ def balance_loads(
         cell = dispatcher.standby_at[(standby_key.community, standby_key.day, standby_key.shift)]
         dispatcher._place_standby(by_id[standby_key.cadre], cell)
     dispatcher.frontier = calendar.days  # the whole horizon is rostered: every run is closed
-    balancer = _Balancer(dispatcher)
-    groups: dict[str, list[CadreState]] = {}
-    for cadre in dispatcher.cadres:
-        if cadre.available_days > 0:
-            groups.setdefault(fairness_group(cadre.facts.cadre), []).append(cadre)
-    moves = 0
-    deadline = started + seconds
-    for members in sorted(groups.values(), key=len):  # small groups first: they take the least time
-        if len(members) > 1:
-            moves += balancer.balance(members, deadline)
+    moves = _Balancer(dispatcher).balance(started + seconds)
     logger.info("balancing loads: %d duties and standby handed over, %.2f s", moves, time.monotonic() - started)
     return Balanced(*_keys(dispatcher), moves)
 
@@ -86,83 +77,157 @@ def _per_day(cadre: CadreState, change: int = 0) -> float:
 
 
 class _Balancer:
-    """The moves over one dispatcher's state."""
+    """The moves over one dispatcher's state.
+
+    A cadre's place in its group is ``excess = load per available day / group mean - 1``. A move hands
+    one item from a cadre to one of lower excess. Within a group the pair must end closer than it
+    began (the spread of the group shrinks). Across groups (a dual cadre's community may be served
+    by seconded cadres only) the giver must stay at or above its group's mean and the taker at or
+    below its own, so that both groups' distances from their means shrink.
+    """
 
     def __init__(self, dispatcher: Dispatcher) -> None:
         self.dispatcher = dispatcher
+        self.loads: dict[Held, int] = {}  # each item's load units (exact fractions are slow to redo)
+        self.group_of: dict[int, str] = {}
+        self.members: dict[str, list[CadreState]] = {}
+        for cadre in dispatcher.cadres:
+            if cadre.available_days > 0:
+                group = fairness_group(cadre.facts.cadre)
+                self.group_of[cadre.index] = group
+                self.members.setdefault(group, []).append(cadre)
+        self.totals = {group: sum(_per_day(cadre) for cadre in members) for group, members in self.members.items()}
 
-    def balance(self, members: list[CadreState], deadline: float) -> int:
-        """Moves within one group, the most loaded giver first, until none helps or the deadline."""
+    def _mean(self, group: str) -> float:
+        return self.totals[group] / len(self.members[group])
+
+    def _excess(self, cadre: CadreState, change: int = 0) -> float:
+        mean = self._mean(self.group_of[cadre.index])
+        return _per_day(cadre, change) / mean - 1 if mean > 0 else 0.0
+
+    def balance(self, deadline: float) -> int:
+        """Rounds of moves: in each, every cadre above its group's mean, furthest first, hands over at
+        most one item; until a round moves nothing or the deadline."""
         moves = 0
         moved = True
-        while moved and time.monotonic() < deadline:  # rounds: a move may open moves ruled out before
+        while moved and time.monotonic() < deadline:
             moved = False
-            exhausted: set[int] = set()  # givers that found no taker this round
-            while time.monotonic() < deadline:
-                ranked = sorted(members, key=_per_day)
-                giver = next((cadre for cadre in reversed(ranked) if cadre.index not in exhausted), None)
-                if giver is None:
+            givers = sorted(
+                (cadre for cadre in self.dispatcher.cadres if cadre.index in self.group_of and cadre.held),
+                key=self._excess,
+                reverse=True,
+            )
+            for giver in givers:
+                if time.monotonic() >= deadline or self._excess(giver) <= 0:
                     break
-                if self._hand_over(giver, ranked, deadline) is None:
-                    exhausted.add(giver.index)
-                else:
+                if self._hand_over(giver, deadline):
                     moves += 1
                     moved = True
         return moves
 
-    def _hand_over(self, giver: CadreState, ranked: list[CadreState], deadline: float) -> CadreState | None:
-        """Hand one of ``giver``'s items to the least loaded cadre who may take it; the taker, or None."""
-        before = _per_day(giver)
+    def _hand_over(self, giver: CadreState, deadline: float) -> bool:
+        """Hand one of ``giver``'s items to the cadre of lowest excess who may take it; whether one went."""
+        dispatcher = self.dispatcher
+        before = self._excess(giver)
+        giver_group = self.group_of[giver.index]
         items = [held for day_items in giver.held.values() for held in day_items]
         items.sort(key=lambda held: -self._load(held))
-        takers = [(_per_day(taker), taker) for taker in ranked]
+        ranked: dict[str, list[tuple[float, CadreState]]] = {}  # per community, lowest excess first
         for held in items:
             if time.monotonic() >= deadline:
-                return None
+                return False
             if giver.removal_refusal(held) is not None:
                 continue
             load = self._load(held)
-            after = _per_day(giver, -load)
-            for taker_before, taker in takers:
-                if taker_before >= before or taker is giver:
+            community = held.place if held.kind != DUTY else dispatcher.cell_at[
+                (held.place, held.slot.day, held.slot.shift)].community
+            if community not in ranked:
+                ranked[community] = sorted(
+                    ((self._excess(cadre), cadre) for cadre in dispatcher.serving.get(community, [])
+                     if cadre.index in self.group_of and cadre is not giver),
+                    key=lambda pair: pair[0],
+                )
+            for taker_before, taker in ranked[community]:
+                if taker_before >= before:
                     break
-                taker_after = _per_day(taker, load)
-                # the pair must end closer than it began
-                if abs(after - taker_after) >= before - taker_before:
-                    continue
-                if self._moved(giver, taker, held):
-                    return taker
-        return None
+                # a taker rostered that day may swap: it gives the giver its one lighter item then
+                partner = None
+                amount = load
+                if taker.rostered(held.slot.day):
+                    that_day = taker.held[held.slot.day]
+                    if len(that_day) != 1 or self._load(that_day[0]) >= load:
+                        continue
+                    partner = that_day[0]
+                    amount = load - self._load(partner)
+                after = self._excess(giver, -amount)
+                taker_after = self._excess(taker, amount)
+                if self.group_of[taker.index] == giver_group:
+                    if abs(after - taker_after) >= before - taker_before:
+                        continue  # the pair would not end closer than it began
+                elif after < 0 or taker_after > 0:
+                    continue  # one of the two would cross its group's mean
+                if self._moved(giver, taker, held, partner):
+                    self.totals[giver_group] += _per_day(giver) - _per_day(giver, amount)
+                    taker_group = self.group_of[taker.index]
+                    self.totals[taker_group] += _per_day(taker) - _per_day(taker, -amount)
+                    return True
+        return False
 
     def _load(self, held: Held) -> int:
-        dispatcher = self.dispatcher
-        slot = held.slot
-        if held.kind == DUTY:
-            return dispatcher._duty_load(dispatcher.cell_at[(held.place, slot.day, slot.shift)])
-        return dispatcher._standby_load(slot)
+        known = self.loads.get(held)
+        if known is None:
+            dispatcher = self.dispatcher
+            slot = held.slot
+            if held.kind == DUTY:
+                known = dispatcher._duty_load(dispatcher.cell_at[(held.place, slot.day, slot.shift)])
+            else:
+                known = dispatcher._standby_load(slot)
+            self.loads[held] = known
+        return known
 
-    def _moved(self, giver: CadreState, taker: CadreState, held: Held) -> bool:
-        """Move ``held`` from ``giver`` to ``taker`` if ``taker`` may hold it; whether it moved."""
+    def _moved(self, giver: CadreState, taker: CadreState, held: Held, partner: Held | None) -> bool:
+        """Move ``held`` from ``giver`` to ``taker`` (and ``partner``, the taker's item that day, to
+        the giver) if both may hold what they get; whether it moved."""
         dispatcher = self.dispatcher
-        slot = held.slot
-        if taker.rostered(slot.day):
-            return False  # one place a day keeps the check simple; a second shift that day is rare
-        if held.kind == DUTY:
-            cell = dispatcher.cell_at[(held.place, slot.day, slot.shift)]
-            if not _may_serve(taker, giver, cell):
-                return False
-        else:
-            standby = dispatcher.standby_at[(held.place, slot.day, slot.shift)]
-            if not _may_stand_by(taker, standby):
-                return False
-        # the giver's own items never bear on the taker's rules; only a unit they share could
-        if taker.refusal(slot, dispatcher.frontier) is not None:
+        if not self._may_hold(taker, giver, held):
             return False
-        if taker.unit != giver.unit and not dispatcher.units.fits(taker.unit, slot):
+        if partner is not None and not self._may_hold(giver, taker, partner):
             return False
+        if partner is None:
+            # the giver's own items never bear on the taker's rules; only a unit they share could
+            if taker.refusal(held.slot, dispatcher.frontier) is not None:
+                return False
+            if taker.unit != giver.unit and not dispatcher.units.fits(taker.unit, held.slot):
+                return False
+            dispatcher._remove(giver, held)
+            dispatcher._restore(taker, held)
+            return True
+        least_before = taker.duty_minutes >= taker.least_minutes
         dispatcher._remove(giver, held)
-        dispatcher._restore(taker, held)
-        return True
+        dispatcher._remove(taker, partner)
+        allowed = (
+            taker.refusal(held.slot, dispatcher.frontier) is None
+            and dispatcher.units.fits(taker.unit, held.slot)
+            and giver.refusal(partner.slot, dispatcher.frontier) is None
+            and dispatcher.units.fits(giver.unit, partner.slot)
+        )
+        if allowed:
+            dispatcher._restore(taker, held)
+            dispatcher._restore(giver, partner)
+            if not least_before or taker.duty_minutes >= taker.least_minutes:
+                return True
+            dispatcher._remove(taker, held)
+            dispatcher._remove(giver, partner)
+        dispatcher._restore(giver, held)
+        dispatcher._restore(taker, partner)
+        return False
+
+    def _may_hold(self, taker: CadreState, giver: CadreState, held: Held) -> bool:
+        """Whether ``taker`` may take ``giver``'s ``held`` by who they are (the rules come after)."""
+        slot = held.slot
+        if held.kind == DUTY:
+            return _may_serve(taker, giver, self.dispatcher.cell_at[(held.place, slot.day, slot.shift)])
+        return _may_stand_by(taker, self.dispatcher.standby_at[(held.place, slot.day, slot.shift)])
 
 
 def _may_serve(taker: CadreState, giver: CadreState, cell: Cell) -> bool:

@@ -87,9 +87,9 @@ def _balance_first(runner: CpSatRunner, stage: ObjectiveStage, budget: Budget) -
     if not balanced.moves:
         return
     kept_solution, kept_values = runner.solution, runner.values
-    if runner.accept(balanced.duties, budget, balanced.standby) and runner.values[stage.name] < kept_values[stage.name]:
-        logger.info("stage %s: balanced by hand, %d -> %d", stage.name, kept_values[stage.name],
-                    runner.values[stage.name])
+    kept = kept_values.get(stage.name)  # None: the pass that completes the kept roster ran out of time
+    if runner.accept(balanced.duties, budget, balanced.standby) and (kept is None or runner.values[stage.name] < kept):
+        logger.info("stage %s: balanced by hand, %s -> %d", stage.name, kept, runner.values[stage.name])
         return
     logger.info("stage %s: the balanced roster was not better; kept the search's", stage.name)
     runner.solution, runner.values = kept_solution, kept_values
