@@ -17,7 +17,7 @@ from scheduler.model.calendar import Calendar
 from scheduler.model.variables import DutyKey
 from scheduler.search.balance import Balanced, balance_loads
 
-from .rules.helpers import cadre, day, demand, instance
+from .rules.helpers import D, cadre, day, demand, instance
 
 
 def balanced(data: dict[str, Any], holders: list[str]) -> Balanced:
@@ -85,3 +85,65 @@ def test_no_handing_over_between_groups() -> None:
     result = balanced(data, ["a", "a", "a", "a"])
     assert result.moves == 0
 
+
+
+def test_across_groups_both_stay_on_their_side_of_the_mean() -> None:
+    # Seconded: s1 (c1) holds k1 on all 4 days (48,000 a day), s2 (c2) holds k2 on days 0-1
+    # (24,000): mean 36,000, s1 one third above it. No unit: n2 (c3) holds k3 on days 0-1
+    # (24,000), n1 (c1) nothing: mean 12,000, n1 one whole mean below it. Only n1 may relieve s1
+    # (the same community); handing one day over leaves s1 at 36,000 (its group's mean) and lifts
+    # n1 to 12,000 (its group's mean): both distances shrink. A second would take s1 below its
+    # group's new mean (30,000), so it is not made; n2 has nobody in c3 to hand to.
+    checkpoints = [
+        {"id": "k1", "community": "c1", "risk": "low", "demand": [demand(1)]},
+        {"id": "k2", "community": "c2", "risk": "low", "demand": [demand(0, 1)]},
+        {"id": "k3", "community": "c3", "risk": "low", "demand": [demand(0, 1)]},
+    ]
+    data = instance(
+        [
+            cadre("s1", unit="u1", mode="seconded"),
+            cadre("s2", unit="u1", mode="seconded", communities=["c2"]),
+            cadre("n1"),
+            cadre("n2", communities=["c3"]),
+        ],
+        days=4,
+        checkpoints=checkpoints,
+        communities=["c1", "c2", "c3"],
+        units=[{"id": "u1"}],
+    )
+    loaded = parse_instance(data)
+    calendar = Calendar(loaded)
+    duties = [DutyKey("s1", offset, "D", "k1") for offset in range(4)]
+    duties += [DutyKey("s2", offset, "D", "k2") for offset in range(2)]
+    duties += [DutyKey("n2", offset, "D", "k3") for offset in range(2)]
+    result = balance_loads(calendar, duties, [], seconds=10.0)
+    assert result.moves == 1
+    moved = [key for key in result.duties if key.cadre == "n1"]
+    assert len(moved) == 1 and moved[0].checkpoint == "k1"
+    assert sum(1 for key in result.duties if key.cadre == "s1") == 3
+
+
+def test_a_taker_rostered_that_day_swaps_its_lighter_item() -> None:
+    # Two checkpoints each day: k1 on D (08-16, 8 h: 48,000) and k2 on E (08-12, 4 h: 24,000).
+    # a holds D on both days (48,000 a day), b holds E on both (24,000): mean 36,000. b is rostered
+    # every day, so nothing can simply be handed over; a swap of day 0 (a takes E, b takes D) moves
+    # 24,000 units over 2 days: both at 36,000. Then they are even and nothing more moves.
+    short = {"id": "E", "start": "08:00", "end": "12:00"}
+    checkpoints = [
+        {"id": "k1", "community": "c1", "risk": "low", "demand": [{**demand(1), "shifts": ["D"]}]},
+        {"id": "k2", "community": "c1", "risk": "low", "demand": [{**demand(1), "shifts": ["E"]}]},
+    ]
+    data = instance([cadre("a"), cadre("b")], days=2, shifts=[D, short], checkpoints=checkpoints)
+    loaded = parse_instance(data)
+    calendar = Calendar(loaded)
+    duties = [DutyKey("a", offset, "D", "k1") for offset in range(2)]
+    duties += [DutyKey("b", offset, "E", "k2") for offset in range(2)]
+    result = balance_loads(calendar, duties, [], seconds=10.0)
+    assert result.moves == 1
+    shifts_of = {name: sorted(key.shift for key in result.duties if key.cadre == name) for name in ("a", "b")}
+    assert shifts_of == {"a": ["D", "E"], "b": ["D", "E"]}
+    assignments = [
+        Assignment(cadre=key.cadre, date=calendar.date_of(key.day), shift=key.shift, checkpoint=key.checkpoint)
+        for key in result.duties
+    ]
+    assert evaluate(loaded, assignments, []).violations == []
