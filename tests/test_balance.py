@@ -8,16 +8,21 @@ balanced roster is judged by the independent checker.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
+from hypothesis import HealthCheck, event, given, settings
+
 from models.loading import parse_instance
-from models.roster import Assignment
+from models.roster import Assignment, StandbyAssignment
 from scheduler.checker import evaluate
 from scheduler.model.calendar import Calendar
-from scheduler.model.variables import DutyKey
+from scheduler.model.variables import DutyKey, StandbyKey
 from scheduler.search.balance import Balanced, balance_loads
+from scheduler.search.dispatch import dispatch
 
 from .rules.helpers import D, cadre, day, demand, instance
+from .test_properties import SCALE, instances
 
 
 def balanced(data: dict[str, Any], holders: list[str]) -> Balanced:
@@ -147,3 +152,40 @@ def test_a_taker_rostered_that_day_swaps_its_lighter_item() -> None:
         for key in result.duties
     ]
     assert evaluate(loaded, assignments, []).violations == []
+
+
+@settings(max_examples=80 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_balancing_the_dispatch_keeps_every_rule_and_every_cell(data: dict[str, Any]) -> None:
+    # The hand dispatch's roster balanced: the checker finds nothing it did not find in the
+    # dispatch's (which may leave a cadre below min_total_hours where no duty is left to give), and
+    # every checkpoint, day and shift (and standby cell) has as many cadres as before.
+    loaded = parse_instance(data)
+    calendar = Calendar(loaded)
+    built = dispatch(loaded, calendar)
+    found_before = {(item.rule, item.cadre) for item in evaluate(loaded, built.assignments, built.standby).violations}
+    duties = [
+        DutyKey(item.cadre, calendar.day_of(item.date), item.shift, item.checkpoint) for item in built.assignments
+    ]
+    standby = [
+        StandbyKey(item.cadre, calendar.day_of(item.date), item.shift, item.community) for item in built.standby
+    ]
+    result = balance_loads(calendar, duties, standby, seconds=10.0)
+    event("some moved" if result.moves else "nothing moved")
+    assert Counter((key.checkpoint, key.day, key.shift) for key in result.duties) == Counter(
+        (key.checkpoint, key.day, key.shift) for key in duties
+    )
+    assert Counter((key.community, key.day, key.shift) for key in result.standby) == Counter(
+        (key.community, key.day, key.shift) for key in standby
+    )
+    assignments = [
+        Assignment(cadre=key.cadre, date=calendar.date_of(key.day), shift=key.shift, checkpoint=key.checkpoint)
+        for key in result.duties
+    ]
+    standing = [
+        StandbyAssignment(cadre=key.cadre, date=calendar.date_of(key.day), shift=key.shift, community=key.community)
+        for key in result.standby
+    ]
+    violations = evaluate(loaded, assignments, standing).violations
+    new = [str(item) for item in violations if (item.rule, item.cadre) not in found_before]
+    assert new == []
