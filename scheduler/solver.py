@@ -114,13 +114,25 @@ def _stage_loop(
         if runner.solution is None:
             return _no_roster(instance, options, result, stage.name, searched, budget.started, runner)
         result.stages.append(_stage_result(stage, searched, runner))
+        _improved_earlier(result, plan, runner)
         if stage.name in runner.values:
             roster_model.cp.add(expr <= runner.values[stage.name])  # keep this stage's value for the next
+            runner.held_at[stage.name] = runner.values[stage.name]
     result.interrupted = runner.interrupted
     proven = all(stage.status == "optimal" for stage in result.stages)
     result.status = "optimal" if proven else "feasible"
     result.assignments, result.standby = _roster_of(roster_model, runner.solution or [])
     return result
+
+
+def _improved_earlier(result: Result, plan: list[ObjectiveStage], runner: CpSatRunner) -> None:
+    """Earlier stages' values where a later stage's changes by hand improved them."""
+    divisor_of = {stage.name: stage.divisor for stage in plan}
+    for stage_result in result.stages:
+        value = runner.values.get(stage_result.name)
+        if value is None or stage_result.value is None:
+            continue
+        stage_result.value = min(stage_result.value, value / divisor_of[stage_result.name])
 
 
 def _never_worse_than_constructed(

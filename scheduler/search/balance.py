@@ -47,29 +47,10 @@ def balance_loads(
     it who may take them, until no such move is left or ``seconds`` have passed."""
     started = time.monotonic()
     dispatcher = Dispatcher(calendar.instance, calendar)
-    by_id = {cadre.id: cadre for cadre in dispatcher.cadres}
-    for key in duties:
-        dispatcher._place_duty(by_id[key.cadre], dispatcher.cell_at[(key.checkpoint, key.day, key.shift)])
-    for standby_key in standby:
-        cell = dispatcher.standby_at[(standby_key.community, standby_key.day, standby_key.shift)]
-        dispatcher._place_standby(by_id[standby_key.cadre], cell)
-    dispatcher.frontier = calendar.days  # the whole horizon is rostered: every run is closed
+    dispatcher.hold(duties, standby)
     moves = _Balancer(dispatcher).balance(started + seconds)
     logger.info("balancing loads: %d duties and standby handed over, %.2f s", moves, time.monotonic() - started)
-    return Balanced(*_keys(dispatcher), moves)
-
-
-def _keys(dispatcher: Dispatcher) -> tuple[list[DutyKey], list[StandbyKey]]:
-    duties: list[DutyKey] = []
-    standby: list[StandbyKey] = []
-    for cadre in dispatcher.cadres:
-        for day, items in cadre.held.items():
-            for held in items:
-                if held.kind == DUTY:
-                    duties.append(DutyKey(cadre.id, day, held.slot.shift, held.place))
-                else:
-                    standby.append(StandbyKey(cadre.id, day, held.slot.shift, held.place))
-    return duties, standby
+    return Balanced(*dispatcher.keys(), moves)
 
 
 def _per_day(cadre: CadreState, change: int = 0) -> float:

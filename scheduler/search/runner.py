@@ -99,6 +99,7 @@ class CpSatRunner:
         self.settings = options.settings
         self.solution: list[int] | None = None  # the incumbent: a value for every model variable
         self.values: dict[str, int] = {}  # every begun stage's value under the incumbent
+        self.held_at: dict[str, int] = {}  # the value each finished stage is held at by a constraint
         self.exprs: dict[str, Expr] = {}
         self.stages: dict[str, ObjectiveStage] = {}  # the stages begun, in order; the last is being solved
         self.stage_started = time.monotonic()  # when the stage being solved began, for progress reports
@@ -319,6 +320,17 @@ class CpSatRunner:
         if self.solution is not None:
             logger.info("the whole model accepts the built roster: %s", self.described(self.values))
         return self.solution is not None
+
+    def keep_earlier_stages(self) -> None:
+        """Hold the stages before the current one at the incumbent's values where it improved them
+        (a later stage's search must not trade those gains away)."""
+        current = next(reversed(self.stages))
+        for name, expr in self.exprs.items():
+            if name == current:
+                break
+            if self.values[name] < self.held_at.get(name, self.values[name] + 1):
+                self.roster_model.cp.add(expr <= self.values[name])
+                self.held_at[name] = self.values[name]
 
     def incumbent_keys(self) -> tuple[list[DutyKey], list[StandbyKey]]:
         """The incumbent's duties and standby by the model's keys."""

@@ -21,6 +21,7 @@ from scheduler.model.objective import ObjectiveStage
 from scheduler.model.variables import Expr
 from scheduler.search.balance import balance_loads
 from scheduler.search.budget import Budget
+from scheduler.search.fill import fill_open_cells
 from scheduler.search.first_roster import build_first_roster
 from scheduler.search.lns import improve_by_neighbourhoods
 from scheduler.search.runner import CpSatRunner, FoundWatch
@@ -64,8 +65,8 @@ def search_stage(
         logger.info("stage %s: the kept roster is at 0, the least it can be", stage.name)
         return StageSearch(cp_model.OPTIMAL, cp_model.CpSolver(), time.monotonic() - runner.stage_started, False, True)
     else:
-        if stage.name == "fairness":
-            _balance_first(runner, stage, budget)
+        _by_hand_first(runner, stage, budget)
+        runner.hint()
         status, solver = _search_on(runner, stage, budget, reporter)
     seconds = time.monotonic() - runner.stage_started
     return StageSearch(status, solver, seconds, _searched(solver), at_floor(runner, stage))
@@ -76,22 +77,38 @@ def at_floor(runner: CpSatRunner, stage: ObjectiveStage) -> bool:
     return runner.solution is not None and runner.values.get(stage.name) == 0
 
 
-def _balance_first(runner: CpSatRunner, stage: ObjectiveStage, budget: Budget) -> None:
-    """Hand duties from the most to the least loaded cadres of each group (what a planner does by
-    hand, thousands of moves a second) before the search refines it; kept only if the whole model
-    accepts the result and its fairness value is lower."""
-    left = budget.left()
-    seconds = float("inf") if budget.deterministic or left is None else left * runner.settings.balance_share
+def _by_hand_first(runner: CpSatRunner, stage: ObjectiveStage, budget: Budget) -> None:
+    """What a planner does by hand before the stage's search refines it (thousands of changes a
+    second): fill the cells a free cadre can fill, and bring a cadre over from standby or from a cell
+    above its minimum to one below it (coverage and standby stages; the target stage only adds, up to
+    the targets), or hand duties from the most to the least loaded cadres (fairness
+    stage). Kept only if the whole model accepts the result and it ranks better."""
+    calendar = runner.roster_model.calendar
     duties, standby = runner.incumbent_keys()
-    balanced = balance_loads(runner.roster_model.calendar, duties, standby, seconds)
-    if not balanced.moves:
+    if stage.name in ("coverage", "standby", "target"):
+        # moves to the minimum cost standby and targets, which the target stage must keep
+        filled = fill_open_cells(
+            calendar, duties, standby, move_to_minimum=stage.name != "target", up_to_target=stage.name == "target"
+        )
+        changed, duties, standby = filled.added, filled.duties, filled.standby
+    elif stage.name == "fairness":
+        left = budget.left()
+        seconds = float("inf") if budget.deterministic or left is None else left * runner.settings.balance_share
+        balanced = balance_loads(calendar, duties, standby, seconds)
+        changed, duties, standby = balanced.moves, balanced.duties, balanced.standby
+    else:
+        return
+    if not changed:
         return
     kept_solution, kept_values = runner.solution, runner.values
-    kept = kept_values.get(stage.name)  # None: the pass that completes the kept roster ran out of time
-    if runner.accept(balanced.duties, budget, balanced.standby) and (kept is None or runner.values[stage.name] < kept):
-        logger.info("stage %s: balanced by hand, %s -> %d", stage.name, kept, runner.values[stage.name])
+    # None: the pass that completes the kept roster for this stage ran out of time
+    kept = runner.ranking(kept_values) if stage.name in kept_values else None
+    if runner.accept(duties, budget, standby) and (kept is None or runner.ranking(runner.values) < kept):
+        logger.info("stage %s: changed by hand: %s -> %s", stage.name, runner.described(kept_values),
+                    runner.described(runner.values))
+        runner.keep_earlier_stages()
         return
-    logger.info("stage %s: the balanced roster was not better; kept the search's", stage.name)
+    logger.info("stage %s: the roster changed by hand was not better; kept the search's", stage.name)
     runner.solution, runner.values = kept_solution, kept_values
 
 
@@ -163,6 +180,8 @@ def _first_roster_search(
                 return status, solver
     if runner.solution is None:
         build_first_roster(runner, budget)
+    if runner.solution is not None and runner.constructed is not None:
+        _by_hand_first(runner, stage, budget)
     # a search that could not get past loading and presolving the model would add nothing but overrun
     least = 0.0 if deterministic or runner.solution is None else settings.fixed_passes_before_search
     left = budget.left()

@@ -10,6 +10,7 @@ from fractions import Fraction
 from models.instance import DemandRule, Instance
 from models.roster import Assignment, StandbyAssignment
 from scheduler.model.calendar import Calendar, Slot, shift_start, standby_wanted
+from scheduler.model.variables import DutyKey, StandbyKey
 from scheduler.search.dispatch.cadre import (
     DUTY,
     LOAD_SCALE,
@@ -524,6 +525,31 @@ class Dispatcher:
             if other.removal_refusal(held) is None:
                 return other
         return None
+
+    # -- a roster made elsewhere ------------------------------------------------
+    def hold(self, duties: Iterable[DutyKey], standby: Iterable[StandbyKey]) -> None:
+        """Take on a whole roster (by the model's keys) as it stands, to change it by hand: no rule is
+        checked (it passed the model's), and every run is closed (the whole horizon is rostered)."""
+        by_id = {cadre.id: cadre for cadre in self.cadres}
+        for key in duties:
+            self._place_duty(by_id[key.cadre], self.cell_at[(key.checkpoint, key.day, key.shift)])
+        for standby_key in standby:
+            cell = self.standby_at[(standby_key.community, standby_key.day, standby_key.shift)]
+            self._place_standby(by_id[standby_key.cadre], cell)
+        self.frontier = self.calendar.days
+
+    def keys(self) -> tuple[list[DutyKey], list[StandbyKey]]:
+        """The roster held, by the model's keys."""
+        duties: list[DutyKey] = []
+        standby: list[StandbyKey] = []
+        for cadre in self.cadres:
+            for day, items in cadre.held.items():
+                for held in items:
+                    if held.kind == DUTY:
+                        duties.append(DutyKey(cadre.id, day, held.slot.shift, held.place))
+                    else:
+                        standby.append(StandbyKey(cadre.id, day, held.slot.shift, held.place))
+        return duties, standby
 
     # -- the roster ------------------------------------------------------------
     def roster(self) -> tuple[list[Assignment], list[StandbyAssignment]]:

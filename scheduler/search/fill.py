@@ -1,0 +1,122 @@
+"""Filling by hand: a kept roster's open cells given to the free cadres who may take them.
+
+A search that improves one stage moves cadres about, and leaves cells that a
+free cadre could fill: a checkpoint short of its minimum or its target, a
+community short of standby. A planner fills those by hand, the least loaded
+cadre first; so does this module, with the hand dispatch's rule checks
+(:mod:`scheduler.search.dispatch`, which charge a standby as a duty toward
+every limit). Only additions: no cell loses a cadre, so no stage gets worse;
+the roster model still takes the result with every decision fixed before it
+is kept (``CpSatRunner.accept``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from scheduler.model.calendar import Calendar
+from scheduler.model.variables import DutyKey, StandbyKey
+from scheduler.search.dispatch.cadre import DUTY, CadreState
+from scheduler.search.dispatch.dispatcher import Cell, Dispatcher
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Filled:
+    """The filled roster by the model's keys, and how many duties and standby were added."""
+
+    duties: list[DutyKey]
+    standby: list[StandbyKey]
+    added: int
+
+
+def fill_open_cells(
+    calendar: Calendar,
+    duties: Iterable[DutyKey],
+    standby: Iterable[StandbyKey],
+    *,
+    move_to_minimum: bool,
+    up_to_target: bool,
+) -> Filled:
+    """Fill every checkpoint below its minimum (skills first) and every community short of standby;
+    with ``move_to_minimum``, bring cadres over from standby or from cells above their minimum to
+    cells still below it (the standby and target stages lose what the minimum gains); with
+    ``up_to_target``, fill every checkpoint below its target too (never above ``max``)."""
+    started = time.monotonic()
+    dispatcher = Dispatcher(calendar.instance, calendar)
+    dispatcher.hold(duties, standby)
+    held_before = _held(dispatcher)
+    every_cell = [cell for cells in dispatcher.cells_by_day for cell in cells]
+    moved = 0
+    for cell in every_cell:
+        if _short(cell):
+            dispatcher.fill(cell, cell.rule.min)
+            if move_to_minimum:
+                moved += _cover_by_moves(dispatcher, cell)
+    for cells in dispatcher.standby_by_day:
+        for standby_cell in cells:
+            if len(standby_cell.holders) < standby_cell.wanted:
+                dispatcher.fill_standby(standby_cell)
+    if up_to_target:
+        for cell in every_cell:
+            if len(cell.holders) < cell.rule.target:
+                dispatcher.fill(cell, cell.rule.target)
+    added = _held(dispatcher) - held_before
+    logger.info("filling by hand: %d duties and standby added, %d moved to a cell short of its minimum, %.2f s",
+                added, moved, time.monotonic() - started)
+    return Filled(*dispatcher.keys(), added + moved)
+
+
+def _short(cell: Cell) -> bool:
+    return len(cell.holders) < cell.rule.min or bool(cell.missing_skills())
+
+
+def _cover_by_moves(dispatcher: Dispatcher, cell: Cell) -> int:
+    """For a cell still below its minimum (or a skill short) once the free cadres are used: a cadre of
+    its community who stands by that day, or is on duty that day where that cell keeps its minimum
+    and skills without them, comes over (the minimum comes first); a standby so vacated goes to a
+    free cadre if one may take it. How many came over."""
+    moved = 0
+    day = cell.slot.day
+    while _short(cell) and cell.room():
+        missing = cell.missing_skills()
+        pool = [cadre for cadre in dispatcher._duty_pool(cell) if not missing or missing[0] in cadre.skills]
+        for cadre in dispatcher._ranked(pool):
+            items = cadre.held.get(day, [])
+            if len(items) != 1:
+                continue
+            held = items[0]
+            if held.kind == DUTY and not _may_leave(dispatcher.cell_at[(held.place, day, held.slot.shift)], cadre):
+                continue
+            if held.kind == DUTY and cadre.duty_minutes - held.slot.minutes + cell.slot.minutes < cadre.least_minutes:
+                continue
+            dispatcher._remove(cadre, held)
+            if cadre.refusal(cell.slot, dispatcher.frontier) is None and dispatcher.units.fits(cadre.unit, cell.slot):
+                dispatcher._place_duty(cadre, cell)
+                if held.kind != DUTY:
+                    dispatcher.fill_standby(dispatcher.standby_at[(held.place, day, held.slot.shift)])
+                moved += 1
+                break
+            dispatcher._restore(cadre, held)
+        else:
+            return moved  # nobody can come over
+    return moved
+
+
+def _may_leave(source: Cell, cadre: CadreState) -> bool:
+    """Whether ``cadre`` may leave ``source`` without taking it below its minimum or a skill count."""
+    if len(source.holders) - 1 < source.rule.min:
+        return False
+    return all(
+        sum(1 for other in source.holders if skill in other.skills) - 1 >= need
+        for skill, need in source.rule.skills.items()
+        if skill in cadre.skills
+    )
+
+
+def _held(dispatcher: Dispatcher) -> int:
+    return sum(len(items) for cadre in dispatcher.cadres for items in cadre.held.values())

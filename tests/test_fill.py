@@ -1,0 +1,111 @@
+"""fill: open cells filled by free cadres, and cadres brought over to a cell below its minimum.
+
+The instances use the rule-test defaults of ``tests/rules/helpers.py``
+(community ``c1``, shift ``D`` 08:00-16:00, one day unless said). Each
+filled roster is judged by the independent checker.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models.loading import parse_instance
+from models.roster import Assignment, StandbyAssignment
+from scheduler.checker import evaluate
+from scheduler.model.calendar import Calendar
+from scheduler.model.variables import DutyKey, StandbyKey
+from scheduler.search.fill import Filled, fill_open_cells
+
+from .rules.helpers import cadre, demand, instance
+
+
+def filled(
+    data: dict[str, Any],
+    duties: list[DutyKey],
+    standby: list[StandbyKey] | None = None,
+    *,
+    move_to_minimum: bool = True,
+    up_to_target: bool = False,
+) -> Filled:
+    """Fill the roster; assert the checker finds no fault in the result."""
+    loaded = parse_instance(data)
+    calendar = Calendar(loaded)
+    result = fill_open_cells(
+        calendar, duties, standby or [], move_to_minimum=move_to_minimum, up_to_target=up_to_target
+    )
+    assignments = [
+        Assignment(cadre=key.cadre, date=calendar.date_of(key.day), shift=key.shift, checkpoint=key.checkpoint)
+        for key in result.duties
+    ]
+    standing = [
+        StandbyAssignment(cadre=key.cadre, date=calendar.date_of(key.day), shift=key.shift, community=key.community)
+        for key in result.standby
+    ]
+    violations = evaluate(loaded, assignments, standing).violations
+    assert violations == [], [str(violation) for violation in violations]
+    return result
+
+
+def two_checkpoints(first: dict[str, Any], second: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"id": "k1", "community": "c1", "risk": "low", "demand": [first]},
+        {"id": "k2", "community": "c1", "risk": "low", "demand": [second]},
+    ]
+
+
+def on_duty(result: Filled, checkpoint: str) -> list[str]:
+    return sorted(key.cadre for key in result.duties if key.checkpoint == checkpoint)
+
+
+def test_a_free_cadre_fills_the_minimum() -> None:
+    # k1 asks for one on day 0; nobody is rostered and a is free: a is added.
+    result = filled(instance([cadre("a")], days=1), [])
+    assert result.added == 1
+    assert on_duty(result, "k1") == ["a"]
+
+
+def test_a_standby_comes_over_to_a_cell_below_its_minimum() -> None:
+    # a is c1's one standby on day 0 and the only cadre; k1 is empty. The minimum comes first: a goes
+    # on duty at k1 and the standby is left open (nobody else is free). Without moves nothing changes.
+    data = instance([cadre("a")], days=1, standby={"per_community": 1})
+    standing = [StandbyKey("a", 0, "D", "c1")]
+    result = filled(data, [], standing)
+    assert on_duty(result, "k1") == ["a"] and result.standby == []
+    kept = filled(data, [], standing, move_to_minimum=False)
+    assert kept.added == 0 and kept.duties == [] and kept.standby == standing
+
+
+def test_a_cadre_comes_over_from_a_cell_above_its_minimum() -> None:
+    # k1 asks for 1 (target 2) and has a and b; k2 asks for 1 and is empty; nobody is free. One of
+    # them comes over to k2; k1 keeps its minimum.
+    data = instance([cadre("a"), cadre("b")], days=1, checkpoints=two_checkpoints(demand(1, 2), demand(1)))
+    result = filled(data, [DutyKey("a", 0, "D", "k1"), DutyKey("b", 0, "D", "k1")])
+    assert result.added == 1
+    assert len(on_duty(result, "k1")) == 1 and len(on_duty(result, "k2")) == 1
+
+
+def test_nobody_leaves_a_cell_at_its_minimum() -> None:
+    # k1 asks for 1 and has a; k2 asks for 1 and is empty: moving a would only move the shortfall.
+    data = instance([cadre("a")], days=1, checkpoints=two_checkpoints(demand(1), demand(1)))
+    result = filled(data, [DutyKey("a", 0, "D", "k1")])
+    assert result.added == 0
+    assert on_duty(result, "k1") == ["a"] and on_duty(result, "k2") == []
+
+
+def test_only_a_cadre_with_the_missing_skill_comes_over() -> None:
+    # k2 asks for one medic; a and b stand at k1 (min 1, target 2) but only b is a medic: b comes over.
+    data = instance(
+        [cadre("a"), cadre("b", skills=["medical"])],
+        days=1,
+        checkpoints=two_checkpoints(demand(1, 2), demand(1, skills={"medical": 1})),
+    )
+    result = filled(data, [DutyKey("a", 0, "D", "k1"), DutyKey("b", 0, "D", "k1")])
+    assert on_duty(result, "k2") == ["b"] and on_duty(result, "k1") == ["a"]
+
+
+def test_up_to_target_only_adds() -> None:
+    # k1 asks for 1 with a target of 3 (max 3); a is on duty, b and c are free: both are added.
+    data = instance([cadre("a"), cadre("b"), cadre("c")], days=1, checkpoints=two_checkpoints(demand(1, 3), demand(0)))
+    result = filled(data, [DutyKey("a", 0, "D", "k1")], move_to_minimum=False, up_to_target=True)
+    assert result.added == 2
+    assert on_duty(result, "k1") == ["a", "b", "c"]
