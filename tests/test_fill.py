@@ -24,14 +24,14 @@ def filled(
     duties: list[DutyKey],
     standby: list[StandbyKey] | None = None,
     *,
-    move_to_minimum: bool = True,
+    move_cadres: bool = True,
     up_to_target: bool = False,
 ) -> Filled:
     """Fill the roster; assert the checker finds no fault in the result."""
     loaded = parse_instance(data)
     calendar = Calendar(loaded)
     result = fill_open_cells(
-        calendar, duties, standby or [], move_to_minimum=move_to_minimum, up_to_target=up_to_target
+        calendar, duties, standby or [], move_cadres=move_cadres, up_to_target=up_to_target
     )
     assignments = [
         Assignment(cadre=key.cadre, date=calendar.date_of(key.day), shift=key.shift, checkpoint=key.checkpoint)
@@ -71,7 +71,7 @@ def test_a_standby_comes_over_to_a_cell_below_its_minimum() -> None:
     standing = [StandbyKey("a", 0, "D", "c1")]
     result = filled(data, [], standing)
     assert on_duty(result, "k1") == ["a"] and result.standby == []
-    kept = filled(data, [], standing, move_to_minimum=False)
+    kept = filled(data, [], standing, move_cadres=False)
     assert kept.added == 0 and kept.duties == [] and kept.standby == standing
 
 
@@ -106,6 +106,20 @@ def test_only_a_cadre_with_the_missing_skill_comes_over() -> None:
 def test_up_to_target_only_adds() -> None:
     # k1 asks for 1 with a target of 3 (max 3); a is on duty, b and c are free: both are added.
     data = instance([cadre("a"), cadre("b"), cadre("c")], days=1, checkpoints=two_checkpoints(demand(1, 3), demand(0)))
-    result = filled(data, [DutyKey("a", 0, "D", "k1")], move_to_minimum=False, up_to_target=True)
+    result = filled(data, [DutyKey("a", 0, "D", "k1")], move_cadres=False, up_to_target=True)
     assert result.added == 2
     assert on_duty(result, "k1") == ["a", "b", "c"]
+
+
+def test_a_cadre_above_a_minimum_stands_by_where_standby_is_open() -> None:
+    # k1 asks for 1 (target 2) and has a and b; c1 asks for one standby and has none; nobody is
+    # free. Standby comes before targets: one of them stands by, k1 keeps its minimum.
+    data = instance(
+        [cadre("a"), cadre("b")], days=1, checkpoints=two_checkpoints(demand(1, 2), demand(0)),
+        standby={"per_community": 1},
+    )
+    result = filled(data, [DutyKey("a", 0, "D", "k1"), DutyKey("b", 0, "D", "k1")])
+    assert len(on_duty(result, "k1")) == 1 and len(result.standby) == 1
+    assert {result.standby[0].cadre, *on_duty(result, "k1")} == {"a", "b"}
+    kept = filled(data, [DutyKey("a", 0, "D", "k1"), DutyKey("b", 0, "D", "k1")], move_cadres=False)
+    assert kept.standby == [] and on_duty(kept, "k1") == ["a", "b"]

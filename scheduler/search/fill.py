@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from scheduler.model.calendar import Calendar
 from scheduler.model.variables import DutyKey, StandbyKey
 from scheduler.search.dispatch.cadre import DUTY, CadreState
-from scheduler.search.dispatch.dispatcher import Cell, Dispatcher
+from scheduler.search.dispatch.dispatcher import Cell, Dispatcher, StandbyCell
 
 logger = logging.getLogger(__name__)
 
@@ -39,12 +39,13 @@ def fill_open_cells(
     duties: Iterable[DutyKey],
     standby: Iterable[StandbyKey],
     *,
-    move_to_minimum: bool,
+    move_cadres: bool,
     up_to_target: bool,
 ) -> Filled:
     """Fill every checkpoint below its minimum (skills first) and every community short of standby;
-    with ``move_to_minimum``, bring cadres over from standby or from cells above their minimum to
-    cells still below it (the standby and target stages lose what the minimum gains); with
+    with ``move_cadres``, bring cadres over from standby or from cells above their minimum to
+    cells still below it (the standby and target stages lose what the minimum gains), and from cells
+    above their minimum to standby still open (targets lose what standby gains); with
     ``up_to_target``, fill every checkpoint below its target too (never above ``max``)."""
     started = time.monotonic()
     dispatcher = Dispatcher(calendar.instance, calendar)
@@ -55,18 +56,20 @@ def fill_open_cells(
     for cell in every_cell:
         if _short(cell):
             dispatcher.fill(cell, cell.rule.min)
-            if move_to_minimum:
+            if move_cadres:
                 moved += _cover_by_moves(dispatcher, cell)
     for cells in dispatcher.standby_by_day:
         for standby_cell in cells:
             if len(standby_cell.holders) < standby_cell.wanted:
                 dispatcher.fill_standby(standby_cell)
+                if move_cadres:
+                    moved += _stand_by_moves(dispatcher, standby_cell)
     if up_to_target:
         for cell in every_cell:
             if len(cell.holders) < cell.rule.target:
                 dispatcher.fill(cell, cell.rule.target)
     added = _held(dispatcher) - held_before
-    logger.info("filling by hand: %d duties and standby added, %d moved to a cell short of its minimum, %.2f s",
+    logger.info("filling by hand: %d added, %d moved to a cell below its minimum or to standby, %.2f s",
                 added, moved, time.monotonic() - started)
     return Filled(*dispatcher.keys(), added + moved)
 
@@ -99,6 +102,40 @@ def _cover_by_moves(dispatcher: Dispatcher, cell: Cell) -> int:
                 dispatcher._place_duty(cadre, cell)
                 if held.kind != DUTY:
                     dispatcher.fill_standby(dispatcher.standby_at[(held.place, day, held.slot.shift)])
+                moved += 1
+                break
+            dispatcher._restore(cadre, held)
+        else:
+            return moved  # nobody can come over
+    return moved
+
+
+def _stand_by_moves(dispatcher: Dispatcher, cell: StandbyCell) -> int:
+    """For a community still short of standby once the free cadres are used: a cadre of it on duty
+    that day where that checkpoint keeps its minimum and skills without them stands by instead
+    (standby comes before targets). How many came over."""
+    if not cell.any_checkpoint:
+        return 0  # nobody could be called then: no standby is callable
+    moved = 0
+    day = cell.slot.day
+    while len(cell.holders) < cell.wanted:
+        pool = [
+            cadre
+            for cadre in dispatcher.serving.get(cell.community, [])
+            if cadre not in cell.holders and (cell.low_checkpoint or not cadre.vulnerable)
+        ]
+        for cadre in dispatcher._ranked(pool):
+            items = cadre.held.get(day, [])
+            if len(items) != 1 or items[0].kind != DUTY:
+                continue
+            held = items[0]
+            if not _may_leave(dispatcher.cell_at[(held.place, day, held.slot.shift)], cadre):
+                continue
+            if cadre.duty_minutes - held.slot.minutes < cadre.least_minutes:
+                continue
+            dispatcher._remove(cadre, held)
+            if cadre.refusal(cell.slot, dispatcher.frontier) is None and dispatcher.units.fits(cadre.unit, cell.slot):
+                dispatcher._place_standby(cadre, cell)
                 moved += 1
                 break
             dispatcher._restore(cadre, held)

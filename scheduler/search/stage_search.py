@@ -88,7 +88,7 @@ def _by_hand_first(runner: CpSatRunner, stage: ObjectiveStage, budget: Budget) -
     if stage.name in ("coverage", "standby", "target"):
         # moves to the minimum cost standby and targets, which the target stage must keep
         filled = fill_open_cells(
-            calendar, duties, standby, move_to_minimum=stage.name != "target", up_to_target=stage.name == "target"
+            calendar, duties, standby, move_cadres=stage.name != "target", up_to_target=stage.name == "target"
         )
         changed, duties, standby = filled.added, filled.duties, filled.standby
     elif stage.name == "fairness":
