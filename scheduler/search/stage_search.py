@@ -17,10 +17,13 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from scheduler.model.objective import ObjectiveStage
-from scheduler.model.variables import Expr
+from models.roster import Assignment, StandbyAssignment
+from scheduler.model.calendar import Calendar
+from scheduler.model.objective import STAGE_ORDER, ObjectiveStage
+from scheduler.model.variables import DutyKey, Expr, StandbyKey
 from scheduler.search.balance import balance_loads
 from scheduler.search.budget import Budget
+from scheduler.search.construction import ranking
 from scheduler.search.fill import fill_open_cells
 from scheduler.search.first_roster import build_first_roster
 from scheduler.search.lns import improve_by_neighbourhoods
@@ -54,8 +57,10 @@ def search_stage(
     runner.begin(stage, expr, tie_break)
     settings = runner.settings
     share = settings.completion_share_duties_fixed if fixed_first else settings.completion_share
-    left = budget.left()
-    runner.solve_fixed(fixed_first, budget.part(None if left is None else left * share))
+    # changes by hand, when there are any, are accepted in the pass that completes the roster
+    if not _by_hand(runner, stage, budget):
+        left = budget.left()
+        runner.solve_fixed(fixed_first, budget.part(None if left is None else left * share))
     runner.hint()
     reporter = runner.reporter(stage)
     if runner.solution is None and budget.limited:
@@ -65,8 +70,6 @@ def search_stage(
         logger.info("stage %s: the kept roster is at 0, the least it can be", stage.name)
         return StageSearch(cp_model.OPTIMAL, cp_model.CpSolver(), time.monotonic() - runner.stage_started, False, True)
     else:
-        _by_hand_first(runner, stage, budget)
-        runner.hint()
         status, solver = _search_on(runner, stage, budget, reporter)
     seconds = time.monotonic() - runner.stage_started
     return StageSearch(status, solver, seconds, _searched(solver), at_floor(runner, stage))
@@ -77,39 +80,65 @@ def at_floor(runner: CpSatRunner, stage: ObjectiveStage) -> bool:
     return runner.solution is not None and runner.values.get(stage.name) == 0
 
 
-def _by_hand_first(runner: CpSatRunner, stage: ObjectiveStage, budget: Budget) -> None:
+def _by_hand(runner: CpSatRunner, stage: ObjectiveStage, budget: Budget) -> bool:
     """What a planner does by hand before the stage's search refines it (thousands of changes a
     second): fill the cells a free cadre can fill, and bring a cadre over from standby or from a cell
-    above its minimum to one below it (coverage and standby stages; the target stage only adds, up to
-    the targets), or hand duties from the most to the least loaded cadres (fairness
-    stage). Kept only if the whole model accepts the result and it ranks better."""
+    above its minimum to one below it, or to open standby (coverage and standby stages; the target
+    stage only adds, up to the targets); or hand duties from the most to the least loaded cadres
+    (fairness stage). Filling never ranks worse, by construction; a balanced roster is ranked
+    against the kept one by the independent checker. The changed roster becomes the incumbent once
+    the whole model accepts it with every decision fixed. Whether it did."""
+    if runner.solution is None or stage.name not in ("coverage", "standby", "target", "fairness"):
+        return False
     calendar = runner.roster_model.calendar
     duties, standby = runner.incumbent_keys()
-    if stage.name in ("coverage", "standby", "target"):
-        # moves to the minimum cost standby and targets, which the target stage must keep
-        filled = fill_open_cells(
-            calendar, duties, standby, move_cadres=stage.name != "target", up_to_target=stage.name == "target"
-        )
-        changed, duties, standby = filled.added, filled.duties, filled.standby
-    elif stage.name == "fairness":
+    if stage.name == "fairness":
         left = budget.left()
         seconds = float("inf") if budget.deterministic or left is None else left * runner.settings.balance_share
         balanced = balance_loads(calendar, duties, standby, seconds)
-        changed, duties, standby = balanced.moves, balanced.duties, balanced.standby
+        if not balanced.moves or not _ranks_better(calendar, (balanced.duties, balanced.standby), (duties, standby)):
+            return False
+        changed = balanced.duties, balanced.standby
     else:
-        return
-    if not changed:
-        return
+        # moves to the minimum or to standby cost targets, which the target stage must keep
+        filled = fill_open_cells(
+            calendar, duties, standby, move_cadres=stage.name != "target", up_to_target=stage.name == "target"
+        )
+        if not filled.added:
+            return False
+        changed = filled.duties, filled.standby
     kept_solution, kept_values = runner.solution, runner.values
-    # None: the pass that completes the kept roster for this stage ran out of time
-    kept = runner.ranking(kept_values) if stage.name in kept_values else None
-    if runner.accept(duties, budget, standby) and (kept is None or runner.ranking(runner.values) < kept):
+    if runner.accept(changed[0], budget, changed[1]):
         logger.info("stage %s: changed by hand: %s -> %s", stage.name, runner.described(kept_values),
                     runner.described(runner.values))
         runner.keep_earlier_stages()
-        return
-    logger.info("stage %s: the roster changed by hand was not better; kept the search's", stage.name)
+        return True
+    logger.info("stage %s: the whole model did not accept the roster changed by hand in time", stage.name)
     runner.solution, runner.values = kept_solution, kept_values
+    return False
+
+
+def _ranks_better(
+    calendar: Calendar, changed: tuple[list[DutyKey], list[StandbyKey]], kept: tuple[list[DutyKey], list[StandbyKey]]
+) -> bool:
+    """Whether ``changed`` ranks better than ``kept`` up to the fairness stage, by the checker."""
+    position = STAGE_ORDER.index("fairness") + 1
+    ranks = [ranking(calendar.instance, *_roster(calendar, *roster)) for roster in (changed, kept)]
+    return ranks[0] is not None and ranks[1] is not None and ranks[0][:position] < ranks[1][:position]
+
+
+def _roster(
+    calendar: Calendar, duties: list[DutyKey], standby: list[StandbyKey]
+) -> tuple[list[Assignment], list[StandbyAssignment]]:
+    assignments = [
+        Assignment(cadre=key.cadre, date=calendar.date_of(key.day), shift=key.shift, checkpoint=key.checkpoint)
+        for key in duties
+    ]
+    standing = [
+        StandbyAssignment(cadre=key.cadre, date=calendar.date_of(key.day), shift=key.shift, community=key.community)
+        for key in standby
+    ]
+    return assignments, standing
 
 
 def _searched(solver: cp_model.CpSolver) -> bool:
@@ -181,7 +210,7 @@ def _first_roster_search(
     if runner.solution is None:
         build_first_roster(runner, budget)
     if runner.solution is not None and runner.constructed is not None:
-        _by_hand_first(runner, stage, budget)
+        _by_hand(runner, stage, budget)
     # a search that could not get past loading and presolving the model would add nothing but overrun
     least = 0.0 if deterministic or runner.solution is None else settings.fixed_passes_before_search
     left = budget.left()
