@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model, cp_model_helper
 
 from scheduler.model.objective import ObjectiveStage
 from scheduler.model.roster_model import RosterModel
@@ -81,6 +81,15 @@ def scaled_down(bound: int, scale: int) -> int:
 
 def _evaluate(solver: cp_model.CpSolver, expr: Expr) -> int:
     return expr if isinstance(expr, int) else int(solver.value(expr))
+
+
+def _value_in(solution: list[int], expr: Expr) -> int:
+    """``expr``'s value in a whole solution vector (every variable of the model, by index)."""
+    if isinstance(expr, int):
+        return expr
+    flat = cp_model_helper.FlatIntExpr(expr)
+    return flat.offset + sum(coefficient * solution[variable.index]
+                             for coefficient, variable in zip(flat.coeffs, flat.vars, strict=True))
 
 
 class CpSatRunner:
@@ -320,6 +329,17 @@ class CpSatRunner:
         if self.solution is not None:
             logger.info("the whole model accepts the built roster: %s", self.described(self.values))
         return self.solution is not None
+
+    def value_incumbent(self) -> bool:
+        """Give every begun stage its value in the incumbent itself, where the incumbent sets every
+        variable of the model: a stage whose part was built as the previous stage's tie-break adds
+        nothing to the model, so the roster needs no pass to be completed for it (on the largest
+        models such a pass takes seconds). Whether it could."""
+        solution = self.solution
+        if solution is None or len(solution) != len(self.roster_model.cp.proto.variables):
+            return False
+        self.values = {name: _value_in(solution, expr) for name, expr in self.exprs.items()}
+        return True
 
     def keep_earlier_stages(self) -> None:
         """Hold the stages before the current one at the incumbent's values where it improved them

@@ -58,7 +58,7 @@ def search_stage(
     settings = runner.settings
     share = settings.completion_share_duties_fixed if fixed_first else settings.completion_share
     # changes by hand, when there are any, are accepted in the pass that completes the roster
-    if not _by_hand(runner, stage, budget):
+    if not _by_hand(runner, stage, budget) and (fixed_first is not None or not runner.value_incumbent()):
         left = budget.left()
         runner.solve_fixed(fixed_first, budget.part(None if left is None else left * share))
     runner.hint()
