@@ -149,8 +149,9 @@ def load_roster(path: Path) -> Roster:
         raise InputError(str(path), validation_issues(error)) from None
 
 
-def parse_changes(data: Any, instance: Instance, source: str = "changes") -> Changes:
-    """Validate parsed JSON as a changes file (DESIGN.md section 7) against the instance it changes."""
+def parse_changes(data: Any, instance: Instance | None, source: str = "changes") -> Changes:
+    """Validate parsed JSON as a changes file (DESIGN.md section 7) against the instance it changes
+    (None: the shape alone, as when checking against the updated instance, where joined cadres exist)."""
     if not isinstance(data, dict):
         raise InputError(source, [Issue("", "the changes file must be a JSON object")])
     long_strings: list[Issue] = []
@@ -161,7 +162,7 @@ def parse_changes(data: Any, instance: Instance, source: str = "changes") -> Cha
         changes = Changes.model_validate(data)
     except ValidationError as error:
         raise InputError(source, _without_event_tags(validation_issues(error))) from None
-    issues = changes_issues(changes, instance)
+    issues = [] if instance is None else changes_issues(changes, instance)
     if issues:
         raise InputError(source, issues)
     return changes
@@ -175,6 +176,6 @@ def _without_event_tags(issues: list[Issue]) -> list[Issue]:
 _EVENT_TAG = re.compile(r"^(events\[\d+\])\.(absent|recalled|joined|demand|opened|closed)(?=\.|$)")
 
 
-def load_changes(path: Path, instance: Instance) -> Changes:
-    """Read and validate a changes file against ``instance``."""
+def load_changes(path: Path, instance: Instance | None) -> Changes:
+    """Read and validate a changes file against ``instance`` (None: its shape alone)."""
     return parse_changes(read_json(path), instance, str(path))

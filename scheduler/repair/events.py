@@ -96,13 +96,30 @@ def apply_events(instance: Instance, changes: Changes) -> Instance:
             checkpoints.append(event.checkpoint)
         elif isinstance(event, DemandChange):
             index = where[event.checkpoint]
-            checkpoints[index] = _split_dated(checkpoints[index], event.rule, shift_ids)
+            for rule in _from_now(instance, event.rule, now):
+                checkpoints[index] = _split_dated(checkpoints[index], rule, shift_ids)
         elif isinstance(event, Closed):
             index = where[event.checkpoint]
             closed = DemandRule(dates=[when for when in dates if when >= event.from_], min=0, target=0, max=0)
-            if closed.dates:
-                checkpoints[index] = _split_dated(checkpoints[index], closed, shift_ids)
+            for rule in _from_now(instance, closed, now):
+                checkpoints[index] = _split_dated(checkpoints[index], rule, shift_ids)
     return instance.model_copy(update={"cadres": cadres, "checkpoints": checkpoints})
+
+
+def _from_now(instance: Instance, rule: DemandRule, now: datetime) -> list[DemandRule]:
+    """``rule`` as rules that leave alone every shift started before ``now`` (on now's date, the
+    shifts already begun keep the demand they had)."""
+    today = now.date()
+    if today not in rule.dates:
+        return [rule]
+    later = [when for when in rule.dates if when != today]
+    parts = [rule.model_copy(update={"dates": later})] if later else []
+    shifts = shifts_from(instance, today, now, rule.shifts)
+    if shifts is None:
+        parts.append(rule.model_copy(update={"dates": [today]}))
+    elif shifts:
+        parts.append(rule.model_copy(update={"dates": [today], "shifts": shifts}))
+    return parts
 
 
 def _split_dated(checkpoint: Checkpoint, new_rule: DemandRule, shift_ids: list[str]) -> Checkpoint:

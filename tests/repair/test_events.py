@@ -90,3 +90,13 @@ def test_closed_and_opened_checkpoints() -> None:
         [date(2024, 1, 3), date(2024, 1, 4)], None, 0, 0)
     assert len(result.checkpoints[0].demand) == 2  # the old dated rule lost both its dates
     assert [checkpoint.id for checkpoint in result.checkpoints] == ["k1", "k2"]
+
+
+def test_demand_on_the_date_of_now_leaves_started_shifts_alone() -> None:
+    result = updated({"kind": "closed", "checkpoint": "k1", "from": "2024-01-02"})
+    rules = [(rule.dates, rule.shifts, rule.max) for rule in result.checkpoints[0].demand]
+    # 01-03 and 01-04 closed wholly; on 01-02 only D and E (N began at 00:00, before now)
+    assert rules[-2:] == [
+        ([date(2024, 1, 3), date(2024, 1, 4)], None, 0),
+        ([date(2024, 1, 2)], ["D", "E"], 0),
+    ]
