@@ -103,3 +103,19 @@ def test_repair_never_overwrites_an_input(files: dict[str, Path], tmp_path: Path
 def test_check_against_needs_changes(files: dict[str, Path]) -> None:
     result = run("check", str(files["instance"]), str(files["roster"]), "--against", str(files["roster"]))
     assert result.exit_code == 2 and "--against needs --changes" in result.output
+
+
+def test_suggest_json_and_a_bad_question(files: dict[str, Path]) -> None:
+    # replacing c on day 1 E: b and e are free that evening (b stands by on D only), a is struck by nothing
+    result = run("suggest", str(files["instance"]), str(files["roster"]), "--cadre", "c", "--date", DAYS[1],
+                 "--shift", "E", "--json")
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    assert answer["checkpoint"] == "k1" and answer["replacing"] == "c"
+    assert {candidate["cadre"] for candidate in answer["candidates"]} == {"e"}
+    reasons = {item["cadre"]: item["reason"] for item in answer["cannot"]}
+    assert set(reasons) == {"a", "b"}  # one duty a day (a), and b's standby would no longer be callable
+    assert "not callable" in reasons["b"]
+    result = run("suggest", str(files["instance"]), str(files["roster"]), "--cadre", "e", "--date", DAYS[1],
+                 "--shift", "E")
+    assert result.exit_code == 2 and "has no duty" in result.output

@@ -344,10 +344,10 @@ def import_curtois(source: Path, output: Path, name: str | None) -> None:
 
 def _register_subcommands() -> None:
     from scheduler.cli.exports import export, report
-    from scheduler.cli.repair import repair
+    from scheduler.cli.repair import repair, suggest
     from scheduler.cli.scenarios import scenario, staffing
 
-    for command in (export, report, scenario, staffing, repair):
+    for command in (export, report, scenario, staffing, repair, suggest):
         main.add_command(command)
 
 

@@ -1,4 +1,4 @@
-"""``schedule repair`` (DESIGN.md section 7) and ``check --against``.
+"""``schedule repair`` and ``schedule suggest`` (DESIGN.md section 7), and ``check --against``.
 
 Registered on the main group by ``_register_subcommands()``. Bad input prints
 every problem with its JSON path and exits with code 2, without a traceback
@@ -208,3 +208,40 @@ def _within_notice(changes: Changes, when: date, start: str) -> bool:
     hour, minute = (int(part) for part in start.split(":"))
     begins = datetime(when.year, when.month, when.day, hour, minute)
     return changes.now <= begins < changes.now + timedelta(hours=changes.notice_hours)
+@click.command()
+@click.argument("instance", type=click.Path(path_type=Path))
+@click.argument("roster", type=click.Path(path_type=Path))
+@click.option("--checkpoint", default=None, help="A gap to fill: this checkpoint (with --date and --shift).")
+@click.option("--cadre", default=None, help="Who replaces this cadre there (with --date and --shift).")
+@click.option("--date", "when", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="YYYY-MM-DD.")
+@click.option("--shift", required=True, help="Shift id.")
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True, help="Candidates listed.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for tools.")
+@lang_option
+def suggest(instance: Path, roster: Path, checkpoint: str | None, cadre: str | None, when: object, shift: str,
+            limit: int, as_json: bool, lang: str | None) -> None:
+    """Who can take a duty: a gap at --checkpoint, or --cadre's duty; ranked, with costs and reasons."""
+    from scheduler.repair.suggest import SuggestError, suggest_candidates
+
+    lang = lang or default_language()
+    if (checkpoint is None) == (cadre is None):
+        raise click.UsageError("give exactly one of --checkpoint and --cadre")
+    loaded, old, _ = _load_all(instance, roster, None, lang)
+    day = when.date()  # type: ignore[attr-defined]
+    try:
+        answer = suggest_candidates(loaded, old, day, shift, checkpoint=checkpoint, cadre=cadre, limit=limit)
+    except SuggestError as error:
+        _fail_message(roster, str(error), lang)
+    if as_json:
+        click.echo(json.dumps(answer.as_json(), indent=2, ensure_ascii=False))
+        return
+    click.echo(text(lang, "suggest_for", what=answer.what, count=len(answer.candidates)))
+    for rank, candidate in enumerate(answer.candidates, start=1):
+        click.echo(f"  {rank}. [{text(lang, 'suggest_kind_' + candidate.kind)}] {candidate.summary}")
+        click.echo(f"     {text(lang, 'suggest_cost')}: {candidate.cost_words}")
+    if answer.cannot:
+        click.echo(text(lang, "suggest_cannot", count=len(answer.cannot)))
+        for cadre_id, reason in answer.cannot[:SHOWN]:
+            click.echo(f"  {cadre_id}: {reason}")
+        if len(answer.cannot) > SHOWN:
+            click.echo(f"  ... {len(answer.cannot) - SHOWN} {text(lang, 'more')}")

@@ -26,7 +26,10 @@ NOW = "2024-01-02T06:00"
 OLD_SHA = "0" * 64
 
 
-def instance(cadres: list[str], checkpoints: list[dict[str, Any]] | None = None, **extra: Any) -> Instance:
+def instance(cadres: list[str], checkpoints: list[dict[str, Any]] | None = None,
+             cadre_fields: dict[str, dict[str, Any]] | None = None, **extra: Any) -> Instance:
+    """The default instance with these cadres (all of c1); ``cadre_fields`` adds fields to some of them."""
+    fields = cadre_fields or {}
     return parse_instance(
         {
             "name": "repair-test",
@@ -35,7 +38,7 @@ def instance(cadres: list[str], checkpoints: list[dict[str, Any]] | None = None,
             "communities": [{"id": "c1"}],
             "checkpoints": checkpoints
             or [{"id": "k1", "community": "c1", "risk": "low", "demand": [{"min": 1, "target": 1, "max": 1}]}],
-            "cadres": [{"id": cadre_id, "communities": ["c1"]} for cadre_id in cadres],
+            "cadres": [{"id": cadre_id, "communities": ["c1"], **fields.get(cadre_id, {})} for cadre_id in cadres],
             **extra,
         }
     )
