@@ -9,8 +9,9 @@ updated instance, and these checks besides:
 - **notice:** inside ``notice_hours`` after ``now`` an old duty or standby is
   kept unless its cadre can no longer serve it (unavailable then, no demand
   or no standby asked there any more) or it is a standby called to duty in its
-  community; the only additions are duties that fill a shortfall (the
-  checkpoint ends with at most its ``min`` on duty), no standby is added, and
+  community; the only additions are duties that fill a shortfall (no more
+  than the persons below ``min`` plus the skilled cadres missing among those
+  kept there), no standby is added, and
   an addition by anyone but a called standby needs every old standby of that
   community and shift who could serve that checkpoint to have been called;
 - **max_changes:** the changes the events did not force (an old entry its
@@ -202,13 +203,21 @@ def _check_additions(
         old_standby[(standby.community, standby.date, standby.shift)].append(standby.cadre)
     for (checkpoint_id, when, shift_id), cadres in sorted(added_at.items()):
         rule = judge.ctx.demand.get((checkpoint_id, judge.ctx.day_of(when), shift_id))
-        least = 0 if rule is None else rule.min
-        count = on_duty[(checkpoint_id, when, shift_id)]
+        kept = [duty.cadre for duty in new.assignments
+                if (duty.checkpoint, duty.date, duty.shift) == (checkpoint_id, when, shift_id)
+                and before_cells.get((duty.cadre, when, shift_id)) == DutyCell(checkpoint=checkpoint_id)]
+        room = 0
+        if rule is not None:
+            room = max(0, rule.min - len(kept))
+            for skill, count in rule.skills.items():
+                holding = sum(1 for cadre in kept if skill in judge.ctx.cadres[cadre].cadre.skills)
+                room += max(0, count - holding)
         place = f"{checkpoint_id} {when.isoformat()} {shift_id}"
-        if count > least:
+        if len(cadres) > room:
             problems.append(
-                f"notice: {', '.join(sorted(cadres))} added at {place} within the notice window, "
-                f"but {count} on duty there is more than its minimum {least} (additions only fill a shortfall)"
+                f"notice: {', '.join(sorted(cadres))} added at {place} within the notice window, but the "
+                f"shortfall there left room for {room} (persons below its minimum plus skilled cadres missing; "
+                "additions only fill a shortfall)"
             )
         checkpoint = judge.ctx.checkpoints.get(checkpoint_id)
         if checkpoint is None:

@@ -10,7 +10,8 @@ take anything. Every rule family is added as for a solve. Then
 - frozen past: everything that starts before ``now`` is fixed as it was;
 - notice: inside the notice window an old duty or standby is kept (a standby
   may be called to duty in its community), no standby is added, additions at a
-  checkpoint only fill it up to its ``min``, and anyone but a called standby
+  checkpoint only fill its shortfall (the persons below ``min`` plus the skilled
+  cadres missing among those kept), and anyone but a called standby
   may be added only once every old standby of that community and shift who
   could serve there has been called;
 - ``max_changes``: the changes the events did not force, at most that many.
@@ -27,6 +28,7 @@ from datetime import datetime
 
 from ortools.sat.python import cp_model
 
+from models.instance import DemandRule
 from models.roster import Roster
 from scheduler.model.calendar import Calendar, standby_wanted
 from scheduler.model.objective import Part
@@ -168,7 +170,7 @@ def apply_repair_rules(roster_model: RepairModel, plan: RepairPlan) -> None:
     model = roster_model.cp
     calendar = roster_model.calendar
     additions: dict[tuple[str, int, str], list[tuple[str, cp_model.IntVar]]] = defaultdict(list)
-    kept_count: dict[tuple[str, int, str], int] = defaultdict(int)
+    kept: dict[tuple[str, int, str], list[str]] = defaultdict(list)  # checkpoint cell -> cadres kept there
     for cell, items in roster_model.cell_vars.items():
         cadre_id, day, shift_id = cell
         start = calendar.slots[(day, shift_id)].start
@@ -188,7 +190,7 @@ def apply_repair_rules(roster_model: RepairModel, plan: RepairPlan) -> None:
                     model.add(variable + sum(called) == 1)
                 else:
                     model.add(variable == 1)
-                    kept_count[(entry[1], day, shift_id)] += 1
+                    kept[(entry[1], day, shift_id)].append(cadre_id)
             elif entry[0] == "standby":
                 model.add(variable == 0)  # no standby is added inside the notice window
             else:
@@ -199,8 +201,7 @@ def apply_repair_rules(roster_model: RepairModel, plan: RepairPlan) -> None:
             old_standby[(place, day, shift_id)].append(cadre_id)
     for (checkpoint_id, day, shift_id), added in additions.items():
         rule = calendar.demand.get((checkpoint_id, day, shift_id))
-        least = 0 if rule is None else rule.min
-        room = max(0, least - kept_count[(checkpoint_id, day, shift_id)])
+        room = shortfall_room(calendar, rule, kept[(checkpoint_id, day, shift_id)])
         model.add(sum(variable for _, variable in added) <= room)  # additions only fill a shortfall
         community = calendar.checkpoints[checkpoint_id].community
         standby_cadres = old_standby.get((community, day, shift_id), [])
@@ -215,6 +216,18 @@ def apply_repair_rules(roster_model: RepairModel, plan: RepairPlan) -> None:
                     if kind == "duty" and calendar.checkpoints[place].community == community
                 ]
                 model.add(variable <= sum(called))  # callable standby first
+
+
+def shortfall_room(calendar: Calendar, rule: DemandRule | None, kept: list[str]) -> int:
+    """How many may be added where ``kept`` stay on duty: the persons below ``min`` plus the skilled
+    cadres missing among those kept (inside the notice window additions only fill a shortfall)."""
+    if rule is None:
+        return 0
+    room = max(0, rule.min - len(kept))
+    for skill, count in rule.skills.items():
+        holding = sum(1 for cadre_id in kept if skill in calendar.cadre_facts[cadre_id].cadre.skills)
+        room += max(0, count - holding)
+    return room
 
 
 def add_budget(roster_model: RepairModel, plan: RepairPlan) -> None:

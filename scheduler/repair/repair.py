@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from ortools.sat.python import cp_model
@@ -43,6 +43,8 @@ logger = logging.getLogger(__name__)
 # Shares of the time limit: coverage then changes in one search (less the coverage without the
 # budget when there is one); the later stages share the rest.
 LATER_SHARE = 0.2
+# The last attempt's time limit, as a multiple of the one asked for.
+RETRY_FACTOR = 4
 # Days either side of a touched day that are open too (room for swaps).
 WIDEN = 0
 COVERAGE_WITHOUT_BUDGET_SHARE = 0.2
@@ -157,13 +159,17 @@ def repair(instance: Instance, old_roster: Roster, changes: Changes, options: Re
     calendar = Calendar(updated)
     plan = RepairPlan.of(calendar, old_roster, changes.now, changes.notice_hours, changes.max_changes, None)
     open_days = open_days_for(calendar, changes, plan.old, plan.now_day) if options.focus else None
-    attempts = [open_days, None] if open_days is not None else [None]
-    for attempt in attempts:
+    # the narrowed model first; then every day from now's date on; then that again with more time
+    attempts = [(open_days, options), (None, options),
+                (None, replace(options, time_limit=options.time_limit * RETRY_FACTOR))]
+    if open_days is None:
+        attempts = attempts[1:]
+    for attempt, attempt_options in attempts:
         plan.open_days = attempt
-        outcome = _repair_with(updated, calendar, old_roster, plan, options)
+        outcome = _repair_with(updated, calendar, old_roster, plan, attempt_options)
         if outcome is not None:
             return outcome
-        logger.info("the narrowed repair model has no roster; repairing over the whole future")
+        logger.info("no repaired roster from this model in the time given; widening the search")
     raise RuntimeError("no repaired roster exists: the frozen past and notice rules contradict the updated instance")
 
 
@@ -203,6 +209,11 @@ def _repair_with(
     quick_solution = runner.solution
     logger.info("additions only: coverage %s", None if quick_value is None else quick_value // scale)
     status, value, spent = runner.solve("coverage", coverage_expr, limit * first_share * 0.3)
+    if value is None and quick_value is not None and quick_solution is not None:
+        # nothing found in time: the additions-only roster is a roster of this model too
+        runner.solution = quick_solution
+        value = quick_value // scale
+        roster_model.cp.add(coverage_expr <= value)
     if value is None:
         return None
     if quick_value is not None and quick_solution is not None and quick_value // scale <= value:

@@ -70,10 +70,11 @@ def test_an_outsider_before_the_standby_is_caught() -> None:
 
 
 def test_an_addition_beyond_the_minimum_and_a_new_standby_inside_the_window_are_caught() -> None:
-    # e also on D at k1 on day 1 (2 on duty, min 1), and e added as standby on day 1 E
+    # e also on D at k1 on day 1 beside the called b (2 on duty, min 1), and e added as standby on day 1 E
     new = repaired([*GOOD_DUTIES, ("e", DAYS[1], "D")], GOOD_STANDBY)
     found = problems(new)
-    assert any("more than its minimum 1" in line for line in found)
+    assert any("b, e added at k1 2024-01-02 D within the notice window, but the shortfall there left room for 1"
+               in line for line in found)  # nobody kept there (a struck): room for 1, two added
     new = roster([(cadre, day, shift, "k1") for cadre, day, shift in GOOD_DUTIES],
                  [(cadre, day, "D") for cadre, day in GOOD_STANDBY])
     new.standby.append(StandbyAssignment(cadre="e", date=DAYS[1], shift="E", community="c1"))  # type: ignore[arg-type]
@@ -112,3 +113,20 @@ def test_differences_lists_each_cell_once() -> None:
                                                  Assignment(cadre="e", date=DAYS[0], shift="D", checkpoint="k1")]})  # type: ignore[arg-type]
     assert [(change.cadre, change.date.isoformat(), change.shift) for change in differences(OLD, new)] == [
         ("a", DAYS[0], "D"), ("e", DAYS[0], "D")]
+
+
+def test_an_addition_bringing_a_missing_skill_fills_a_shortfall() -> None:
+    # k1 asks min 1 with 1 medical cadre; c (no skill) is kept on E on day 1: one skill missing, so one
+    # addition (e, medical) is room enough; a second one (b) is not.
+    skilled = instance(["a", "b", "c", "e"], cadre_fields={"e": {"skills": ["medical"]}},
+                       checkpoints=[{"id": "k1", "community": "c1", "risk": "low",
+                                     "demand": [{"min": 1, "target": 1, "max": 3, "skills": {"medical": 1}}]}])
+    old = roster([("c", DAYS[1], "E", "k1")])
+    parsed = changes(skilled)
+    for added, expected in ((["e"], []), (["e", "b"], ["left room for 1"])):
+        new = roster([("c", DAYS[1], "E", "k1"), *((cadre, DAYS[1], "E", "k1") for cadre in added)])
+        new = new.model_copy(update={"version": 2, "based_on": OLD_SHA, "changes": differences(old, new)})
+        found = check_against(apply_events(skilled, parsed), new, old, OLD_SHA, parsed)
+        assert [line for line in found if "left room for 1" in line] == [
+            line for line in found if any(text in line for text in expected)]
+        assert bool(found) == bool(expected)

@@ -102,3 +102,18 @@ def test_a_budget_stops_a_change() -> None:
     assert outcome.coverage_without_budget == 0.0
     assert [(item.checkpoint, item.date.isoformat(), item.shift) for item in written.shortfalls] == [
         ("k1", DAYS[2], "D")]
+
+
+def test_a_skilled_cadre_added_inside_the_notice_window_fills_a_skill_shortfall() -> None:
+    # k1 on E asks min 1 with 1 medical (max 2); c (no skill) and f (medical) serve it on day 1; f is absent.
+    # c is kept (notice); one medical cadre is missing, so adding e (medical) fills a shortfall: room 1.
+    checkpoints = [{"id": "k1", "community": "c1", "risk": "low",
+                    "demand": [{"shifts": ["E"], "min": 1, "target": 1, "max": 2, "skills": {"medical": 1}}]}]
+    base = instance(["c", "e", "f"], checkpoints=checkpoints,
+                    cadre_fields={"e": {"skills": ["medical"]}, "f": {"skills": ["medical"]}})
+    old = roster([("c", DAYS[1], "E", "k1"), ("f", DAYS[1], "E", "k1")])
+    parsed = changes(base, {"kind": "absent", "cadre": "f", "from": DAYS[1], "to": DAYS[1]})
+    outcome, written = repaired_roster(base, old, parsed)
+    assert cells(outcome.changes) == {("f", DAYS[1], "E", "k1", "-"), ("e", DAYS[1], "E", "-", "k1")}
+    # the old roster left days 0 and 2 empty (past, and not touched by the events): only day 1 is mended
+    assert [item.date.isoformat() for item in written.shortfalls] == [DAYS[0], DAYS[2]]
