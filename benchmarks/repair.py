@@ -59,6 +59,10 @@ class DayFigures:
     repaired: int
     full: int | None
     won_back: float | None
+    struck_inside: int  # of struck: inside the notice window (where only standby calls and additions may help)
+    repaired_inside: int
+    full_inside: int | None
+    won_back_after_notice: float | None  # won back over the shifts after the notice window alone
     budgeted_changes: int
     changes_per_lost: float | None
     standby_calls: int
@@ -70,11 +74,23 @@ class DayFigures:
 
 
 def missing_from(instance: Instance, assignments: list[Assignment], standby: list[StandbyAssignment],
-                 today: date) -> int:
-    """Persons below min plus skills missing over the checkpoint-shifts from ``today`` on (the checker's count)."""
+                 changes: Changes) -> tuple[int, int]:
+    """Persons below min plus skills missing (the checker's count) over the checkpoint-shifts from now's date
+    on: (inside the notice window or before now that day, after it)."""
     evaluation = evaluate(instance, assignments, standby)
-    return sum(max(item.min - item.assigned, 0) + sum(item.skills_missing.values())
-               for item in evaluation.shortfalls if item.date >= today)
+    starts = {shift.id: shift.start for shift in instance.shifts}
+    notice_end = changes.now + timedelta(hours=changes.notice_hours)
+    inside = after = 0
+    for item in evaluation.shortfalls:
+        if item.date < changes.now.date():
+            continue
+        missing = max(item.min - item.assigned, 0) + sum(item.skills_missing.values())
+        begins = datetime.combine(item.date, datetime.strptime(starts[item.shift], "%H:%M").time())
+        if begins < notice_end:
+            inside += missing
+        else:
+            after += missing
+    return inside, after
 
 
 def absences(instance: Instance, day: date, last: date, share: float, rng: random.Random) -> list[dict[str, str]]:
@@ -103,21 +119,28 @@ def play_day(instance: Instance, roster: Roster, changes: Changes, args: argpars
     forced_cells = {(change.cadre, change.date, change.shift) for change in outcome.forced}
     struck_duties = [item for item in roster.assignments if (item.cadre, item.date, item.shift) not in forced_cells]
     struck_standby = [item for item in roster.standby if (item.cadre, item.date, item.shift) not in forced_cells]
-    struck = missing_from(outcome.updated, struck_duties, struck_standby, today)
-    repaired_missing = missing_from(outcome.updated, repaired.assignments, repaired.standby, today)
+    struck_split = missing_from(outcome.updated, struck_duties, struck_standby, changes)
+    repaired_split = missing_from(outcome.updated, repaired.assignments, repaired.standby, changes)
+    struck, repaired_missing = sum(struck_split), sum(repaired_split)
     full = None
+    full_split = None
     if args.full_seconds > 0:
         result = solve(outcome.updated, SolveOptions(time_limit=args.full_seconds, workers=args.workers,
                                                      seed=args.seed))
-        full = missing_from(outcome.updated, result.assignments, result.standby, today)
+        full_split = missing_from(outcome.updated, result.assignments, result.standby, changes)
+        full = sum(full_split)
     lost = sum(1 for change in outcome.forced if isinstance(change.before, DutyCell) and change.date >= today)
     added = [change for change in outcome.changes if isinstance(change.after, DutyCell)]
-    won_back = None
+    won_back = won_back_after = None
     if full is not None and struck - full > 0:
         won_back = (struck - repaired_missing) / (struck - full)
+    if full_split is not None and struck_split[1] - full_split[1] > 0:
+        won_back_after = (struck_split[1] - repaired_split[1]) / (struck_split[1] - full_split[1])
     figures = DayFigures(
         day=today.isoformat(), absent=len(changes.events), lost_duties=lost, struck=struck,
-        repaired=repaired_missing, full=full, won_back=won_back, budgeted_changes=outcome.budgeted,
+        repaired=repaired_missing, full=full, won_back=won_back, struck_inside=struck_split[0],
+        repaired_inside=repaired_split[0], full_inside=None if full_split is None else full_split[0],
+        won_back_after_notice=won_back_after, budgeted_changes=outcome.budgeted,
         changes_per_lost=outcome.budgeted / lost if lost else None, standby_calls=len(outcome.called),
         duties_added=len(added), repair_seconds=round(repair_seconds, 2),
         compose_check_seconds=round(compose_seconds, 2), focused=outcome.focused, check_problems=len(problems),
@@ -127,11 +150,14 @@ def play_day(instance: Instance, roster: Roster, changes: Changes, args: argpars
 
 def show(figures: DayFigures) -> None:
     won = "-" if figures.won_back is None else f"{100 * figures.won_back:.0f} %"
+    after = "-" if figures.won_back_after_notice is None else f"{100 * figures.won_back_after_notice:.0f} %"
+    full_inside = "-" if figures.full_inside is None else str(figures.full_inside)
     per_lost = "-" if figures.changes_per_lost is None else f"{figures.changes_per_lost:.2f}"
     full = "-" if figures.full is None else str(figures.full)
     print(f"{figures.day}  absent {figures.absent:3d}  lost {figures.lost_duties:3d}  missing struck "
           f"{figures.struck:3d} repaired {figures.repaired:3d} full {full:>3}"
-          f"  won back {won:>6}  changes {figures.budgeted_changes:3d} ({per_lost}/lost)  standby "
+          f" (notice window {figures.struck_inside}/{figures.repaired_inside}/{full_inside})  won back {won:>6}"
+          f" (after the window {after:>6})  changes {figures.budgeted_changes:3d} ({per_lost}/lost)  standby "
           f"{figures.standby_calls:3d}/{figures.duties_added:3d}  {figures.repair_seconds:.2f} s "
           f"(+{figures.compose_check_seconds:.2f} s check)  {'narrowed' if figures.focused else 'whole future'}"
           f"{'  CHECK FAILED' if figures.check_problems else ''}")
@@ -144,9 +170,17 @@ def totals(days: list[DayFigures]) -> dict[str, object]:
     full = sum(item.full or 0 for item in with_full)
     lost = sum(item.lost_duties for item in days)
     added = sum(item.duties_added for item in days)
+    struck_after = sum(item.struck - item.struck_inside for item in with_full)
+    repaired_after = sum(item.repaired - item.repaired_inside for item in with_full)
+    full_after = sum((item.full or 0) - (item.full_inside or 0) for item in with_full)
     return {
         "days": len(days),
         "won_back": round((struck - repaired) / (struck - full), 3) if with_full and struck > full else None,
+        "won_back_after_notice": round((struck_after - repaired_after) / (struck_after - full_after), 3)
+        if with_full and struck_after > full_after else None,
+        "missing_inside_notice_struck_repaired_full": [sum(item.struck_inside for item in with_full),
+                                                       sum(item.repaired_inside for item in with_full),
+                                                       sum(item.full_inside or 0 for item in with_full)],
         "missing_struck": struck, "missing_repaired": repaired, "missing_full": full if with_full else None,
         "changes_per_lost": round(sum(item.budgeted_changes for item in days) / lost, 3) if lost else None,
         "standby_share": round(sum(item.standby_calls for item in days) / added, 3) if added else None,
