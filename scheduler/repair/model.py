@@ -52,6 +52,9 @@ class RepairPlan:
     notice_end: int
     open_days: set[int] | None  # None: every day from now's date on
     max_changes: int | None
+    # days open to one cadre besides open_days: every day from now's date for one who joined (their
+    # minimum hours need room), the days of new demand for the cadres of its community
+    open_cadre_days: dict[str, set[int]] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -88,13 +91,13 @@ class RepairModel(RosterModel):
     # where variables were left out on purpose: a cell kept from the old roster
     cell_vars: dict[Cell, list[tuple[Entry, cp_model.IntVar]]] = field(default_factory=lambda: defaultdict(list))
 
-    def open_to_all(self, day: int, start: int) -> bool:
+    def open_to_all(self, cadre_id: str, day: int, start: int) -> bool:
         plan = self.plan
         if plan is None:
             return True
         if start < plan.now_minute:
             return False
-        return plan.open_days is None or day in plan.open_days
+        return plan.open_days is None or day in plan.open_days or day in plan.open_cadre_days.get(cadre_id, ())
 
     def create_variables(self) -> None:
         calendar = self.calendar
@@ -107,7 +110,7 @@ class RepairModel(RosterModel):
             for slot in calendar.slots.values():
                 if not calendar.slot_open(facts, slot) or not self.duty_possible(facts, slot):
                     continue
-                free = self.open_to_all(slot.day, slot.start)
+                free = self.open_to_all(cadre.id, slot.day, slot.start)
                 kept = None if plan is None else plan.old.get((cadre.id, slot.day, slot.shift))
                 for community in cadre.communities:
                     local = checkpoints_of.get(community, [])

@@ -19,7 +19,7 @@ from datetime import datetime
 
 from ortools.sat.python import cp_model
 
-from models.changes import Changes, DemandChange, Opened
+from models.changes import Changes, DemandChange, Joined, Opened
 from models.instance import Instance
 from models.roster import Assignment, Change, DutyCell, Roster, StandbyAssignment, StandbyCell
 from scheduler.model.calendar import Calendar, standby_wanted
@@ -78,36 +78,50 @@ class Repair:
         return len(self.changes) - len(self.forced)
 
 
-def _struck_days(calendar: Calendar, plan_old: dict[tuple[str, int, str], tuple[str, str]], now_day: int) -> set[int]:
-    """Days of old entries the updated instance no longer allows (from now's date on)."""
-    days: set[int] = set()
+def _struck_days(calendar: Calendar, plan_old: dict[tuple[str, int, str], tuple[str, str]],
+                 now_day: int) -> dict[str, set[int]]:
+    """Community -> days of its old entries that the updated instance no longer allows (from now's date on)."""
+    struck: dict[str, set[int]] = {}
     for (cadre_id, day, shift_id), (kind, place) in plan_old.items():
         if day < now_day:
             continue
+        community = calendar.checkpoints[place].community if kind == "duty" else place
         facts = calendar.cadre_facts.get(cadre_id)
         slot = calendar.slots[(day, shift_id)]
         if facts is None or not calendar.slot_open(facts, slot):
-            days.add(day)
+            struck.setdefault(community, set()).add(day)
         elif kind == "duty":
             rule = calendar.demand.get((place, day, shift_id))
             if rule is None or rule.max == 0:
-                days.add(day)
+                struck.setdefault(community, set()).add(day)
         elif standby_wanted(calendar.instance.standby, place, calendar.date_of(day), shift_id) <= 0:
-            days.add(day)
-    return days
+            struck.setdefault(community, set()).add(day)
+    return struck
 
 
-def open_days_for(calendar: Calendar, changes: Changes, plan_old: dict[tuple[str, int, str], tuple[str, str]],
-                  now_day: int) -> set[int]:
-    """The days on which anyone may take anything: those the events touch, and a day either side."""
-    touched = _struck_days(calendar, plan_old, now_day)
+def open_cadre_days_for(calendar: Calendar, changes: Changes, plan_old: dict[tuple[str, int, str], tuple[str, str]],
+                        now_day: int) -> dict[str, set[int]]:
+    """Days on which a cadre may take anything (elsewhere a cadre only keeps or loses what the old roster
+    gave): for the cadres of a community, the days its old entries were struck and the days of new
+    demand there (a demand event, an opened checkpoint: from now on), a day either side; for a cadre
+    who joined, every day from now (their minimum hours need room)."""
+    future = set(range(now_day, calendar.days))
+    community_days = {community: {day + offset for day in days for offset in range(-WIDEN, WIDEN + 1)}
+                      for community, days in _struck_days(calendar, plan_old, now_day).items()}
+    opened: dict[str, set[int]] = {}
     for event in changes.events:
-        if isinstance(event, DemandChange):
-            touched.update(calendar.day_of(when) for when in event.rule.dates)
+        if isinstance(event, Joined):
+            opened.setdefault(event.cadre.id, set()).update(future)
+        elif isinstance(event, DemandChange):
+            community = calendar.checkpoints[event.checkpoint].community
+            community_days.setdefault(community, set()).update(calendar.day_of(when) for when in event.rule.dates)
         elif isinstance(event, Opened):
-            touched.update(range(now_day, calendar.days))
-    widened = {day + offset for day in touched for offset in range(-WIDEN, WIDEN + 1)}
-    return {day for day in widened if now_day <= day < calendar.days}
+            community_days.setdefault(event.checkpoint.community, set()).update(future)
+    for cadre in calendar.instance.cadres:
+        for community in cadre.communities:
+            if community in community_days:
+                opened.setdefault(cadre.id, set()).update(community_days[community] & future)
+    return opened
 
 
 class _Stages:
@@ -158,7 +172,9 @@ def repair(instance: Instance, old_roster: Roster, changes: Changes, options: Re
     updated = apply_events(instance, changes)
     calendar = Calendar(updated)
     plan = RepairPlan.of(calendar, old_roster, changes.now, changes.notice_hours, changes.max_changes, None)
-    open_days = open_days_for(calendar, changes, plan.old, plan.now_day) if options.focus else None
+    # narrowed: no day open to all, some days open to some cadres; else every day from now's date on
+    open_days: set[int] | None = set() if options.focus else None
+    plan.open_cadre_days = open_cadre_days_for(calendar, changes, plan.old, plan.now_day)
     # the narrowed model first; then every day from now's date on; then that again with more time
     attempts = [(open_days, options), (None, options),
                 (None, replace(options, time_limit=options.time_limit * RETRY_FACTOR))]
@@ -170,7 +186,8 @@ def repair(instance: Instance, old_roster: Roster, changes: Changes, options: Re
         if outcome is not None:
             return outcome
         logger.info("no repaired roster from this model in the time given; widening the search")
-    raise RuntimeError("no repaired roster exists: the frozen past and notice rules contradict the updated instance")
+    raise RuntimeError("none was found in the time given (a longer --time-limit may find one; the frozen past "
+                       "and the notice rules may also leave none)")
 
 
 def _repair_with(
@@ -187,14 +204,6 @@ def _repair_with(
     limit = options.time_limit
     stage_results: dict[str, StageResult] = {}
     coverage_expr = coverage_stage.build()
-    without_budget = None
-    if plan.max_changes is not None:
-        status, value, spent = runner.solve("coverage without budget", coverage_expr,
-                                            limit * COVERAGE_WITHOUT_BUDGET_SHARE, keep=False)
-        if value is None:
-            return None
-        without_budget = value / coverage_stage.divisor
-        add_budget(roster_model, plan)
     changes_objective = changes_part(roster_model, plan)
     scale = (changes_objective.most or 0) + 1
     first_share = 1.0 - LATER_SHARE - (COVERAGE_WITHOUT_BUDGET_SHARE if plan.max_changes is not None else 0.0)
@@ -208,6 +217,18 @@ def _repair_with(
                                      limit * first_share * 0.15, on=quick)
     quick_solution = runner.solution
     logger.info("additions only: coverage %s", None if quick_value is None else quick_value // scale)
+    without_budget = None
+    if plan.max_changes is not None:
+        _, value, _ = runner.solve("coverage without budget", coverage_expr, limit * COVERAGE_WITHOUT_BUDGET_SHARE,
+                                   keep=False)
+        if value is None and quick_value is not None:
+            value = quick_value // scale  # at least that good: what the additions alone reach
+        if value is not None:
+            without_budget = value / coverage_stage.divisor
+        add_budget(roster_model, plan)
+        # the budget may rule out the rosters found so far: start again from the old roster, struck
+        runner.solution = None
+        quick_value = quick_solution = None
     status, value, spent = runner.solve("coverage", coverage_expr, limit * first_share * 0.3)
     if value is None and quick_value is not None and quick_solution is not None:
         # nothing found in time: the additions-only roster is a roster of this model too
