@@ -119,3 +119,10 @@ def test_suggest_json_and_a_bad_question(files: dict[str, Path]) -> None:
     result = run("suggest", str(files["instance"]), str(files["roster"]), "--cadre", "e", "--date", DAYS[1],
                  "--shift", "E")
     assert result.exit_code == 2 and "has no duty" in result.output
+
+
+def test_repair_speaks_chinese(files: dict[str, Path], tmp_path: Path) -> None:
+    args = [arg if arg != "en" else "zh" for arg in repair_args(files, tmp_path / "roster.v2.json")]
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    assert "调用候补上岗：1 人次" in result.output and "b 2024-01-02 D: 为 c1 候补 -> 在 k1 值班" in result.output

@@ -117,3 +117,34 @@ def test_a_skilled_cadre_added_inside_the_notice_window_fills_a_skill_shortfall(
     assert cells(outcome.changes) == {("f", DAYS[1], "E", "k1", "-"), ("e", DAYS[1], "E", "-", "k1")}
     # the old roster left days 0 and 2 empty (past, and not touched by the events): only day 1 is mended
     assert [item.date.isoformat() for item in written.shortfalls] == [DAYS[0], DAYS[2]]
+
+
+def test_an_opened_checkpoint_is_staffed_outside_the_notice_window() -> None:
+    # k2 opens in c1 with min 1 on D; e is free every day. Day 1 is inside the notice window with no
+    # standby to call: additions may fill a shortfall there, so e serves k2 on days 1 and 2 (2 changes);
+    # day 0 is past and stays short.
+    base = instance(["a", "c", "e"])
+    parsed = changes(base, {"kind": "opened", "checkpoint": {
+        "id": "k2", "community": "c1", "demand": [{"shifts": ["D"], "min": 1, "target": 1, "max": 1}]}})
+    outcome, written = repaired_roster(base, roster(BASE_DUTIES), parsed)
+    assert cells(outcome.changes) == {("e", DAYS[1], "D", "-", "k2"), ("e", DAYS[2], "D", "-", "k2")}
+    assert [(item.checkpoint, item.date.isoformat()) for item in written.shortfalls] == [("k2", DAYS[0])]
+
+
+def test_a_closed_checkpoint_strikes_its_duties_and_demand_moves_them() -> None:
+    # k1 closes from day 2; k2 (new demand there by a dated rule on day 2, min 1) takes a over:
+    # a's D at k1 on day 2 is struck (forced) and a goes to k2 instead; c's E at k1 on day 2 is struck too.
+    checkpoints = [
+        {"id": "k1", "community": "c1", "risk": "low", "demand": [{"min": 1, "target": 1, "max": 1}]},
+        {"id": "k2", "community": "c1", "risk": "low", "demand": []},
+    ]
+    base = instance(["a", "c"], checkpoints=checkpoints)
+    parsed = changes(
+        base,
+        {"kind": "closed", "checkpoint": "k1", "from": DAYS[2]},
+        {"kind": "demand", "checkpoint": "k2", "rule": {"dates": [DAYS[2]], "shifts": ["D"], "min": 1, "target": 1}},
+    )
+    outcome, written = repaired_roster(base, roster(BASE_DUTIES), parsed)
+    assert cells(outcome.changes) == {("a", DAYS[2], "D", "k1", "k2"), ("c", DAYS[2], "E", "k1", "-")}
+    assert len(outcome.forced) == 2 and outcome.budgeted == 0  # both entries could no longer be held
+    assert written.shortfalls == []
