@@ -148,3 +148,14 @@ def test_a_closed_checkpoint_strikes_its_duties_and_demand_moves_them() -> None:
     assert cells(outcome.changes) == {("a", DAYS[2], "D", "k1", "k2"), ("c", DAYS[2], "E", "k1", "-")}
     assert len(outcome.forced) == 2 and outcome.budgeted == 0  # both entries could no longer be held
     assert written.shortfalls == []
+
+
+def test_weighted_mode_repairs_too() -> None:
+    # the same case as the standby test, with a weighted objective: coverage still comes first, then
+    # changes; b is called (standby first inside the notice window)
+    base = instance(["a", "b", "c", "e"], standby=STANDBY_D,
+                    objective={"mode": "weighted", "weights": {"coverage": 100, "standby": 10}})
+    parsed = changes(base, {"kind": "absent", "cadre": "a", "from": DAYS[1], "to": DAYS[1]})
+    outcome, written = repaired_roster(base, roster(BASE_DUTIES, BASE_STANDBY), parsed)
+    assert cells(outcome.changes) == {("a", DAYS[1], "D", "k1", "-"), ("b", DAYS[1], "D", "standby c1", "k1")}
+    assert [stage.part for stage in written.objective.stages] == ["weighted"]
