@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 
 from ortools.sat.python import cp_model
 
@@ -23,11 +22,10 @@ from models.changes import Changes, DemandChange, Joined, Opened
 from models.instance import Instance
 from models.roster import Assignment, Change, DutyCell, Roster, StandbyAssignment, StandbyCell
 from scheduler.model.calendar import Calendar, standby_wanted
-from scheduler.model.objective import ObjectiveStage, Part, plan_stages
+from scheduler.model.objective import ObjectiveStage, plan_stages
 from scheduler.model.variables import Expr
 from scheduler.repair.events import apply_events
 from scheduler.repair.model import (
-    MINUTES_PER_DAY,
     RepairModel,
     RepairPlan,
     add_budget,
@@ -327,10 +325,4 @@ def roster_changes(old: Roster, assignments: list[Assignment], standby: list[Sta
     return out
 
 
-def minutes_ahead(calendar: Calendar, now: datetime, change: Change) -> int:
-    """Minutes from now to the start of the changed shift."""
-    slot = calendar.slots[(calendar.day_of(change.date), change.shift)]
-    return slot.start - (calendar.day_of(now.date()) * MINUTES_PER_DAY + now.hour * 60 + now.minute)
-
-
-__all__ = ["Part", "Repair", "RepairOptions", "repair", "roster_changes"]
+__all__ = ["Repair", "RepairOptions", "repair", "roster_changes"]
