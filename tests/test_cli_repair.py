@@ -126,3 +126,19 @@ def test_repair_speaks_chinese(files: dict[str, Path], tmp_path: Path) -> None:
     result = run(*args)
     assert result.exit_code == 0, result.output
     assert "调用候补上岗：1 人次" in result.output and "b 2024-01-02 D: 为 c1 候补 -> 在 k1 值班" in result.output
+
+
+def test_a_second_repair_is_version_3_beside_instance_v3(files: dict[str, Path], tmp_path: Path) -> None:
+    assert run(*repair_args(files, tmp_path / "roster.v2.json")).exit_code == 0
+    later = tmp_path / "changes2.json"
+    later.write_text(json.dumps({"now": "2024-01-03T06:00", "events": [
+        {"kind": "absent", "cadre": "c", "from": DAYS[2], "to": DAYS[2]}]}), encoding="utf-8")
+    result = run("repair", str(tmp_path / "instance.v2.json"), str(tmp_path / "roster.v2.json"), str(later),
+                 "-o", str(tmp_path / "roster.v3.json"), "--workers", "1")
+    assert result.exit_code == 0, result.output
+    written = json.loads((tmp_path / "roster.v3.json").read_text(encoding="utf-8"))
+    assert written["version"] == 3
+    assert written["based_on"] == hashlib.sha256((tmp_path / "roster.v2.json").read_bytes()).hexdigest()
+    checked = run("check", str(tmp_path / "instance.v3.json"), str(tmp_path / "roster.v3.json"),
+                  "--against", str(tmp_path / "roster.v2.json"), "--changes", str(later))
+    assert checked.exit_code == 0, checked.output

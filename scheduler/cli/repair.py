@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 import time
 from datetime import date, datetime, timedelta
@@ -118,7 +119,9 @@ def repair(instance: Path, roster: Path, changes: Path, output: Path, instance_o
     loaded, old, parsed = _load_all(instance, roster, changes, lang)
     assert parsed is not None
     version = (old.version or 1) + 1
-    instance_out = instance_out or output.parent / f"{instance.stem}.v{version}{instance.suffix or '.json'}"
+    # instance.json -> instance.v2.json; instance.v2.json -> instance.v3.json
+    base_name = re.sub(r"\.v\d+$", "", instance.stem)
+    instance_out = instance_out or output.parent / f"{base_name}.v{version}{instance.suffix or '.json'}"
     for written in (output, instance_out):
         for given in (instance, roster, changes):
             if _same_file(written, given):
