@@ -8,11 +8,13 @@ file at once.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from models.changes import Changes, changes_issues
 from models.instance import MAX_FILE_BYTES, MAX_STRING, Instance, describe_json
 from models.references import Issue, json_path, reference_issues
 from models.roster import Roster
@@ -145,3 +147,35 @@ def load_roster(path: Path) -> Roster:
         return Roster.model_validate(data)
     except ValidationError as error:
         raise InputError(str(path), validation_issues(error)) from None
+
+
+def parse_changes(data: Any, instance: Instance | None, source: str = "changes") -> Changes:
+    """Validate parsed JSON as a changes file (DESIGN.md section 7) against the instance it changes
+    (None: the shape alone, as when checking against the updated instance, where joined cadres exist)."""
+    if not isinstance(data, dict):
+        raise InputError(source, [Issue("", "the changes file must be a JSON object")])
+    long_strings: list[Issue] = []
+    _long_strings(data, [], long_strings)
+    if long_strings:
+        raise InputError(source, long_strings)
+    try:
+        changes = Changes.model_validate(data)
+    except ValidationError as error:
+        raise InputError(source, _without_event_tags(validation_issues(error))) from None
+    issues = [] if instance is None else changes_issues(changes, instance)
+    if issues:
+        raise InputError(source, issues)
+    return changes
+
+
+def _without_event_tags(issues: list[Issue]) -> list[Issue]:
+    """``events[0].absent.to`` -> ``events[0].to``: pydantic names the event kind in the path."""
+    return [Issue(_EVENT_TAG.sub(r"\1", issue.path), issue.message) for issue in issues]
+
+
+_EVENT_TAG = re.compile(r"^(events\[\d+\])\.(absent|recalled|joined|demand|opened|closed)(?=\.|$)")
+
+
+def load_changes(path: Path, instance: Instance | None) -> Changes:
+    """Read and validate a changes file against ``instance`` (None: its shape alone)."""
+    return parse_changes(read_json(path), instance, str(path))

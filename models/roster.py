@@ -89,6 +89,29 @@ class SolverInfo(RosterPart):
     interrupted: bool = Field(default=False, description="Stopped early by a time limit or Ctrl-C.")
 
 
+def _absent(value: object) -> bool:
+    """Optional fields of a repaired roster are left out of other rosters' files."""
+    return value is None
+
+
+class DutyCell(RosterPart):
+    checkpoint: str = Field(description="On duty at this checkpoint.")
+
+
+class StandbyCell(RosterPart):
+    standby: str = Field(description="On standby for this community.")
+
+
+class Change(RosterPart):
+    """One (cadre, date, shift) whose duty, checkpoint or standby differs from the old roster."""
+
+    cadre: str
+    date: Day
+    shift: str
+    before: DutyCell | StandbyCell | None = Field(description="null, {checkpoint} or {standby}.")
+    after: DutyCell | StandbyCell | None = Field(description="null, {checkpoint} or {standby}.")
+
+
 class Roster(RosterPart):
     model_config = ConfigDict(extra="allow")
 
@@ -103,3 +126,11 @@ class Roster(RosterPart):
     standby_shortfalls: list[StandbyShortfall] = Field(default_factory=list)
     conflicts: list[Conflict] = Field(default_factory=list)
     metrics: dict[str, Any] = Field(default_factory=dict)
+    # a repaired roster (DESIGN.md section 7); a roster solved afresh leaves them out
+    version: int | None = Field(
+        default=None, exclude_if=_absent, description="The old roster's version plus 1 (a roster without one: 1)."
+    )
+    based_on: str | None = Field(default=None, exclude_if=_absent, description="SHA-256 of the old roster file.")
+    changes: list[Change] | None = Field(
+        default=None, exclude_if=_absent, description="Every difference from the old roster."
+    )

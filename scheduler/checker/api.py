@@ -472,6 +472,43 @@ class Explainer:
             return messages
         return [message.replace(f" at {asked}", f" at {checkpoint_id}") for message in messages]
 
+    def why_not_instead(self, cadre_id: str, when: date, shift_id: str, checkpoint_id: str) -> list[str]:
+        """As :meth:`why_not`, with whatever the cadre holds in that shift (a standby to be called, a duty
+        elsewhere to be moved) given up first; [] if the cadre can take the duty that way."""
+        ctx = self.ctx
+        reasons, day = self._common(cadre_id, when, shift_id)
+        reasons = [reason for reason in reasons if "is already on" not in reason]
+        if checkpoint_id not in ctx.checkpoints:
+            reasons.append(f"there is no checkpoint {checkpoint_id}")
+        if any(reason.startswith("there is no") or "outside the horizon" in reason for reason in reasons):
+            return reasons
+        checkpoint = ctx.checkpoints[checkpoint_id]
+        cadre = ctx.cadres[cadre_id].cadre
+        if checkpoint.community not in cadre.communities:
+            reasons.append(f"{cadre_id} may not serve community {checkpoint.community}")
+        if cadre.vulnerable and checkpoint.risk == "high":
+            reasons.append(f"{cadre_id} is vulnerable and {checkpoint_id} is a high-risk checkpoint")
+        rule = ctx.demand.get((checkpoint_id, day, shift_id))
+        if rule is None:
+            reasons.append(f"no demand rule of {checkpoint_id} matches {when.isoformat()} shift {shift_id}")
+        elif rule.max is not None and self._on_duty.get((checkpoint_id, day, shift_id), 0) >= rule.max:
+            reasons.append(f"{checkpoint_id} already has its maximum of {rule.max} on duty then")
+        timeline = self.timelines[cadre_id]
+        duties = [duty for duty in timeline.duties if (duty.day, duty.shift) != (day, shift_id)]
+        standbys = [entry for entry in timeline.standbys if (entry.day, entry.shift) != (day, shift_id)]
+        changed = build_timeline(ctx, timeline.facts, [*duties, DutyEntry(day, shift_id, checkpoint_id)], standbys)
+        reasons.extend(self._new_rule_breaks(cadre_id, changed))
+        if not reasons and standbys:
+            # the cadre's own standby must stay callable with the new duty (why_not leaves this out)
+            known = {finding.identity for finding in cadre_findings(ctx, changed, CADRE_RULES)[0]}
+            with_change = {**self.timelines, cadre_id: changed}
+            for entry in standbys:
+                finding = standby_callable(ctx, changed, entry, known, with_change)
+                if finding is not None:
+                    reasons.append(finding.message)
+                    break
+        return list(dict.fromkeys(reasons))
+
     def standby_why_not(self, cadre_id: str, when: date, shift_id: str, community_id: str) -> list[str]:
         """Plain-words reasons why adding that one standby would break a rule or is impossible."""
         ctx = self.ctx

@@ -70,10 +70,16 @@ lang_option = click.option(
               show_default=True, help="csv only: long (one row per duty or standby) or a wide view.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Output file (a directory for ics). Default: roster.xlsx, roster.csv or calendars/.")
+@click.option("--since", type=click.Path(path_type=Path), default=None,
+              help="The roster this one repairs: write only notices of what changed into the directory -o.")
 @lang_option
-def export(instance: Path, roster: Path, fmt: str, view: str, output: Path | None, lang: str | None) -> None:
+def export(instance: Path, roster: Path, fmt: str, view: str, output: Path | None, since: Path | None,
+           lang: str | None) -> None:
     """Export a roster for HR and home units: Excel workbook, CSV or calendar files."""
     lang = lang or default_language()
+    if since is not None:
+        _export_notices(instance, roster, since, fmt, output or Path("notices"), lang)
+        return
     if view != "long" and fmt != "csv":
         raise click.UsageError("--by applies to --format csv only (the workbook holds every view)")
     output = output or DEFAULT_OUTPUT[fmt]
@@ -95,6 +101,24 @@ def export(instance: Path, roster: Path, fmt: str, view: str, output: Path | Non
         output.mkdir(parents=True, exist_ok=True)
         for name, payload in files.items():
             write_atomic(output / name, payload)
+    click.echo(text(lang, "wrote", path=str(output)))
+
+
+def _export_notices(instance: Path, roster: Path, since: Path, fmt: str, output: Path, lang: str) -> None:
+    """Notices of a repaired roster: calendar updates and change lists, into the directory ``output``."""
+    from scheduler.exports.notices import export_notices
+
+    data = load_export_data(instance, roster, lang)
+    try:
+        old = load_roster(since)
+    except InputError as error:
+        _fail(error, lang)
+    if output.exists() and not output.is_dir():
+        _fail_message(output, label(lang, "not_a_directory"), lang)
+    files = export_notices(data, old, fmt)
+    output.mkdir(parents=True, exist_ok=True)
+    for name, payload in files.items():
+        write_atomic(output / name, payload)
     click.echo(text(lang, "wrote", path=str(output)))
 
 

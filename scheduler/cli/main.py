@@ -253,10 +253,13 @@ def _print_summary(roster: dict[str, Any], lang: str, output: Path) -> None:
 @main.command()
 @click.argument("instance", type=click.Path(path_type=Path))
 @click.argument("roster", type=click.Path(path_type=Path))
+@click.option("--against", type=click.Path(path_type=Path), help="A repaired roster: the old roster it repairs.")
+@click.option("--changes", type=click.Path(path_type=Path), help="With --against: the changes file of the repair.")
 @lang_option
-def check(instance: Path, roster: Path, lang: str | None) -> None:
+def check(instance: Path, roster: Path, against: Path | None, changes: Path | None, lang: str | None) -> None:
     """Verify a roster independently: every hard rule, coverage, shortfalls, objective parts, metrics."""
     from scheduler.checker import check as run_check
+    from scheduler.cli.repair import against_problems
 
     lang = lang or default_language()
     loaded = _load(instance, lang)
@@ -271,6 +274,7 @@ def check(instance: Path, roster: Path, lang: str | None) -> None:
         problems.append(
             f"roster was made for an instance with SHA-256 {roster_data.instance_sha256}, but {instance} has {digest}"
         )
+    problems += against_problems(loaded, roster_data, against, changes, lang)
     for problem in problems:
         click.echo(f"  {problem}", err=True)
     for line in report.advice():  # warnings and notes: said, but no failure
@@ -340,9 +344,10 @@ def import_curtois(source: Path, output: Path, name: str | None) -> None:
 
 def _register_subcommands() -> None:
     from scheduler.cli.exports import export, report
+    from scheduler.cli.repair import repair, suggest
     from scheduler.cli.scenarios import scenario, staffing
 
-    for command in (export, report, scenario, staffing):
+    for command in (export, report, scenario, staffing, repair, suggest):
         main.add_command(command)
 
 

@@ -509,6 +509,10 @@ def render_report(data: ExportData) -> str:
         conflicts = pd.DataFrame([{data.t("rule"): item.rule, data.t("cadre"): item.cadre or "",
                                    data.t("message"): item.message} for item in roster.conflicts])
         sections.insert(0, ("conflicts", data.t("sec_conflicts"), html_table(conflicts, css="reasons")))
+    if roster.changes is not None:  # a repaired roster shows what it changed, first
+        from scheduler.exports.notices import changes_section
+
+        sections.insert(0, ("changes", data.t("sec_changes"), changes_section(data)))
     nav = "".join(f'<a href="#{key}">{esc(name)}</a>' for key, name, _ in sections)
     body = "".join(f'<section id="{key}"><h2>{esc(name)}</h2>{content}</section>' for key, name, content in sections)
     lang_attr = "zh-CN" if data.lang == "zh" else "en"

@@ -1,0 +1,248 @@
+"""Daily repair benchmark: a town played day by day (issue 25, DESIGN.md section 7).
+
+Each morning at 06:00 every cadre is absent that day and the next with
+probability ``--absence`` (seeded); the roster is repaired (``schedule
+repair``'s library call) and the day is served as repaired: the next morning
+starts from the repaired roster and the updated instance. Per day and in
+total it reports, over the days from that morning on:
+
+- ``struck``: minimum missing when the absent cadres' shifts are simply struck
+  (persons below ``min`` plus skills missing, as the checker counts them);
+- ``repaired``: the same for the repaired roster;
+- ``full``: the same for a full solve of the updated instance (``--full-seconds``;
+  0 leaves it out);
+- ``won back``: (struck - repaired) / (struck - full), the share of what a new
+  solve wins back that the repair wins back (the issue's target: 95 %);
+- ``changes/lost``: changes the repair made (the absent cadres' own removed
+  shifts not counted) per duty lost to the absences (target 1.5);
+- ``standby share``: standby called among the duties the repair added;
+- seconds of the repair call, and of composing and checking its roster.
+
+Every repaired roster is checked by the independent checker, with the
+section 7 checks of ``check --against``; a failure is reported and counted.
+``--shock-day D`` adds one more run: from the starting roster, 30 % of the
+cadres absent at once on day D (and the next).
+
+    python benchmarks/repair.py --roster town14.roster.json --workers 2 --full-seconds 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from models.changes import Changes
+from models.instance import Instance
+from models.loading import load_instance, load_roster, parse_changes
+from models.roster import Assignment, DutyCell, Roster, StandbyAssignment
+from scheduler.checker import check, evaluate
+from scheduler.checker.against import check_against
+from scheduler.compose.roster import compose_roster
+from scheduler.repair.repair import RepairOptions, repair
+from scheduler.solver import SolveOptions, solve
+
+OLD_SHA = "benchmark"
+
+
+@dataclass
+class DayFigures:
+    day: str
+    absent: int
+    lost_duties: int
+    struck: int
+    repaired: int
+    full: int | None
+    won_back: float | None
+    struck_inside: int  # of struck: inside the notice window (where only standby calls and additions may help)
+    repaired_inside: int
+    full_inside: int | None
+    won_back_after_notice: float | None  # won back over the shifts after the notice window alone
+    budgeted_changes: int
+    changes_per_lost: float | None
+    standby_calls: int
+    duties_added: int
+    repair_seconds: float
+    compose_check_seconds: float
+    focused: bool
+    check_problems: int
+
+
+def missing_from(instance: Instance, assignments: list[Assignment], standby: list[StandbyAssignment],
+                 changes: Changes) -> tuple[int, int]:
+    """Persons below min plus skills missing (the checker's count) over the checkpoint-shifts from now's date
+    on: (inside the notice window or before now that day, after it)."""
+    evaluation = evaluate(instance, assignments, standby)
+    starts = {shift.id: shift.start for shift in instance.shifts}
+    notice_end = changes.now + timedelta(hours=changes.notice_hours)
+    inside = after = 0
+    for item in evaluation.shortfalls:
+        if item.date < changes.now.date():
+            continue
+        missing = max(item.min - item.assigned, 0) + sum(item.skills_missing.values())
+        begins = datetime.combine(item.date, datetime.strptime(starts[item.shift], "%H:%M").time())
+        if begins < notice_end:
+            inside += missing
+        else:
+            after += missing
+    return inside, after
+
+
+def absences(instance: Instance, day: date, last: date, share: float, rng: random.Random) -> list[dict[str, str]]:
+    to = min(day + timedelta(days=1), last)
+    return [{"kind": "absent", "cadre": cadre.id, "from": day.isoformat(), "to": to.isoformat()}
+            for cadre in instance.cadres if rng.random() < share]
+
+
+def play_day(instance: Instance, roster: Roster, changes: Changes, args: argparse.Namespace,
+             ) -> tuple[DayFigures, Instance, Roster]:
+    today = changes.now.date()
+    started = time.monotonic()
+    outcome = repair(instance, roster, changes,
+                     RepairOptions(time_limit=args.repair_seconds, workers=args.workers, seed=args.seed))
+    repair_seconds = time.monotonic() - started
+    started = time.monotonic()
+    composed = compose_roster(outcome.updated, "benchmark", outcome.result,
+                              SolveOptions(time_limit=args.repair_seconds, workers=args.workers), explain=False)
+    repaired = composed.model_copy(update={"version": (roster.version or 1) + 1, "based_on": OLD_SHA,
+                                           "changes": outcome.changes})
+    problems = check(outcome.updated, repaired).lines()
+    problems += check_against(outcome.updated, repaired, roster, OLD_SHA, changes)
+    compose_seconds = time.monotonic() - started
+    for problem in problems[:5]:
+        print(f"  CHECK FAILED {today}: {problem}", file=sys.stderr)
+    forced_cells = {(change.cadre, change.date, change.shift) for change in outcome.forced}
+    struck_duties = [item for item in roster.assignments if (item.cadre, item.date, item.shift) not in forced_cells]
+    struck_standby = [item for item in roster.standby if (item.cadre, item.date, item.shift) not in forced_cells]
+    struck_split = missing_from(outcome.updated, struck_duties, struck_standby, changes)
+    repaired_split = missing_from(outcome.updated, repaired.assignments, repaired.standby, changes)
+    struck, repaired_missing = sum(struck_split), sum(repaired_split)
+    full = None
+    full_split = None
+    if args.full_seconds > 0:
+        result = solve(outcome.updated, SolveOptions(time_limit=args.full_seconds, workers=args.workers,
+                                                     seed=args.seed))
+        full_split = missing_from(outcome.updated, result.assignments, result.standby, changes)
+        full = sum(full_split)
+    lost = sum(1 for change in outcome.forced if isinstance(change.before, DutyCell) and change.date >= today)
+    added = [change for change in outcome.changes if isinstance(change.after, DutyCell)]
+    won_back = won_back_after = None
+    if full is not None and struck - full > 0:
+        won_back = (struck - repaired_missing) / (struck - full)
+    if full_split is not None and struck_split[1] - full_split[1] > 0:
+        won_back_after = (struck_split[1] - repaired_split[1]) / (struck_split[1] - full_split[1])
+    figures = DayFigures(
+        day=today.isoformat(), absent=len(changes.events), lost_duties=lost, struck=struck,
+        repaired=repaired_missing, full=full, won_back=won_back, struck_inside=struck_split[0],
+        repaired_inside=repaired_split[0], full_inside=None if full_split is None else full_split[0],
+        won_back_after_notice=won_back_after, budgeted_changes=outcome.budgeted,
+        changes_per_lost=outcome.budgeted / lost if lost else None, standby_calls=len(outcome.called),
+        duties_added=len(added), repair_seconds=round(repair_seconds, 2),
+        compose_check_seconds=round(compose_seconds, 2), focused=outcome.focused, check_problems=len(problems),
+    )
+    return figures, outcome.updated, repaired
+
+
+def show(figures: DayFigures) -> None:
+    won = "-" if figures.won_back is None else f"{100 * figures.won_back:.0f} %"
+    after = "-" if figures.won_back_after_notice is None else f"{100 * figures.won_back_after_notice:.0f} %"
+    full_inside = "-" if figures.full_inside is None else str(figures.full_inside)
+    per_lost = "-" if figures.changes_per_lost is None else f"{figures.changes_per_lost:.2f}"
+    full = "-" if figures.full is None else str(figures.full)
+    print(f"{figures.day}  absent {figures.absent:3d}  lost {figures.lost_duties:3d}  missing struck "
+          f"{figures.struck:3d} repaired {figures.repaired:3d} full {full:>3}"
+          f" (notice window {figures.struck_inside}/{figures.repaired_inside}/{full_inside})  won back {won:>6}"
+          f" (after the window {after:>6})  changes {figures.budgeted_changes:3d} ({per_lost}/lost)  standby "
+          f"{figures.standby_calls:3d}/{figures.duties_added:3d}  {figures.repair_seconds:.2f} s "
+          f"(+{figures.compose_check_seconds:.2f} s check)  {'narrowed' if figures.focused else 'whole future'}"
+          f"{'  CHECK FAILED' if figures.check_problems else ''}")
+
+
+def totals(days: list[DayFigures]) -> dict[str, object]:
+    with_full = [item for item in days if item.full is not None]
+    struck = sum(item.struck for item in with_full)
+    repaired = sum(item.repaired for item in with_full)
+    full = sum(item.full or 0 for item in with_full)
+    lost = sum(item.lost_duties for item in days)
+    added = sum(item.duties_added for item in days)
+    struck_after = sum(item.struck - item.struck_inside for item in with_full)
+    repaired_after = sum(item.repaired - item.repaired_inside for item in with_full)
+    full_after = sum((item.full or 0) - (item.full_inside or 0) for item in with_full)
+    return {
+        "days": len(days),
+        "won_back": round((struck - repaired) / (struck - full), 3) if with_full and struck > full else None,
+        "won_back_after_notice": round((struck_after - repaired_after) / (struck_after - full_after), 3)
+        if with_full and struck_after > full_after else None,
+        "missing_inside_notice_struck_repaired_full": [sum(item.struck_inside for item in with_full),
+                                                       sum(item.repaired_inside for item in with_full),
+                                                       sum(item.full_inside or 0 for item in with_full)],
+        "missing_struck": struck, "missing_repaired": repaired, "missing_full": full if with_full else None,
+        "changes_per_lost": round(sum(item.budgeted_changes for item in days) / lost, 3) if lost else None,
+        "standby_share": round(sum(item.standby_calls for item in days) / added, 3) if added else None,
+        "repair_seconds_max": max((item.repair_seconds for item in days), default=0.0),
+        "repair_seconds_mean": round(sum(item.repair_seconds for item in days) / len(days), 2) if days else 0.0,
+        "check_failures": sum(1 for item in days if item.check_problems),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--instance", type=Path, default=Path("instances/town14.json"))
+    parser.add_argument("--roster", type=Path, default=None, help="The published roster (default: solve first).")
+    parser.add_argument("--solve-seconds", type=float, default=60.0, help="Solving the starting roster.")
+    parser.add_argument("--absence", type=float, default=0.10)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--repair-seconds", type=float, default=2.5)
+    parser.add_argument("--full-seconds", type=float, default=20.0, help="Full solve per day (0: none).")
+    parser.add_argument("--days", type=int, default=None, help="Days played (default: the whole horizon).")
+    parser.add_argument("--shock-day", type=int, default=None, help="Also a 30 %% shock on this day index.")
+    parser.add_argument("--json", type=Path, default=None, help="Write the figures here.")
+    args = parser.parse_args()
+
+    instance = load_instance(args.instance)
+    if args.roster is not None:
+        start_roster = load_roster(args.roster)
+    else:
+        from scheduler.compose.roster import compose_roster as compose
+
+        result = solve(instance, SolveOptions(time_limit=args.solve_seconds, workers=args.workers, seed=args.seed))
+        start_roster = compose(instance, "benchmark", result, SolveOptions(), explain=False)
+    first = instance.horizon.start
+    last = first + timedelta(days=instance.horizon.days - 1)
+    rng = random.Random(args.seed)
+    played = min(args.days or instance.horizon.days, instance.horizon.days)
+    days: list[DayFigures] = []
+    current_instance, current_roster = instance, start_roster
+    for offset in range(played):
+        today = first + timedelta(days=offset)
+        events = absences(current_instance, today, last, args.absence, rng)
+        changes = parse_changes({"now": datetime.combine(today, datetime.min.time()).replace(hour=6)
+                                 .strftime("%Y-%m-%dT%H:%M"), "events": events}, current_instance)
+        figures, current_instance, current_roster = play_day(current_instance, current_roster, changes, args)
+        days.append(figures)
+        show(figures)
+    summary: dict[str, object] = {"daily": [asdict(item) for item in days], "total": totals(days)}
+    print("total:", json.dumps(summary["total"]))
+    if args.shock_day is not None:
+        today = first + timedelta(days=args.shock_day)
+        events = absences(instance, today, last, 0.30, random.Random(args.seed + 1000))
+        changes = parse_changes({"now": f"{today.isoformat()}T06:00", "events": events}, instance)
+        figures, _, _ = play_day(instance, start_roster, changes, args)
+        print("shock day (30 % absent):")
+        show(figures)
+        summary["shock"] = asdict(figures)
+    if args.json is not None:
+        args.json.write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
+    failures = sum(1 for item in days if item.check_problems) + int(
+        bool(summary.get("shock")) and bool(summary["shock"]["check_problems"]))  # type: ignore[index]
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

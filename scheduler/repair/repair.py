@@ -1,0 +1,328 @@
+"""Repairing a published roster after the day's events (DESIGN.md section 7).
+
+:func:`repair` applies the events, builds the repair model (narrowed to the
+days the events touch; the whole future when that model has no roster) and
+solves its stages in order: minimum coverage, then few changes (nearer ``now``
+costlier), then the rest of section 5. Each stage starts from the previous
+roster (the first from the old roster with what the events struck left out),
+so a roster is at hand at once and the search only improves it. With
+``max_changes`` the coverage stage is first solved without the budget, to say
+what more changes would have bought.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field, replace
+
+from ortools.sat.python import cp_model
+
+from models.changes import Changes, DemandChange, Joined, Opened
+from models.instance import Instance
+from models.roster import Assignment, Change, DutyCell, Roster, StandbyAssignment, StandbyCell
+from scheduler.model.calendar import Calendar, standby_wanted
+from scheduler.model.objective import ObjectiveStage, plan_stages
+from scheduler.model.variables import Expr
+from scheduler.repair.events import apply_events
+from scheduler.repair.model import (
+    RepairModel,
+    RepairPlan,
+    add_budget,
+    build_repair_model,
+    changes_part,
+    keep_old,
+    old_solution_hint,
+)
+from scheduler.solver import Result, StageResult
+
+logger = logging.getLogger(__name__)
+
+# Shares of the time limit: coverage then changes in one search (less the coverage without the
+# budget when there is one); the later stages share the rest.
+LATER_SHARE = 0.2
+# The last attempt's time limit, as a multiple of the one asked for.
+RETRY_FACTOR = 4
+# Days either side of a touched day that are open too (room for swaps).
+WIDEN = 0
+COVERAGE_WITHOUT_BUDGET_SHARE = 0.2
+# A later stage is tried only with at least this many seconds left (CP-SAT's presolve alone takes some).
+LEAST_STAGE_SECONDS = 0.5
+
+
+@dataclass
+class RepairOptions:
+    time_limit: float = 2.5  # seconds for the search (building and composing come on top)
+    workers: int = 2
+    seed: int = 0
+    focus: bool = True  # narrow the model to the days the events touch (the whole future if that fails)
+
+
+@dataclass
+class Repair:
+    """What a repair found: the updated instance, the roster as a solver result, and its changes."""
+
+    updated: Instance
+    result: Result
+    changes: list[Change]
+    forced: list[Change]  # changes the events forced: entries their cadres can no longer hold
+    called: list[Change]  # standby turned into duty in their community
+    focused: bool  # whether the narrowed model gave the roster
+    coverage_without_budget: float | None = None  # the coverage stage value with no max_changes
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def budgeted(self) -> int:
+        return len(self.changes) - len(self.forced)
+
+
+def _struck_days(calendar: Calendar, plan_old: dict[tuple[str, int, str], tuple[str, str]],
+                 now_day: int) -> dict[str, set[int]]:
+    """Community -> days of its old entries that the updated instance no longer allows (from now's date on)."""
+    struck: dict[str, set[int]] = {}
+    for (cadre_id, day, shift_id), (kind, place) in plan_old.items():
+        if day < now_day:
+            continue
+        community = calendar.checkpoints[place].community if kind == "duty" else place
+        facts = calendar.cadre_facts.get(cadre_id)
+        slot = calendar.slots[(day, shift_id)]
+        if facts is None or not calendar.slot_open(facts, slot):
+            struck.setdefault(community, set()).add(day)
+        elif kind == "duty":
+            rule = calendar.demand.get((place, day, shift_id))
+            if rule is None or rule.max == 0:
+                struck.setdefault(community, set()).add(day)
+        elif standby_wanted(calendar.instance.standby, place, calendar.date_of(day), shift_id) <= 0:
+            struck.setdefault(community, set()).add(day)
+    return struck
+
+
+def open_cadre_days_for(calendar: Calendar, changes: Changes, plan_old: dict[tuple[str, int, str], tuple[str, str]],
+                        now_day: int) -> dict[str, set[int]]:
+    """Days on which a cadre may take anything (elsewhere a cadre only keeps or loses what the old roster
+    gave): for the cadres of a community, the days its old entries were struck and the days of new
+    demand there (a demand event, an opened checkpoint: from now on), a day either side; for a cadre
+    who joined, every day from now (their minimum hours need room)."""
+    future = set(range(now_day, calendar.days))
+    community_days = {community: {day + offset for day in days for offset in range(-WIDEN, WIDEN + 1)}
+                      for community, days in _struck_days(calendar, plan_old, now_day).items()}
+    opened: dict[str, set[int]] = {}
+    for event in changes.events:
+        if isinstance(event, Joined):
+            opened.setdefault(event.cadre.id, set()).update(future)
+        elif isinstance(event, DemandChange):
+            community = calendar.checkpoints[event.checkpoint].community
+            community_days.setdefault(community, set()).update(calendar.day_of(when) for when in event.rule.dates)
+        elif isinstance(event, Opened):
+            community_days.setdefault(event.checkpoint.community, set()).update(future)
+    for cadre in calendar.instance.cadres:
+        for community in cadre.communities:
+            if community in community_days:
+                opened.setdefault(cadre.id, set()).update(community_days[community] & future)
+    return opened
+
+
+class _Stages:
+    """Solves objective stages in order on one model, each from the roster before it."""
+
+    def __init__(self, roster_model: RepairModel, options: RepairOptions, hint: dict[int, int]) -> None:
+        self.model = roster_model
+        self.options = options
+        self.solution: list[int] | None = None
+        self.hint = hint
+
+    def solve(self, name: str, expr: Expr, seconds: float, keep: bool = True,
+              on: cp_model.CpModel | None = None) -> tuple[str, int | None, float]:
+        """Minimise ``expr`` (on the model ``on``, a clone, if given); keep its value for later stages.
+        Returns (status, value, seconds)."""
+        cp = self.model.cp if on is None else on
+        cp.minimize(expr)
+        cp.clear_hints()
+        proto_hint = cp.proto.solution_hint
+        if self.solution is not None:
+            count = min(len(self.solution), len(cp.proto.variables))
+            proto_hint.vars.extend(range(count))
+            proto_hint.values.extend(self.solution[:count])
+        else:
+            proto_hint.vars.extend(self.hint.keys())
+            proto_hint.values.extend(self.hint.values())
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = self.options.workers
+        solver.parameters.random_seed = self.options.seed
+        solver.parameters.max_time_in_seconds = max(seconds, 0.05)
+        started = time.monotonic()
+        status = solver.solve(cp)
+        spent = time.monotonic() - started
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            logger.info("repair stage %s: %s after %.2f s", name, solver.status_name(status), spent)
+            return solver.status_name(status).lower(), None, spent
+        self.solution = list(solver.response_proto.solution)
+        value = round(solver.objective_value)
+        if keep and on is None:
+            cp.add(expr <= value)
+        logger.info("repair stage %s: %s, value %s, %.2f s", name, solver.status_name(status), value, spent)
+        return ("optimal" if status == cp_model.OPTIMAL else "feasible"), value, spent
+
+
+def repair(instance: Instance, old_roster: Roster, changes: Changes, options: RepairOptions | None = None) -> Repair:
+    """The repaired roster of the updated instance (see the module doc)."""
+    options = options or RepairOptions()
+    updated = apply_events(instance, changes)
+    calendar = Calendar(updated)
+    plan = RepairPlan.of(calendar, old_roster, changes.now, changes.notice_hours, changes.max_changes, None)
+    # narrowed: no day open to all, some days open to some cadres; else every day from now's date on
+    open_days: set[int] | None = set() if options.focus else None
+    plan.open_cadre_days = open_cadre_days_for(calendar, changes, plan.old, plan.now_day)
+    # the narrowed model first; then every day from now's date on; then that again with more time
+    attempts = [(open_days, options), (None, options),
+                (None, replace(options, time_limit=options.time_limit * RETRY_FACTOR))]
+    if open_days is None:
+        attempts = attempts[1:]
+    for attempt, attempt_options in attempts:
+        plan.open_days = attempt
+        outcome = _repair_with(updated, calendar, old_roster, plan, attempt_options)
+        if outcome is not None:
+            return outcome
+        logger.info("no repaired roster from this model in the time given; widening the search")
+    raise RuntimeError("none was found in the time given (a longer --time-limit may find one; the frozen past "
+                       "and the notice rules may also leave none)")
+
+
+def _repair_with(
+    updated: Instance, calendar: Calendar, old_roster: Roster, plan: RepairPlan, options: RepairOptions
+) -> Repair | None:
+    seconds: dict[str, float] = {}
+    started = time.monotonic()
+    roster_model = build_repair_model(calendar, plan)
+    seconds["build"] = time.monotonic() - started
+    stages_plan = plan_stages(roster_model)
+    coverage_stage = _coverage_stage(stages_plan, roster_model)
+    later = [stage for stage in stages_plan if stage.name != "coverage"]
+    runner = _Stages(roster_model, options, old_solution_hint(roster_model, plan))
+    limit = options.time_limit
+    stage_results: dict[str, StageResult] = {}
+    coverage_expr = coverage_stage.build()
+    changes_objective = changes_part(roster_model, plan)
+    scale = (changes_objective.most or 0) + 1
+    first_share = 1.0 - LATER_SHARE - (COVERAGE_WITHOUT_BUDGET_SHARE if plan.max_changes is not None else 0.0)
+    # a quick first repair: every old entry kept, only additions (and standby calls) fill the gaps;
+    # solving coverage alone from scratch moves many cells that the changes stage then struggles to
+    # put back, while this roster usually has the best coverage already and few changes
+    quick = roster_model.cp.clone()
+    keep_old(quick, roster_model, plan)
+    quick.minimize(0)
+    _, quick_value, _ = runner.solve("additions only", scale * coverage_expr + changes_objective.expr,
+                                     limit * first_share * 0.15, on=quick)
+    quick_solution = runner.solution
+    logger.info("additions only: coverage %s", None if quick_value is None else quick_value // scale)
+    without_budget = None
+    if plan.max_changes is not None:
+        _, value, _ = runner.solve("coverage without budget", coverage_expr, limit * COVERAGE_WITHOUT_BUDGET_SHARE,
+                                   keep=False)
+        if value is None and quick_value is not None:
+            value = quick_value // scale  # at least that good: what the additions alone reach
+        if value is not None:
+            without_budget = value / coverage_stage.divisor
+        add_budget(roster_model, plan)
+        # the budget may rule out the rosters found so far: start again from the old roster, struck
+        runner.solution = None
+        quick_value = quick_solution = None
+    status, value, spent = runner.solve("coverage", coverage_expr, limit * first_share * 0.3)
+    if value is None and quick_value is not None and quick_solution is not None:
+        # nothing found in time: the additions-only roster is a roster of this model too
+        runner.solution = quick_solution
+        value = quick_value // scale
+        roster_model.cp.add(coverage_expr <= value)
+    if value is None:
+        return None
+    if quick_value is not None and quick_solution is not None and quick_value // scale <= value:
+        runner.solution = quick_solution  # as good a coverage, and far fewer changes to start from
+    stage_results["coverage"] = StageResult("coverage", "feasible", value / coverage_stage.divisor, None, spent)
+    runner.solve("changes", changes_objective.expr, limit * first_share * 0.55)
+    search_started = started + seconds["build"]
+    for index, stage in enumerate(later):
+        left = max(limit - (time.monotonic() - search_started), 0.0)
+        if left < LEAST_STAGE_SECONDS:
+            break  # the later stages that found no time keep the roster as it is
+        share = max(left / (len(later) - index), LEAST_STAGE_SECONDS)
+        expr = stage.build()
+        status, value, spent = runner.solve(stage.name, expr, share)
+        shown = None if value is None else value / stage.divisor
+        stage_results[stage.name] = StageResult(stage.name, "feasible" if value is not None else "skipped", shown,
+                                                None, spent)
+    seconds["search"] = time.monotonic() - started - seconds["build"]
+    assert runner.solution is not None
+    assignments, standby = _roster_of(roster_model, runner.solution)
+    result = Result(status="feasible", mode=updated.objective.mode, assignments=assignments, standby=standby,
+                    seconds=time.monotonic() - started)
+    names = [stage.name for stage in stages_plan]
+    result.stages = [stage_results.get(name, StageResult(name, "skipped", None, None, 0.0)) for name in names]
+    changes = roster_changes(old_roster, assignments, standby)
+    forced = [change for change in changes if _is_forced(change, plan, roster_model)]
+    called = [
+        change for change in changes
+        if isinstance(change.before, StandbyCell) and isinstance(change.after, DutyCell)
+        and calendar.checkpoints[change.after.checkpoint].community == change.before.standby
+    ]
+    return Repair(updated, result, changes, forced, called, plan.open_days is not None, without_budget, seconds)
+
+
+def _coverage_stage(stages_plan: list[ObjectiveStage], roster_model: RepairModel) -> ObjectiveStage:
+    for stage in stages_plan:
+        if stage.name == "coverage":
+            return stage
+    from scheduler.model.objective import WEIGHT_SCALE, coverage
+
+    # weighted mode: minimum coverage still comes first in a repair
+    return ObjectiveStage("coverage", lambda: coverage(roster_model), WEIGHT_SCALE)
+
+
+def _is_forced(change: Change, plan: RepairPlan, roster_model: RepairModel) -> bool:
+    if change.before is None:
+        return False
+    day = roster_model.calendar.day_of(change.date)
+    held = roster_model.cell_vars.get((change.cadre, day, change.shift), [])
+    entry = ("duty", change.before.checkpoint) if isinstance(change.before, DutyCell) else (
+        "standby", change.before.standby)
+    return not any(held_entry == entry for held_entry, _ in held)
+
+
+def _roster_of(roster_model: RepairModel, solution: list[int]) -> tuple[list[Assignment], list[StandbyAssignment]]:
+    calendar = roster_model.calendar
+    assignments = [
+        Assignment(cadre=key.cadre, date=calendar.date_of(key.day), shift=key.shift, checkpoint=key.checkpoint)
+        for key, variable in roster_model.vars.duties.items()
+        if solution[variable.index]
+    ]
+    standby = [
+        StandbyAssignment(cadre=key.cadre, date=calendar.date_of(key.day), shift=key.shift, community=key.community)
+        for key, variable in roster_model.vars.standbys.items()
+        if solution[variable.index]
+    ]
+    assignments.sort(key=lambda item: (item.date, item.shift, item.checkpoint, item.cadre))
+    standby.sort(key=lambda item: (item.date, item.shift, item.community, item.cadre))
+    return assignments, standby
+
+
+def roster_changes(old: Roster, assignments: list[Assignment], standby: list[StandbyAssignment]) -> list[Change]:
+    """The roster's ``changes``: every (cadre, date, shift) that holds something else than in ``old``."""
+    def cells(duties: list[Assignment], standbys: list[StandbyAssignment]) -> dict[tuple[str, object, str],
+                                                                                   DutyCell | StandbyCell]:
+        held: dict[tuple[str, object, str], DutyCell | StandbyCell] = {}
+        for duty in duties:
+            held[(duty.cadre, duty.date, duty.shift)] = DutyCell(checkpoint=duty.checkpoint)
+        for item in standbys:
+            held[(item.cadre, item.date, item.shift)] = StandbyCell(standby=item.community)
+        return held
+
+    before, after = cells(old.assignments, old.standby), cells(assignments, standby)
+    out = [
+        Change(cadre=cell[0], date=cell[1], shift=cell[2], before=before.get(cell), after=after.get(cell))  # type: ignore[arg-type]
+        for cell in before.keys() | after.keys()
+        if before.get(cell) != after.get(cell)
+    ]
+    out.sort(key=lambda change: (change.date, change.shift, change.cadre))
+    return out
+
+
+__all__ = ["Repair", "RepairOptions", "repair", "roster_changes"]

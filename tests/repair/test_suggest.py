@@ -1,0 +1,67 @@
+"""``schedule suggest`` (scheduler/repair/suggest.py) on a tiny case worked out by hand.
+
+3 days, D 08-16 and E 16-24; community c1 with k1 (high risk, min 1 max 1, asks 1 cadre with skill
+``medical``) and k2 (low risk, min 0, target 1, max 1); one standby asked on D. On day 1 D: a is on duty
+at k1, f at k2, b stands by. e is free, v is vulnerable (never at high-risk k1), u is unavailable on
+day 1. Replacing a at k1 on day 1 D, each candidate is one change: b called, e free, f moved from k2
+(k2 may drop to 0, its min: no filler needed). e holds ``medical``, so e ranks first; then standby before
+swap. v and u cannot, each with its reason.
+"""
+
+from __future__ import annotations
+
+from models.roster import Assignment, StandbyAssignment
+from scheduler.checker import evaluate
+from scheduler.repair.suggest import Candidate, suggest_candidates
+from tests.repair.helpers import DAYS, instance, roster
+
+CHECKPOINTS = [
+    {"id": "k1", "community": "c1", "risk": "high",
+     "demand": [{"min": 1, "target": 1, "max": 1, "skills": {"medical": 1}}]},
+    {"id": "k2", "community": "c1", "risk": "low", "demand": [{"min": 0, "target": 1, "max": 1}]},
+]
+BASE = instance(
+    ["a", "b", "e", "f", "u", "v"],
+    checkpoints=CHECKPOINTS,
+    cadre_fields={"a": {"skills": ["medical"]}, "e": {"skills": ["medical"]}, "v": {"vulnerable": True},
+                  "u": {"unavailable": [{"date": DAYS[1]}]}},
+    standby={"per_community": 1, "overrides": [{"shifts": ["E"], "count": 0}]},
+)
+OLD = roster([("a", DAYS[1], "D", "k1"), ("f", DAYS[1], "D", "k2")], [("b", DAYS[1], "D")])
+
+
+def applied(candidate: Candidate) -> tuple[list[Assignment], list[StandbyAssignment]]:
+    """The roster with a replaced by the candidate (and the candidate's old place given up)."""
+    day = OLD.assignments[0].date
+    duties = [item for item in OLD.assignments if item.cadre not in ("a", candidate.cadre)]
+    duties.append(Assignment(cadre=candidate.cadre, date=day, shift="D", checkpoint="k1"))
+    standby = [item for item in OLD.standby if item.cadre != candidate.cadre]
+    return duties, standby
+
+
+def test_replacing_a_cadre_ranks_every_way_and_says_who_cannot() -> None:
+    answer = suggest_candidates(BASE, OLD, OLD.assignments[0].date, "D", cadre="a")
+    assert [(candidate.kind, candidate.cadre) for candidate in answer.candidates] == [
+        ("free", "e"), ("standby", "b"), ("swap", "f")]
+    assert answer.candidates[0].cost.skills == ["medical"]
+    assert answer.candidates[2].changes == ["f: duty at k2 -> duty at k1"]
+    assert dict(answer.cannot) == {
+        "u": "u is unavailable all day on 2024-01-02",
+        "v": "v is vulnerable and k1 is a high-risk checkpoint",
+    }
+    for candidate in answer.candidates:  # each candidate keeps the roster rule-clean (the checker's evaluation)
+        duties, standby = applied(candidate)
+        assert evaluate(BASE, duties, standby).violations == []
+
+
+def test_a_gap_and_a_bad_question() -> None:
+    gap = roster([("f", DAYS[1], "D", "k2")], [("b", DAYS[1], "D")])
+    answer = suggest_candidates(BASE, gap, OLD.assignments[0].date, "D", checkpoint="k1")
+    assert {candidate.cadre for candidate in answer.candidates} == {"a", "b", "e", "f"}
+    assert answer.as_json()["candidates"][0]["cost"]["skills"] == ["medical"]
+    try:
+        suggest_candidates(BASE, gap, OLD.assignments[0].date, "D", cadre="a")
+    except ValueError as error:
+        assert "has no duty" in str(error)
+    else:
+        raise AssertionError("a cadre without that duty is no question")
