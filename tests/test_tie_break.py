@@ -7,7 +7,7 @@ import pytest
 from models.loading import parse_instance
 from scheduler.model.objective import plan_stages
 from scheduler.model.roster_model import RosterModel
-from scheduler.search.runner import scaled_down
+from scheduler.search.runner import integral_bound, scaled_down
 
 from .rules.helpers import D, N, cadre, checkpoint, demand, instance, solve_checked
 
@@ -23,6 +23,16 @@ def test_a_bound_on_the_scaled_objective_bounds_the_stage(bound: int, expected: 
 
 def test_without_a_scale_the_bound_is_the_bound() -> None:
     assert scaled_down(17, 1) == 17
+
+
+@pytest.mark.parametrize(
+    ("bound", "expected"),
+    # an integral objective is at least the bound rounded up; floating-point noise either side of a
+    # whole number must not move it (9999.9999999 once showed a proven 10000 as unproven)
+    [(9999.9999999, 10000), (10000.0, 10000), (10000.0000001, 10000), (9999.5, 10000), (0.0, 0), (-0.5, 0)],
+)
+def test_the_solver_bound_is_rounded_up_to_a_whole_number(bound: float, expected: int) -> None:
+    assert integral_bound(bound) == expected
 
 
 def test_standby_and_target_know_their_largest_value() -> None:

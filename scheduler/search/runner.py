@@ -12,6 +12,7 @@ incumbent, and charges every search to the :class:`Budget` it was given.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -59,7 +60,7 @@ class ProgressReporter(FoundWatch):
         super().on_solution_callback()
         divisor = self._stage.divisor
         value = int(self.objective_value) // self._scale
-        bound = scaled_down(int(self.best_objective_bound), self._scale)
+        bound = scaled_down(integral_bound(self.best_objective_bound), self._scale)
         self._report(Progress(self._stage.name, value / divisor, bound / divisor, time.monotonic() - self._started))
 
 
@@ -69,6 +70,13 @@ class Constructed:
 
     duties: list[DutyKey]
     standby: list[StandbyKey]
+
+
+def integral_bound(bound: float) -> int:
+    """CP-SAT's objective bound (a float) as a bound on an integral objective: rounded up, less a
+    hair for floating-point noise above the true bound (truncating 9999.9999 to 9999 would leave a
+    proven optimum of 10000 looking unproven)."""
+    return math.ceil(bound - 1e-6)
 
 
 def scaled_down(bound: int, scale: int) -> int:
@@ -308,7 +316,7 @@ class CpSatRunner:
 
     def stage_bound(self, stage: ObjectiveStage, solver: cp_model.CpSolver) -> int:
         """A bound on the stage's own objective from a search's bound on what it minimised."""
-        return scaled_down(int(solver.best_objective_bound), self.scales.get(stage.name, 1))
+        return scaled_down(integral_bound(solver.best_objective_bound), self.scales.get(stage.name, 1))
 
     def reporter(self, stage: ObjectiveStage) -> FoundWatch:
         """A callback for the stage's searches: live progress when asked for, else a found watch."""
