@@ -100,7 +100,8 @@ def _same_file(first: Path, second: Path) -> bool:
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="The repaired roster.")
 @click.option("--instance-out", type=click.Path(path_type=Path), default=None,
               help="The updated instance (default: INSTANCE's name with .vN, next to --output).")
-@click.option("--time-limit", type=float, default=2.5, show_default=True, help="Seconds for the search.")
+@click.option("--time-limit", type=float, default=8.0, show_default=True,
+              help="Seconds for the whole repair: reading, building, searching, composing and checking.")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="CP-SAT search workers.")
 @click.option("--seed", type=int, default=0, show_default=True, help="CP-SAT random seed.")
 @lang_option
@@ -129,7 +130,11 @@ def repair(instance: Path, roster: Path, changes: Path, output: Path, instance_o
     if _same_file(output, instance_out):
         _fail_message(output, text(lang, "repair_same_outputs"), lang)
     try:
-        outcome = run_repair(loaded, old, parsed, RepairOptions(time_limit=time_limit, workers=workers, seed=seed))
+        # composing the roster file and checking it twice come after the search, within the limit
+        kept_back = RepairOptions()
+        reserve = kept_back.finish_reserve + kept_back.explain_seconds
+        search_limit = max(time_limit - (time.monotonic() - started) - reserve, 0.5)
+        outcome = run_repair(loaded, old, parsed, RepairOptions(time_limit=search_limit, workers=workers, seed=seed))
     except RuntimeError as error:
         click.echo(f"{text(lang, 'repair_none')}: {error}", err=True)
         sys.exit(EXIT_CHECK_FAILED)
@@ -138,7 +143,7 @@ def repair(instance: Path, roster: Path, changes: Path, output: Path, instance_o
     digest = hashlib.sha256(updated_text.encode("utf-8")).hexdigest()
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     composed = compose_roster(outcome.updated, digest, outcome.result, options,
-                              explain_until=started + time_limit + 2.0)
+                              explain_until=started + time_limit - kept_back.finish_reserve)
     repaired = composed.model_copy(update={"version": version, "based_on": sha256_of(roster),
                                            "changes": outcome.changes})
     # every roster written passes the checker, section 7 included: never write one that does not

@@ -41,8 +41,6 @@ logger = logging.getLogger(__name__)
 # Shares of the time limit: coverage then changes in one search (less the coverage without the
 # budget when there is one); the later stages share the rest.
 LATER_SHARE = 0.2
-# The last attempt's time limit, as a multiple of the one asked for.
-RETRY_FACTOR = 4
 # Days either side of a touched day that are open too (room for swaps).
 WIDEN = 0
 COVERAGE_WITHOUT_BUDGET_SHARE = 0.2
@@ -52,7 +50,12 @@ LEAST_STAGE_SECONDS = 0.5
 
 @dataclass
 class RepairOptions:
-    time_limit: float = 2.5  # seconds for the search (building and composing come on top)
+    time_limit: float = 3.5  # seconds for building and searching (composing the roster file comes after)
+    # seconds the command keeps back for composing the roster file and checking it twice (a checker
+    # evaluation takes about 1 s on the 400-cadre town, and there are two)
+    finish_reserve: float = 2.5
+    # seconds the command gives the reasons for the gaps left, before that
+    explain_seconds: float = 1.0
     workers: int = 2
     seed: int = 0
     focus: bool = True  # narrow the model to the days the events touch (the whole future if that fails)
@@ -173,14 +176,15 @@ def repair(instance: Instance, old_roster: Roster, changes: Changes, options: Re
     # narrowed: no day open to all, some days open to some cadres; else every day from now's date on
     open_days: set[int] | None = set() if options.focus else None
     plan.open_cadre_days = open_cadre_days_for(calendar, changes, plan.old, plan.now_day)
-    # the narrowed model first; then every day from now's date on; then that again with more time
-    attempts = [(open_days, options), (None, options),
-                (None, replace(options, time_limit=options.time_limit * RETRY_FACTOR))]
-    if open_days is None:
-        attempts = attempts[1:]
-    for attempt, attempt_options in attempts:
+    # the narrowed model first; then every day from now's date on, in the time left
+    deadline = time.monotonic() + options.time_limit
+    attempts: list[set[int] | None] = [open_days, None] if open_days is not None else [None]
+    for attempt in attempts:
+        left = deadline - time.monotonic()
+        if left <= LEAST_STAGE_SECONDS:
+            break
         plan.open_days = attempt
-        outcome = _repair_with(updated, calendar, old_roster, plan, attempt_options)
+        outcome = _repair_with(updated, calendar, old_roster, plan, replace(options, time_limit=left))
         if outcome is not None:
             return outcome
         logger.info("no repaired roster from this model in the time given; widening the search")
@@ -199,7 +203,6 @@ def _repair_with(
     coverage_stage = _coverage_stage(stages_plan, roster_model)
     later = [stage for stage in stages_plan if stage.name != "coverage"]
     runner = _Stages(roster_model, options, old_solution_hint(roster_model, plan))
-    limit = options.time_limit
     stage_results: dict[str, StageResult] = {}
     coverage_expr = coverage_stage.build()
     changes_objective = changes_part(roster_model, plan)
@@ -211,6 +214,9 @@ def _repair_with(
     quick = roster_model.cp.clone()
     keep_old(quick, roster_model, plan)
     quick.minimize(0)
+    # building the model and the stages' parts came out of the limit
+    limit = max(options.time_limit - (time.monotonic() - started), LEAST_STAGE_SECONDS)
+    search_started = time.monotonic()
     _, quick_value, _ = runner.solve("additions only", scale * coverage_expr + changes_objective.expr,
                                      limit * first_share * 0.15, on=quick)
     quick_solution = runner.solution
@@ -239,7 +245,6 @@ def _repair_with(
         runner.solution = quick_solution  # as good a coverage, and far fewer changes to start from
     stage_results["coverage"] = StageResult("coverage", "feasible", value / coverage_stage.divisor, None, spent)
     runner.solve("changes", changes_objective.expr, limit * first_share * 0.55)
-    search_started = started + seconds["build"]
     for index, stage in enumerate(later):
         left = max(limit - (time.monotonic() - search_started), 0.0)
         if left < LEAST_STAGE_SECONDS:
