@@ -38,7 +38,7 @@ def files(tmp_path: Path) -> dict[str, Path]:
 
 def repair_args(files: dict[str, Path], output: Path, *more: str) -> list[str]:
     return ["repair", str(files["instance"]), str(files["roster"]), str(files["changes"]), "-o", str(output),
-            "--time-limit", "3", "--workers", "1", "--lang", "en", *more]
+            "--time-limit", "8", "--workers", "1", "--lang", "en", *more]
 
 
 def test_repair_writes_both_files_and_they_pass_check_against(files: dict[str, Path], tmp_path: Path) -> None:
