@@ -57,8 +57,10 @@ def search_stage(
     runner.begin(stage, expr, tie_break)
     settings = runner.settings
     share = settings.completion_share_duties_fixed if fixed_first else settings.completion_share
-    # changes by hand, when there are any, are accepted in the pass that completes the roster
-    if not _by_hand(runner, stage, budget) and (fixed_first is not None or not runner.value_incumbent()):
+    # a stage built as the previous one's tie-break is valued in the incumbent itself; changes by
+    # hand, when there are any, are accepted in the pass that would otherwise complete the roster
+    valued = fixed_first is None and runner.value_incumbent()
+    if not _by_hand(runner, stage, budget) and not valued:
         left = budget.left()
         runner.solve_fixed(fixed_first, budget.part(None if left is None else left * share))
     runner.hint()
@@ -85,9 +87,10 @@ def _by_hand(runner: CpSatRunner, stage: ObjectiveStage, budget: Budget) -> bool
     second): fill the cells a free cadre can fill, and bring a cadre over from standby or from a cell
     above its minimum to one below it, or to open standby (coverage and standby stages; the target
     stage only adds, up to the targets); or hand duties from the most to the least loaded cadres
-    (fairness stage). Filling never ranks worse, by construction; a balanced roster is ranked
-    against the kept one by the independent checker. The changed roster becomes the incumbent once
-    the whole model accepts it with every decision fixed. Whether it did."""
+    (fairness stage). Filling never ranks worse, by construction; a balanced roster must have a
+    lower fairness value than the kept one (the checker ranks them first where the kept one has no
+    value yet). The changed roster becomes the incumbent once the whole model accepts it with every
+    decision fixed. Whether it did."""
     if runner.solution is None or stage.name not in ("coverage", "standby", "target", "fairness"):
         return False
     calendar = runner.roster_model.calendar
@@ -96,7 +99,12 @@ def _by_hand(runner: CpSatRunner, stage: ObjectiveStage, budget: Budget) -> bool
         left = budget.left()
         seconds = float("inf") if budget.deterministic or left is None else left * runner.settings.balance_share
         balanced = balance_loads(calendar, duties, standby, seconds)
-        if not balanced.moves or not _ranks_better(calendar, (balanced.duties, balanced.standby), (duties, standby)):
+        if not balanced.moves:
+            return False
+        # the kept roster's fairness, to compare with: in the incumbent if it has it, else by the checker
+        if stage.name not in runner.values and not _ranks_better(
+            calendar, (balanced.duties, balanced.standby), (duties, standby)
+        ):
             return False
         changed = balanced.duties, balanced.standby
     else:
@@ -108,12 +116,13 @@ def _by_hand(runner: CpSatRunner, stage: ObjectiveStage, budget: Budget) -> bool
             return False
         changed = filled.duties, filled.standby
     kept_solution, kept_values = runner.solution, runner.values
-    if runner.accept(changed[0], budget, changed[1]):
+    kept = runner.ranking(kept_values) if stage.name in kept_values else None
+    if runner.accept(changed[0], budget, changed[1]) and (kept is None or runner.ranking(runner.values) < kept):
         logger.info("stage %s: changed by hand: %s -> %s", stage.name, runner.described(kept_values),
                     runner.described(runner.values))
         runner.keep_earlier_stages()
         return True
-    logger.info("stage %s: the whole model did not accept the roster changed by hand in time", stage.name)
+    logger.info("stage %s: the roster changed by hand was not accepted in time, or not better", stage.name)
     runner.solution, runner.values = kept_solution, kept_values
     return False
 
