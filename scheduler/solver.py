@@ -91,13 +91,19 @@ def _stage_loop(
     """Solve the stages in order, each from the incumbent, keeping each stage's value for the next."""
     roster_model = runner.roster_model
     result = Result(status="unknown", mode=instance.objective.mode)
+    carried = 0.0
     for index, stage in enumerate(plan):
         left = budget.left()
         if runner.interrupted or (left is not None and left <= LEAST and runner.solution is not None):
             result.stages.append(_skipped(stage, runner))
             continue
         last = index == len(plan) - 1
-        share = budget.share(1.0 if last else options.settings.stage_share.get(stage.name, 0.5))
+        fraction = 1.0 if last else options.settings.stage_share.get(stage.name, 0.5)
+        # a stage that ended at once at 0 leaves its share to this one (its tie-break): together
+        # they get what the two shares would have given them
+        fraction = 1.0 - (1.0 - fraction) * (1.0 - carried)
+        carried = 0.0
+        share = budget.share(fraction)
         with cycle_collection_paused():  # a stage's parts add a variable or term per duty
             expr = stage.build()
             tie_break = _tie_break(plan, index)
@@ -114,6 +120,8 @@ def _stage_loop(
         if runner.solution is None:
             return _no_roster(instance, options, result, stage.name, searched, budget.started, runner)
         result.stages.append(_stage_result(stage, searched, runner))
+        if searched.at_floor and not searched.bounded:
+            carried = fraction  # proven at 0 without a search: its time goes on to the next stage
         _improved_earlier(result, plan, runner)
         if stage.name in runner.values:
             roster_model.cp.add(expr <= runner.values[stage.name])  # keep this stage's value for the next
