@@ -31,6 +31,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "interrupted_early": "interrupted while the model was being built; nothing was written",
         "interrupted": "interrupted: this is the best roster found so far",
         "no_roster": "no roster was found in the time given; try a longer --time-limit",
+        # capacity bound and `schedule explain` (issue 24)
+        "capacity_short": "capacity: at least {short} of the {demand} minimum cadre-shifts {where} must go "
+        "uncovered: under the rules (one duty a day, work days and days off, hours, nights, rest, unit hours, "
+        "unavailability) its cadres can give at most {bound}",
+        "capacity_community": "of community {communities}",
+        "capacity_shared": "of communities {communities} together (a cadre shared among them counted once)",
+        "capacity_night": "on night shifts of {communities}",
+        "capacity_skill": "needing skill {skill} in {communities}",
     },
     "zh": {
         "invalid_input": "{source}：发现 {count} 个问题，未写出任何文件：",
@@ -57,6 +65,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "interrupted_early": "在建立模型时被中断，未写出任何文件",
         "interrupted": "已中断：以下为目前找到的最佳排班",
         "no_roster": "在给定时间内未找到排班，请加大 --time-limit",
+        # capacity bound and `schedule explain` (issue 24)
+        "capacity_short": "人力上限：{where}的 {demand} 个最低需求人次中，至少有 {short} 个无法覆盖："
+        "在各项规则下（每天一班、连续工作与休息日、工时、夜班、休息间隔、单位工作时间、不可用日期），"
+        "干部最多能提供 {bound} 个",
+        "capacity_community": "社区 {communities} ",
+        "capacity_shared": "社区 {communities} 合计（跨社区干部只计一次）",
+        "capacity_night": "{communities} 的夜班",
+        "capacity_skill": "{communities} 需要技能 {skill} ",
     },
 }
 

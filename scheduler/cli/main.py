@@ -70,7 +70,7 @@ def validate(instance: Path, lang: str | None) -> None:
 
     lang = lang or default_language()
     loaded = _load(instance, lang)
-    warnings = presolve_warnings(loaded)
+    warnings = presolve_warnings(loaded, lang)
     for warning in warnings:
         click.echo(f"{text(lang, 'warning')}: {warning}")
     click.echo(
@@ -154,6 +154,10 @@ def solve(
     lang = lang or default_language()
     loaded = _load(instance, lang)
     digest = sha256_of(instance)
+    from scheduler.compose.prechecks import presolve_warnings
+
+    for warning in presolve_warnings(loaded, lang):  # said before the solve: shortfalls that are certain
+        click.echo(f"{text(lang, 'warning')}: {warning}", err=True)
     live = _LiveProgress(sys.stderr.isatty() if progress is None else progress)
     log_lines: list[str] = []
     options = SolveOptions(
