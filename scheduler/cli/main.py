@@ -343,10 +343,11 @@ def import_curtois(source: Path, output: Path, name: str | None) -> None:
 
 
 def _register_subcommands() -> None:
+    from scheduler.cli.explain import explain
     from scheduler.cli.exports import export, report
     from scheduler.cli.scenarios import scenario, staffing
 
-    for command in (export, report, scenario, staffing):
+    for command in (export, report, scenario, staffing, explain):
         main.add_command(command)
 
 
