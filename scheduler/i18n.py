@@ -67,6 +67,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "explain_no_such_fix": "there is no fix {index}: {count} fix(es) were found; nothing was written",
         "explain_same_file": "-o must not be the input file: the instance is never overwritten",
         "explain_roster_breaks": "the roster breaks rules ({message}); check it with schedule check",
+        "why_title": "Why not covered",
+        "why_room": "The capacity bound finds room for the whole minimum: these shortfalls come from the roster, "
+        "not from too few cadres. A longer solve, or schedule explain, may cover them.",
+        "why_source_bound": "From the capacity bound (an upper bound on what the cadres can give under the rules; "
+        "estimates, not verified).",
+        "why_source_explain": "From schedule explain: every fix below was verified by solving the changed instance.",
+        "why_place": "Where",
+        "why_minimum": "Minimum asked",
+        "why_bound": "At most coverable",
+        "why_short": "Uncovered at least",
+        "why_estimate": "First fix, estimated by the bound: {what}.",
+        "why_verify": "Run schedule explain on this instance for what binds and fixes verified by solving.",
     },
     "zh": {
         "invalid_input": "{source}：发现 {count} 个问题，未写出任何文件：",
@@ -127,6 +139,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "explain_no_such_fix": "没有方案 {index}：共找到 {count} 个方案，未写出任何文件",
         "explain_same_file": "-o 不能是输入文件：实例文件不会被覆盖",
         "explain_roster_breaks": "排班表违反规则（{message}），请用 schedule check 检查",
+        "why_title": "为何未能覆盖",
+        "why_room": "人力上限显示干部足以覆盖全部最低需求：这些缺口来自排班本身而非人手不足，"
+        "延长求解时间或运行 schedule explain 可能覆盖它们。",
+        "why_source_bound": "依据人力上限（在各项规则下干部所能提供的上限；为估计，未经求解验证）。",
+        "why_source_explain": "依据 schedule explain：以下每个方案均已对修改后的实例求解验证。",
+        "why_place": "范围",
+        "why_minimum": "最低需求",
+        "why_bound": "最多可覆盖",
+        "why_short": "至少未覆盖",
+        "why_estimate": "首选方案（按上限估计）：{what}。",
+        "why_verify": "对该实例运行 schedule explain，可得到起约束作用的规则及经求解验证的修正方案。",
     },
 }
 

@@ -180,3 +180,46 @@ def test_cli_bad_input_exits_2_and_writes_nothing(tmp_path: Path, short_instance
     missing = run("explain", str(short_instance), "--workers", "1", "--time-limit", "20", "--apply", "9",
                   "-o", str(fixed))
     assert missing.exit_code == 1 and not fixed.exists()
+
+
+# -- the report's "why not covered" section ------------------------------------------------------------------
+
+
+def test_report_says_why_not_covered(tmp_path: Path) -> None:
+    # community "c<b>1" (a name that must be escaped) asks 2 a day for 3 days; its one cadre gives 3 of 6
+    tricky = "c<b>1"
+    data = instance([cadre("a", communities=[tricky])], days=3, communities=[tricky],
+                    checkpoints=[checkpoint(community=tricky, rules=[demand(2)])])
+    source = tmp_path / "short.json"
+    source.write_text(json.dumps(data))
+    roster, page = tmp_path / "roster.json", tmp_path / "report.html"
+    assert run("solve", str(source), "-o", str(roster), "--workers", "1", "--time-limit", "5",
+               "--no-progress").exit_code == 0
+    assert run("report", str(source), str(roster), "-o", str(page), "--lang", "en").exit_code == 0
+    html_text = page.read_text()
+    assert '<section id="why"><h2>Why not covered</h2>' in html_text
+    assert "at least 3 of the 6 minimum cadre-shifts of community c&lt;b&gt;1" in html_text
+    assert "add 1 cadre(s) to c&lt;b&gt;1" in html_text  # the bound's estimate, marked as one
+    assert "<b>1" not in html_text
+    # from an explanation: its verified fixes
+    explained = tmp_path / "explain.json"
+    result = run("explain", str(source), str(roster), "--json", "--workers", "1", "--time-limit", "20")
+    explained.write_text(result.output)
+    assert run("report", str(source), str(roster), "-o", str(page), "--lang", "en", "--explain",
+               str(explained)).exit_code == 0
+    html_text = page.read_text()
+    assert "every fix below was verified" in html_text and "1. add 1 cadre(s) to c&lt;b&gt;1" in html_text
+    # not an explanation: exit 2, nothing written
+    other = tmp_path / "other.html"
+    assert run("report", str(source), str(roster), "-o", str(other), "--explain", str(roster)).exit_code == 2
+    assert not other.exists()
+
+
+def test_no_why_section_without_shortfalls(tmp_path: Path) -> None:
+    source = tmp_path / "covered.json"
+    source.write_text(json.dumps(instance([cadre("a"), cadre("b")], days=2)))
+    roster, page = tmp_path / "roster.json", tmp_path / "report.html"
+    assert run("solve", str(source), "-o", str(roster), "--workers", "1", "--time-limit", "5",
+               "--no-progress").exit_code == 0
+    assert run("report", str(source), str(roster), "-o", str(page)).exit_code == 0
+    assert 'id="why"' not in page.read_text()

@@ -12,7 +12,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import click
 
@@ -22,8 +22,6 @@ from scheduler.i18n import default_language, text
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
-# Cadre ids a fix names in words before it summarises the rest (--json lists them all).
-NAMED = 8
 
 
 def _fail(error: InputError, lang: str) -> NoReturn:
@@ -31,69 +29,6 @@ def _fail(error: InputError, lang: str) -> NoReturn:
     for issue in error.issues:
         click.echo(f"  {issue}", err=True)
     sys.exit(EXIT_BAD_INPUT)
-
-
-def _names(cadre_ids: list[str], lang: str) -> str:
-    shown = ", ".join(cadre_ids[:NAMED])
-    if len(cadre_ids) > NAMED:
-        shown += " " + text(lang, "fix_more", count=len(cadre_ids) - NAMED)
-    return shown
-
-
-def describe_fix(fix: dict[str, Any], lang: str) -> str:
-    """A fix (its JSON form) in words."""
-    kind = fix["kind"]
-    if kind == "add_cadres":
-        parts = []
-        for community, count in fix["add"].items():
-            skills = fix["skills"].get(community, [])
-            if skills:
-                parts.append(text(lang, "fix_add_skills", count=count, community=community, skills=", ".join(skills)))
-            else:
-                parts.append(text(lang, "fix_add", count=count, community=community))
-        return text(lang, "fix_add_cadres", parts="; ".join(parts))
-    if kind == "share":
-        return text(lang, "fix_share", count=len(fix["cadres"]), source=fix["from"], target=fix["to"])
-    if kind == "lift_limit":
-        return text(lang, "fix_lift", rule=fix["rule"], old=_number(fix["from"]), new=_number(fix["to"]),
-                    count=len(fix["cadres"]), names=_names(fix["cadres"], lang))
-    places = [text(lang, "fix_lower_place", **place) for place in fix["lower"]]
-    return text(lang, "fix_lower", places="; ".join(places))
-
-
-def _number(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def explanation_lines(explained: dict[str, Any], lang: str) -> list[str]:
-    """The explanation (its JSON form) in words, one line each."""
-    before = explained["before"]
-    if before["complete"]:
-        return [text(lang, "explain_nothing")]
-    capacity = explained["capacity"]
-    lines = [
-        text(lang, "explain_before", coverage=100 * before["coverage"], uncovered=before["uncovered"],
-             demand=before["demand"], shortfalls=before["shortfalls"]),
-    ]
-    if capacity["short_at_least"] > 0:
-        lines.append(text(lang, "explain_bound", bound=capacity["bound"], demand=capacity["minimum"],
-                          short=capacity["short_at_least"]))
-    rules = explained["binding"]["rules"]
-    lines.append(text(lang, "explain_rules", rules=", ".join(rules)) if rules else text(lang, "explain_rules_none"))
-    if explained["binding"]["communities"]:
-        lines.append(text(lang, "explain_communities", communities=", ".join(explained["binding"]["communities"])))
-    if explained["fixes"]:
-        lines.append(text(lang, "explain_fixes"))
-        for index, fix in enumerate(explained["fixes"], start=1):
-            verified = fix["verified"]
-            lines.append("  " + text(
-                lang, "explain_fix", index=index, what=describe_fix(fix, lang), coverage=100 * verified["coverage"],
-                whole=text(lang, "explain_whole") if verified["complete"] else "", seconds=verified["seconds"],
-            ))
-    else:
-        lines.append(text(lang, "explain_no_fixes"))
-    lines.extend(text(lang, "explain_note", note=note) for note in explained["notes"])
-    return lines
 
 
 @click.command()
@@ -114,7 +49,7 @@ def explain(instance: Path, roster: Path | None, as_json: bool, time_limit: floa
 
     With ROSTER, its shortfalls are explained; without, a roster is solved first. --apply N -o FILE
     writes the instance with fix N applied (validated; the input is never overwritten)."""
-    from scheduler.compose.fixes import Explainer, instance_json, measure, verify
+    from scheduler.compose.fixes import Explainer, describe_fix, explanation_lines, instance_json, measure, verify
 
     lang = lang or default_language()
     started = time.monotonic()

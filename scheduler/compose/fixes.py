@@ -38,6 +38,7 @@ from models.loading import parse_instance
 from models.roster import Assignment
 from scheduler.checker import evaluate
 from scheduler.compose.capacity import CapacityBound, capacity_report, demand_cells
+from scheduler.i18n import text
 from scheduler.model.calendar import Calendar, demand_rule_matches, horizon_dates
 from scheduler.solver import SolveOptions, solve
 
@@ -63,6 +64,8 @@ LIFTABLE: dict[str, tuple[int | None, bool]] = {
     "min_consecutive_work_days": (None, False),
     "min_total_hours": (None, False),
 }
+# Seconds kept back from the time limit: a solve overruns its limit a little, and the words come after.
+FINISH_MARGIN = 3.0
 # The most steps tried when lifting one limit.
 MOST_STEPS = 4
 # The most cadres added to one community.
@@ -246,13 +249,15 @@ class Explanation:
     fixes: list[Fix]
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    rules_settled: bool = True
 
     def to_json(self) -> dict[str, Any]:
         return {
             "before": self.before.to_json(),
             "capacity": {"minimum": self.capacity_demand, "bound": self.capacity_bound,
                          "short_at_least": self.capacity_demand - self.capacity_bound},
-            "binding": {"rules": self.binding_rules, "communities": self.binding_communities},
+            "binding": {"rules": self.binding_rules, "rules_settled": self.rules_settled,
+                        "communities": self.binding_communities},
             "fixes": [fix.to_json() for fix in self.fixes],
             "notes": self.notes,
             "seconds": round(self.seconds, 2),
@@ -278,14 +283,15 @@ class Explainer:
         self.workers = workers
         self.solve_seconds = solve_seconds
         self.notes: list[str] = []
+        self.rules_settled = True  # False: time ran out before the binding rules were known
 
     # -- helpers -----------------------------------------------------------
     def _verify(self, data: dict[str, Any]) -> Measured | None:
         """A verifying solve, or None when the time budget is spent."""
-        left = self.deadline.left()
-        if left < 1.5:
+        left = self.deadline.left() - FINISH_MARGIN  # the solve overruns its limit a little; words come after
+        if left < 1.0:
             return None
-        return verify(data, min(self.solve_seconds, left - 0.5), self.workers)
+        return verify(data, min(self.solve_seconds, left), self.workers)
 
     @staticmethod
     def _lp_short(data: dict[str, Any]) -> int:
@@ -338,10 +344,17 @@ class Explainer:
         if self._lp_short(everything) > 0:
             return None  # even with every rule lifted the cadres are too few
         measured = self._verify(everything)
-        if measured is None or not measured.complete:
+        if measured is None:
+            self.rules_settled = False
+            self.notes.append("no time was left to settle which rules bind")
+            return None
+        if not measured.complete:
             return None
         needed = list(candidates)
         for rule in candidates:
+            if self.deadline.left() < FINISH_MARGIN + 1:
+                self.notes.append("time ran out while narrowing the binding rules: the set may not be minimal")
+                break
             trial = [other for other in needed if other != rule]
             relaxed = self._lifted(trial)
             if self._lp_short(relaxed) > 0:
@@ -400,6 +413,14 @@ class Explainer:
     def add_cadres_fix(self) -> Fix | None:
         """Cadres added where the bound's optimal cover leaves the minimum unmet (or a skill short), each
         holding the skills asked there, until the bound has room; then verified by a solve."""
+        fix = self.estimate_added_cadres()
+        if fix is None:
+            return None
+        skills = self._skills_asked()
+        return self._settle(fix, lambda measured: self._more_cadres(fix, measured, skills))
+
+    def estimate_added_cadres(self) -> Fix | None:
+        """The add-cadres fix by the bound alone (not verified): None when the bound finds no such fix."""
         skills = self._skills_asked()
         added: Counter[str] = Counter()
         fix = Fix("add_cadres", 0, {"add": {}, "skills": {}})
@@ -429,7 +450,8 @@ class Explainer:
                 grew = True
             if not grew or sum(added.values()) > MOST_ADDED:
                 return None
-        return self._settle(fix, lambda measured: self._more_cadres(fix, measured, skills))
+        fix.size = self._size(fix)
+        return fix
 
     @staticmethod
     def _unfilled(loaded: Instance) -> dict[str, float]:
@@ -496,6 +518,8 @@ class Explainer:
             return []
         best: list[tuple[int, str, str]] = []
         for target in short[:3]:
+            if self.deadline.left() < FINISH_MARGIN + 1:
+                break
             for source in roomy:
                 cadre_ids = [cadre.id for cadre in self.instance.cadres if source in cadre.communities
                              and target not in cadre.communities]
@@ -523,6 +547,8 @@ class Explainer:
         base_short = capacity_report(self.instance, self.calendar).short
         fixes = []
         for rule in rules:
+            if self.deadline.left() < FINISH_MARGIN + 1:
+                break
             step, in_hours = LIFTABLE[rule]
             if step is None:
                 continue
@@ -615,7 +641,7 @@ class Explainer:
             self.notes.append(f"{len(fixes) - len(verified)} fix(es) left out: no time left to verify them")
         verified.sort(key=_rank)
         return Explanation(before, report.demand, report.bound, rules, communities, verified,
-                           time.monotonic() - started, self.notes)
+                           time.monotonic() - started, self.notes, self.rules_settled)
 
 
 def _rank(fix: Fix) -> tuple[int, int, float]:
@@ -626,3 +652,75 @@ def _rank(fix: Fix) -> tuple[int, int, float]:
     if measured is not None and measured.complete:
         return (0 if fix.kind != "lower_minimum" else 1, fix.size, 0.0)
     return (2, 0, -(measured.coverage if measured is not None else 0.0))
+
+
+# -- in words (the command line and the report) -----------------------------------------------------------
+
+# Cadre ids a fix names in words before it summarises the rest (the JSON lists them all).
+NAMED = 8
+
+
+def _names(cadre_ids: list[str], lang: str) -> str:
+    shown = ", ".join(cadre_ids[:NAMED])
+    if len(cadre_ids) > NAMED:
+        shown += " " + text(lang, "fix_more", count=len(cadre_ids) - NAMED)
+    return shown
+
+
+def describe_fix(fix: dict[str, Any], lang: str) -> str:
+    """A fix (its JSON form) in words."""
+    kind = fix["kind"]
+    if kind == "add_cadres":
+        parts = []
+        for community, count in fix["add"].items():
+            skills = fix["skills"].get(community, [])
+            if skills:
+                parts.append(text(lang, "fix_add_skills", count=count, community=community, skills=", ".join(skills)))
+            else:
+                parts.append(text(lang, "fix_add", count=count, community=community))
+        return text(lang, "fix_add_cadres", parts="; ".join(parts))
+    if kind == "share":
+        return text(lang, "fix_share", count=len(fix["cadres"]), source=fix["from"], target=fix["to"])
+    if kind == "lift_limit":
+        return text(lang, "fix_lift", rule=fix["rule"], old=_number(fix["from"]), new=_number(fix["to"]),
+                    count=len(fix["cadres"]), names=_names(fix["cadres"], lang))
+    places = [text(lang, "fix_lower_place", **place) for place in fix["lower"]]
+    return text(lang, "fix_lower", places="; ".join(places))
+
+
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def explanation_lines(explained: dict[str, Any], lang: str) -> list[str]:
+    """The explanation (its JSON form) in words, one line each."""
+    before = explained["before"]
+    if before["complete"]:
+        return [text(lang, "explain_nothing")]
+    capacity = explained["capacity"]
+    lines = [
+        text(lang, "explain_before", coverage=100 * before["coverage"], uncovered=before["uncovered"],
+             demand=before["demand"], shortfalls=before["shortfalls"]),
+    ]
+    if capacity["short_at_least"] > 0:
+        lines.append(text(lang, "explain_bound", bound=capacity["bound"], demand=capacity["minimum"],
+                          short=capacity["short_at_least"]))
+    rules = explained["binding"]["rules"]
+    if rules:
+        lines.append(text(lang, "explain_rules", rules=", ".join(rules)))
+    elif explained["binding"].get("rules_settled", True):
+        lines.append(text(lang, "explain_rules_none"))
+    if explained["binding"]["communities"]:
+        lines.append(text(lang, "explain_communities", communities=", ".join(explained["binding"]["communities"])))
+    if explained["fixes"]:
+        lines.append(text(lang, "explain_fixes"))
+        for index, fix in enumerate(explained["fixes"], start=1):
+            verified = fix["verified"]
+            lines.append("  " + text(
+                lang, "explain_fix", index=index, what=describe_fix(fix, lang), coverage=100 * verified["coverage"],
+                whole=text(lang, "explain_whole") if verified["complete"] else "", seconds=verified["seconds"],
+            ))
+    else:
+        lines.append(text(lang, "explain_no_fixes"))
+    lines.extend(text(lang, "explain_note", note=note) for note in explained["notes"])
+    return lines
