@@ -138,8 +138,11 @@ class _Lp:
         row.var_index.extend(variables)
         row.coefficient.extend(weights)
 
-    def optimum(self) -> float | None:
+    def optimum(self, values: list[float] | None = None) -> float | None:
+        """The LP optimum; ``values``, when given, receives the value of every variable."""
         if not self.proto.constraint:
+            if values is not None:
+                values.extend([1.0] * len(self.proto.variable))
             return float(len(self.proto.variable))  # nothing binds: every variable at 1
         # CLP solves these LPs about twice as fast as GLOP here; both come with ortools
         for name in ("CLP", "GLOP"):
@@ -148,6 +151,8 @@ class _Lp:
                 continue
             status = solver.Solve()
             if status == pywraplp.Solver.OPTIMAL:
+                if values is not None:
+                    values.extend(variable.solution_value() for variable in solver.variables())
                 return float(solver.Objective().Value())
             logger.info("capacity LP: %s ended with status %s", name, status)
         return None
@@ -207,8 +212,11 @@ class CapacityBound:
             )
         return self._usable[key]
 
-    def bound(self, cells: dict[Cell, int], cadre_ids: Iterable[str]) -> float:
-        """Most of ``cells`` (demand per cell) that ``cadre_ids`` can cover together, as an LP optimum."""
+    def bound(
+        self, cells: dict[Cell, int], cadre_ids: Iterable[str], unfilled: dict[str, float] | None = None
+    ) -> float:
+        """Most of ``cells`` (demand per cell) that ``cadre_ids`` can cover together, as an LP optimum.
+        ``unfilled``, when given, receives per community what one optimal LP solution leaves uncovered."""
         if not cells:
             return 0.0
         lp = _Lp()
@@ -245,7 +253,13 @@ class CapacityBound:
                 continue
             for key in self._unit_slots[unit_id]:
                 lp.at_most([variable for member in members for variable in member.by_slot.get(key, [])], away)
-        optimum = lp.optimum()
+        values: list[float] = []
+        optimum = lp.optimum(values)
+        if unfilled is not None and optimum is not None:
+            for cell, variables in by_cell.items():
+                unfilled[cell[0]] = unfilled.get(cell[0], 0.0) + cells[cell] - sum(values[v] for v in variables)
+            for cell in cells.keys() - by_cell.keys():
+                unfilled[cell[0]] = unfilled.get(cell[0], 0.0) + cells[cell]
         if optimum is None:  # not expected for this bounded, feasible LP; the demand is a bound too, still sound
             logger.warning("capacity LP not solved; no capacity warning for these cells")
             return float(sum(cells.values()))
