@@ -49,7 +49,15 @@ def explain(instance: Path, roster: Path | None, as_json: bool, time_limit: floa
 
     With ROSTER, its shortfalls are explained; without, a roster is solved first. --apply N -o FILE
     writes the instance with fix N applied (validated; the input is never overwritten)."""
-    from scheduler.compose.fixes import Explainer, describe_fix, explanation_lines, instance_json, measure, verify
+    from scheduler.compose.fixes import (
+        Explainer,
+        baseline_seconds,
+        describe_fix,
+        explanation_lines,
+        instance_json,
+        measure,
+        verify,
+    )
 
     lang = lang or default_language()
     started = time.monotonic()
@@ -75,7 +83,7 @@ def explain(instance: Path, roster: Path | None, as_json: bool, time_limit: floa
             click.echo(text(lang, "explain_roster_breaks", message=error), err=True)
             sys.exit(EXIT_FAILED)
     else:
-        before = verify(instance_json(loaded), min(explainer.solve_seconds, max(time_limit / 4, 1.0)), workers)
+        before = verify(instance_json(loaded), baseline_seconds(explainer, time_limit), workers)
     explanation = explainer.explain(before)
     explained = explanation.to_json()
     explained["seconds"] = round(time.monotonic() - started, 2)

@@ -301,12 +301,17 @@ class CapacityBound:
         per_day = rules.max_duty_shifts_per_day
         most_per_day = per_day if per_day is not None else len(calendar.shift_ids)
         daily = hours_to_minutes(rules.max_hours_per_day)
+        longest = max((calendar.slots[key].minutes for key in open_keys), default=0)
+        # limits that others already imply cannot bind: left out, for speed (leaving any out stays sound)
+        per_day_minutes = longest * per_day if per_day is not None else None
         for day in days_with_slots:
             keys = [(day, slot.shift) for slot in self.slots_by_day[day]]
             if per_day is not None:
                 lp.at_most(slots.load(keys), per_day)
             if daily is not None:
-                at_most_minutes(keys, _remaining(daily, facts.fixed_minutes.get(day, 0)))
+                left = _remaining(daily, facts.fixed_minutes.get(day, 0))
+                if per_day_minutes is None or per_day_minutes > left:
+                    at_most_minutes(keys, left)
 
         def day_keys(days: Iterable[int]) -> list[tuple[int, str]]:
             return [(day, slot.shift) for day in days if 0 <= day < calendar.days for slot in self.slots_by_day[day]]
@@ -326,22 +331,20 @@ class CapacityBound:
         weekly = hours_to_minutes(rules.max_hours_per_7_days)
         weekly_duty = hours_to_minutes(rules.max_duty_hours_per_7_days)
         nights = rules.max_night_shifts_per_7_days
-        # an hours limit that the work-day and daily limits already keep cannot bind: left out, for speed
-        longest = max((calendar.slots[key].minutes for key in open_keys), default=0)
+        # every duty day is a work day, so a window holds at most week_days of them, each at most day_most
         day_most = longest * most_per_day if daily is None else min(longest * most_per_day, daily)
         week_days = 7 if rules.min_days_off_per_7_days is None else 7 - rules.min_days_off_per_7_days
-        if weekly_duty is not None and week_days * day_most <= weekly_duty - max(
-            (sum(facts.fixed_duty_minutes.get(day, 0) for day in window) for window in _window_days(calendar, 7)),
-            default=0,
-        ):
-            weekly_duty = None
         for window in _window_days(calendar, 7):
             keys = day_keys(window)
+            window_most = min(week_days, sum(1 for day in window if day >= 0)) * day_most
             if weekly is not None:
-                at_most_minutes(keys, _remaining(weekly, sum(facts.fixed_minutes.get(day, 0) for day in window)))
+                left = _remaining(weekly, sum(facts.fixed_minutes.get(day, 0) for day in window))
+                if window_most > left:
+                    at_most_minutes(keys, left)
             if weekly_duty is not None:
-                used = sum(facts.fixed_duty_minutes.get(day, 0) for day in window)
-                at_most_minutes(keys, _remaining(weekly_duty, used))
+                left = _remaining(weekly_duty, sum(facts.fixed_duty_minutes.get(day, 0) for day in window))
+                if window_most > left:
+                    at_most_minutes(keys, left)
             if nights is not None:
                 used = sum(facts.history_nights.get(day, 0) for day in window)
                 lp.at_most(slots.load(k for k in keys if calendar.slots[k].night), _remaining(nights, used))

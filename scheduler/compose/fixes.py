@@ -142,6 +142,12 @@ def verify(data: dict[str, Any], seconds: float, workers: int) -> Measured:
     return measure(instance, result.assignments, time.monotonic() - started)
 
 
+def baseline_seconds(explainer: Explainer, time_limit: float) -> float:
+    """Seconds for the roster solved first when none is given: its shortfalls only order the searches,
+    so a sixth of the budget (at most one verifying solve's time) is enough."""
+    return max(min(explainer.solve_seconds * 0.6, time_limit / 6), 1.0)
+
+
 # -- changes to an instance (JSON level, so that a fix applied is an instance file as the planner wrote it) --
 
 
@@ -286,12 +292,16 @@ class Explainer:
         self.rules_settled = True  # False: time ran out before the binding rules were known
 
     # -- helpers -----------------------------------------------------------
-    def _verify(self, data: dict[str, Any]) -> Measured | None:
+    def _out_of_time(self) -> bool:
+        """Whether too little time is left for another step that ends in a verifying solve."""
+        return self.deadline.left() < FINISH_MARGIN + 2
+
+    def _verify(self, data: dict[str, Any], longer: float = 1.0) -> Measured | None:
         """A verifying solve, or None when the time budget is spent."""
         left = self.deadline.left() - FINISH_MARGIN  # the solve overruns its limit a little; words come after
         if left < 1.0:
             return None
-        return verify(data, min(self.solve_seconds, left), self.workers)
+        return verify(data, min(self.solve_seconds * longer, left), self.workers)
 
     @staticmethod
     def _lp_short(data: dict[str, Any]) -> int:
@@ -352,7 +362,7 @@ class Explainer:
             return None
         needed = list(candidates)
         for rule in candidates:
-            if self.deadline.left() < FINISH_MARGIN + 1:
+            if self._out_of_time():
                 self.notes.append("time ran out while narrowing the binding rules: the set may not be minimal")
                 break
             trial = [other for other in needed if other != rule]
@@ -382,6 +392,9 @@ class Explainer:
         order = self._short_communities(before)
         chosen: list[str] = []
         for community in order:  # grow until the rest is coverable by the bound's word, then by a solve
+            if self._out_of_time():
+                self.notes.append("no time was left to narrow the binding communities: all short ones are named")
+                return order
             chosen.append(community)
             if self._lp_short(self._dropped(chosen)) == 0:
                 break
@@ -391,7 +404,7 @@ class Explainer:
         needed = list(chosen)
         for community in reversed(chosen):
             trial = [other for other in needed if other != community]
-            if not trial:
+            if not trial or self._out_of_time():
                 break
             if self._lp_short(self._dropped(trial)) > 0:
                 continue
@@ -417,7 +430,8 @@ class Explainer:
         if fix is None:
             return None
         skills = self._skills_asked()
-        return self._settle(fix, lambda measured: self._more_cadres(fix, measured, skills))
+        # the fix most planners take: its verifying solves get half as long again
+        return self._settle(fix, lambda measured: self._more_cadres(fix, measured, skills), longer=1.5)
 
     def estimate_added_cadres(self) -> Fix | None:
         """The add-cadres fix by the bound alone (not verified): None when the bound finds no such fix."""
@@ -426,7 +440,7 @@ class Explainer:
         fix = Fix("add_cadres", 0, {"add": {}, "skills": {}})
         capacity: dict[str, float] = {}
         for _ in range(12):
-            if self.deadline.left() < 2:
+            if self._out_of_time():
                 return None
             fix.details = {"add": dict(sorted(added.items())), "skills": {c: skills.get(c, []) for c in sorted(added)}}
             loaded = parse_instance(fix.apply(self.data), "changed instance")
@@ -483,13 +497,13 @@ class Explainer:
             fix.details["skills"][community] = skills.get(community, [])
         return True
 
-    def _settle(self, fix: Fix, grow: Any, tries: int = 3) -> Fix | None:
+    def _settle(self, fix: Fix, grow: Any, tries: int = 3, longer: float = 1.0) -> Fix | None:
         """Verify ``fix``; while the solve falls short and ``grow`` can enlarge it, try again. The fix
         returned is always the one its measurement belongs to."""
         settled: Fix | None = None
         for _ in range(tries):
             fix.size = self._size(fix)
-            measured = self._verify(fix.apply(self.data))
+            measured = self._verify(fix.apply(self.data), longer)
             if measured is None:
                 break
             fix.measured = measured
@@ -518,7 +532,7 @@ class Explainer:
             return []
         best: list[tuple[int, str, str]] = []
         for target in short[:3]:
-            if self.deadline.left() < FINISH_MARGIN + 1:
+            if self._out_of_time():
                 break
             for source in roomy:
                 cadre_ids = [cadre.id for cadre in self.instance.cadres if source in cadre.communities
@@ -547,7 +561,7 @@ class Explainer:
         base_short = capacity_report(self.instance, self.calendar).short
         fixes = []
         for rule in rules:
-            if self.deadline.left() < FINISH_MARGIN + 1:
+            if self._out_of_time():
                 break
             step, in_hours = LIFTABLE[rule]
             if step is None:
@@ -588,7 +602,7 @@ class Explainer:
         fix = Fix("lower_minimum", 0, {"lower": []})
         minimum_of = self._minimum_per_place()
         for _ in range(100):
-            if self.deadline.left() < 2:
+            if self._out_of_time():
                 return None
             loaded = parse_instance(fix.apply(self.data), "changed instance")
             if capacity_report(loaded).short == 0:
@@ -628,12 +642,15 @@ class Explainer:
             return Explanation(before, report.demand, report.bound, [], [], [], time.monotonic() - started)
         short = self._short_communities(before) or report.binding_communities()
         fixes: list[Fix] = []
-        # the searches most likely to give a whole cover first: the time budget may end the later ones
-        for found in (self.add_cadres_fix(), self.lower_minimum_fix()):
-            if found is not None:
-                fixes.append(found)
+        # the fix most likely to cover everything first, then what binds: the time budget may end the later ones
+        added = self.add_cadres_fix()
+        if added is not None:
+            fixes.append(added)
         rules = self.binding_rules()
         communities = self.binding_communities(before)
+        lowered = self.lower_minimum_fix()
+        if lowered is not None:
+            fixes.append(lowered)
         fixes.extend(self.lift_fixes(rules if rules else self.active_rules(), short))
         fixes.extend(self.share_fixes(short))
         verified = [fix for fix in fixes if fix.measured is not None]
