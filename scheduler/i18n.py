@@ -79,6 +79,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "why_short": "Uncovered at least",
         "why_estimate": "First fix, estimated by the bound: {what}.",
         "why_verify": "Run schedule explain on this instance for what binds and fixes verified by solving.",
+        "explain_infeasible": "no roster exists at all: minimum hours (min_total_hours) that no roster can give; "
+        "the roster's conflicts name the cadres",
     },
     "zh": {
         "invalid_input": "{source}：发现 {count} 个问题，未写出任何文件：",
@@ -150,6 +152,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "why_short": "至少未覆盖",
         "why_estimate": "首选方案（按上限估计）：{what}。",
         "why_verify": "对该实例运行 schedule explain，可得到起约束作用的规则及经求解验证的修正方案。",
+        "explain_infeasible": "不存在任何排班：最低总工时（min_total_hours）无法满足，"
+        "排班表的 conflicts 列出了相关干部",
     },
 }
 

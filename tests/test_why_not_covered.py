@@ -223,3 +223,16 @@ def test_no_why_section_without_shortfalls(tmp_path: Path) -> None:
                "--no-progress").exit_code == 0
     assert run("report", str(source), str(roster), "-o", str(page)).exit_code == 0
     assert 'id="why"' not in page.read_text()
+
+
+def test_an_infeasible_instance_gets_minimum_hours_lifted_first() -> None:
+    # One cadre owes 40 h over 2 days of 8-hour shifts (16 h at most): no roster at all. Lifting
+    # min_total_hours gives a roster: 1 duty a day of the 2 asked, 50 % of the minimum.
+    data = instance([cadre("a")], days=2, checkpoints=[checkpoint(rules=[demand(2)])],
+                    rules={"min_total_hours": 40})
+    explanation = explain(data)
+    assert explanation.before.infeasible
+    first = explanation.fixes[0]
+    assert (first.kind, first.details["rule"], first.details["to"], first.details["cadres"]) == (
+        "lift_limit", "min_total_hours", None, ["a"])
+    assert first.measured is not None and first.measured.coverage == 0.5

@@ -82,6 +82,7 @@ def explain(instance: Path, roster: Path | None, as_json: bool, time_limit: floa
         except RuntimeError as error:
             click.echo(text(lang, "explain_roster_breaks", message=error), err=True)
             sys.exit(EXIT_FAILED)
+        before.infeasible = loaded_roster.status == "infeasible"
     else:
         before = verify(instance_json(loaded), baseline_seconds(explainer, time_limit), workers)
     explanation = explainer.explain(before)

@@ -81,6 +81,7 @@ class Measured:
     shortfalls: int  # checkpoint-day-shifts short
     seconds: float = 0.0
     short_by_community: dict[str, int] = field(default_factory=dict)
+    infeasible: bool = False  # no roster at all: fixed facts contradict the rules (min_total_hours)
 
     @property
     def complete(self) -> bool:
@@ -97,6 +98,7 @@ class Measured:
             "coverage": round(self.coverage, 4),
             "shortfalls": self.shortfalls,
             "complete": self.complete,
+            "infeasible": self.infeasible,
             "seconds": round(self.seconds, 2),
         }
 
@@ -138,7 +140,8 @@ def verify(data: dict[str, Any], seconds: float, workers: int) -> Measured:
         # no roster: nothing of the minimum is shown covered
         cells = [rule for rule in Calendar(instance).demand.values() if rule.min or rule.skills]
         asked = sum(rule.min + sum(rule.skills.values()) for rule in cells)
-        return Measured(asked, asked, max(len(cells), 1), time.monotonic() - started)
+        return Measured(asked, asked, max(len(cells), 1), time.monotonic() - started,
+                        infeasible=result.status == "infeasible")
     return measure(instance, result.assignments, time.monotonic() - started)
 
 
@@ -642,6 +645,15 @@ class Explainer:
             return Explanation(before, report.demand, report.bound, [], [], [], time.monotonic() - started)
         short = self._short_communities(before) or report.binding_communities()
         fixes: list[Fix] = []
+        if before.infeasible:  # no roster at all: only minimum hours can do that (see solver.explain_infeasibility)
+            owing = [cadre.id for cadre in self.instance.cadres if self._rules_of(cadre.id).min_total_hours]
+            if owing:
+                lifted = Fix("lift_limit", len(owing), {
+                    "rule": "min_total_hours", "from": self.instance.rules.min_total_hours, "to": None, "steps": 1,
+                    "cadres": owing, "values": {"min_total_hours": None}})
+                settled = self._settle(lifted, lambda measured: False)
+                if settled is not None:
+                    fixes.append(settled)
         # the fix most likely to cover everything first, then what binds: the time budget may end the later ones
         added = self.add_cadres_fix()
         if added is not None:
@@ -706,6 +718,8 @@ def describe_fix(fix: dict[str, Any], lang: str) -> str:
 
 
 def _number(value: Any) -> str:
+    if value is None:
+        return "null"  # no limit, as the instance file writes it
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
@@ -719,6 +733,8 @@ def explanation_lines(explained: dict[str, Any], lang: str) -> list[str]:
         text(lang, "explain_before", coverage=100 * before["coverage"], uncovered=before["uncovered"],
              demand=before["demand"], shortfalls=before["shortfalls"]),
     ]
+    if before.get("infeasible"):
+        lines.append(text(lang, "explain_infeasible"))
     if capacity["short_at_least"] > 0:
         lines.append(text(lang, "explain_bound", bound=capacity["bound"], demand=capacity["minimum"],
                           short=capacity["short_at_least"]))
