@@ -33,7 +33,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from models.instance import Instance
+from models.instance import Instance, Rules
 from models.loading import parse_instance
 from models.roster import Assignment
 from scheduler.checker import evaluate
@@ -329,7 +329,7 @@ class Explainer:
     def _cadre_ids(self) -> list[str]:
         return [cadre.id for cadre in self.instance.cadres]
 
-    def _rules_of(self, cadre_id: str) -> Any:
+    def _rules_of(self, cadre_id: str) -> Rules:
         return self.calendar.cadre_facts[cadre_id].rules
 
     @property
