@@ -33,6 +33,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.linear_solver import linear_solver_pb2, pywraplp
 
@@ -272,15 +273,20 @@ class CapacityBound:
         open_keys = sorted(slots.by_slot, key=lambda key: calendar.slots[key].start)
         rest = facts.rest_minutes
 
-        def at_most_minutes(keys: Iterable[tuple[int, str]], limit: int) -> None:
-            """Duty minutes over ``keys`` at most ``limit``."""
-            variables: list[int] = []
-            minutes: list[float] = []
-            for key in keys:
-                for variable in slots.by_slot.get(key, []):
-                    variables.append(variable)
-                    minutes.append(float(calendar.slots[key].minutes))
-            lp.at_most(variables, limit, minutes)
+        # the cadre's variables by day (all, their minutes, nights): windows are unions of days
+        by_day: dict[int, list[int]] = defaultdict(list)
+        minutes_by_day: dict[int, list[float]] = defaultdict(list)
+        nights_by_day: dict[int, list[int]] = defaultdict(list)
+        for key in open_keys:
+            slot = calendar.slots[key]
+            for variable in slots.by_slot[key]:
+                by_day[slot.day].append(variable)
+                minutes_by_day[slot.day].append(float(slot.minutes))
+                if slot.night:
+                    nights_by_day[slot.day].append(variable)
+
+        def over(days: Iterable[int], table: dict[int, list[Any]]) -> list[Any]:
+            return [item for day in days for item in table.get(day, ())]
 
         # one duty per slot and no two slots too close: cliques of stretched intervals, one per slot start
         reach = max((slot.minutes for slot in calendar.slots.values()), default=0) + rest
@@ -305,16 +311,12 @@ class CapacityBound:
         # limits that others already imply cannot bind: left out, for speed (leaving any out stays sound)
         per_day_minutes = longest * per_day if per_day is not None else None
         for day in days_with_slots:
-            keys = [(day, slot.shift) for slot in self.slots_by_day[day]]
             if per_day is not None:
-                lp.at_most(slots.load(keys), per_day)
+                lp.at_most(by_day[day], per_day)
             if daily is not None:
                 left = _remaining(daily, facts.fixed_minutes.get(day, 0))
                 if per_day_minutes is None or per_day_minutes > left:
-                    at_most_minutes(keys, left)
-
-        def day_keys(days: Iterable[int]) -> list[tuple[int, str]]:
-            return [(day, slot.shift) for day in days if 0 <= day < calendar.days for slot in self.slots_by_day[day]]
+                    lp.at_most(by_day[day], left, minutes_by_day[day])
 
         # work days: a day's duties over the most it can hold is at most its work-day indicator
         day_share = 1.0 / max(most_per_day, 1)
@@ -326,7 +328,7 @@ class CapacityBound:
         for length, most in run_limits:
             for window in _window_days(calendar, length):
                 fixed = sum(1 for day in window if day in facts.fixed_work_days)
-                variables = slots.load(day_keys(day for day in window if day not in facts.fixed_work_days))
+                variables = over((day for day in window if day not in facts.fixed_work_days), by_day)
                 lp.at_most(variables, _remaining(most, fixed), [day_share] * len(variables))
         weekly = hours_to_minutes(rules.max_hours_per_7_days)
         weekly_duty = hours_to_minutes(rules.max_duty_hours_per_7_days)
@@ -335,29 +337,28 @@ class CapacityBound:
         day_most = longest * most_per_day if daily is None else min(longest * most_per_day, daily)
         week_days = 7 if rules.min_days_off_per_7_days is None else 7 - rules.min_days_off_per_7_days
         for window in _window_days(calendar, 7):
-            keys = day_keys(window)
             window_most = min(week_days, sum(1 for day in window if day >= 0)) * day_most
             if weekly is not None:
                 left = _remaining(weekly, sum(facts.fixed_minutes.get(day, 0) for day in window))
                 if window_most > left:
-                    at_most_minutes(keys, left)
+                    lp.at_most(over(window, by_day), left, over(window, minutes_by_day))
             if weekly_duty is not None:
                 left = _remaining(weekly_duty, sum(facts.fixed_duty_minutes.get(day, 0) for day in window))
                 if window_most > left:
-                    at_most_minutes(keys, left)
+                    lp.at_most(over(window, by_day), left, over(window, minutes_by_day))
             if nights is not None:
                 used = sum(facts.history_nights.get(day, 0) for day in window)
-                lp.at_most(slots.load(k for k in keys if calendar.slots[k].night), _remaining(nights, used))
+                lp.at_most(over(window, nights_by_day), _remaining(nights, used))
         longest_nights = rules.max_consecutive_nights
         night_shifts = sum(1 for shift in calendar.shifts.values() if shift.night)
         if longest_nights is not None and night_shifts:
             for window in _window_days(calendar, longest_nights + 1):
                 used = sum(1 for day in window if facts.history_nights.get(day, 0))
-                variables = slots.load(k for k in day_keys(window) if calendar.slots[k].night)
+                variables = over(window, nights_by_day)
                 lp.at_most(variables, _remaining(longest_nights, used), [1.0 / night_shifts] * len(variables))
         total = hours_to_minutes(rules.max_total_hours)
         if total is not None:
-            at_most_minutes(open_keys, total)
+            lp.at_most(over(days_with_slots, by_day), total, over(days_with_slots, minutes_by_day))
         for shift_id, most in (rules.max_shifts_by_type or {}).items():
             lp.at_most(slots.load(key for key in open_keys if key[1] == shift_id), most)
         for first, second in rules.forbidden_successions or []:
