@@ -666,11 +666,21 @@ class Explainer:
             fixes.append(added)
         rules = self.binding_rules()
         communities = self.binding_communities(before)
+        skipped = []
+        if self._out_of_time():
+            skipped.append("lower_minimum")
         lowered = self.lower_minimum_fix()
         if lowered is not None:
             fixes.append(lowered)
+        if self._out_of_time():
+            skipped.append("lift_limit")
         fixes.extend(self.lift_fixes(rules if rules else self.active_rules(), short))
+        if self._out_of_time():
+            skipped.append("share")
         fixes.extend(self.share_fixes(short))
+        if skipped:
+            self.notes.append(f"no time was left to search these fixes: {', '.join(skipped)} (a longer "
+                              "--time-limit gives them time)")
         verified = [fix for fix in fixes if fix.measured is not None]
         if len(verified) < len(fixes):
             self.notes.append(f"{len(fixes) - len(verified)} fix(es) left out: no time left to verify them")
