@@ -146,6 +146,7 @@ def solve(
     lang: str | None,
 ) -> None:
     """Solve an instance and write the roster (roster.json)."""
+    from scheduler.compose.prechecks import presolve_warnings
     from scheduler.compose.roster import RosterBreaksRules, compose_roster
     from scheduler.solver import SolveOptions
     from scheduler.solver import solve as run_solver
@@ -154,8 +155,6 @@ def solve(
     lang = lang or default_language()
     loaded = _load(instance, lang)
     digest = sha256_of(instance)
-    from scheduler.compose.prechecks import presolve_warnings
-
     for warning in presolve_warnings(loaded, lang):  # said before the solve: shortfalls that are certain
         click.echo(f"{text(lang, 'warning')}: {warning}", err=True)
     live = _LiveProgress(sys.stderr.isatty() if progress is None else progress)
