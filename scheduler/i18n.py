@@ -55,6 +55,56 @@ MESSAGES: dict[str, dict[str, str]] = {
         "suggest_kind_swap": "swap",
         "suggest_cost": "cost",
         "suggest_cannot": "cannot ({count}):",
+        # capacity bound and `schedule explain` (issue 24)
+        "capacity_short": "capacity: at least {short} of the {demand} minimum cadre-shifts {where} must go "
+        "uncovered: under the rules (one duty a day, work days and days off, hours, nights, rest, unit hours, "
+        "unavailability) its cadres can give at most {bound}",
+        "capacity_community": "of community {communities}",
+        "capacity_shared": "of communities {communities} together (a cadre shared among them counted once)",
+        "capacity_night": "on night shifts of {communities}",
+        "capacity_skill": "needing skill {skill} in {communities}",
+        "explain_nothing": "the whole minimum is covered: nothing to explain",
+        "explain_before": "minimum coverage {coverage:.1f} %: {uncovered} of {demand} minimum cadre-shifts and skill "
+        "places uncovered, {shortfalls} checkpoint shifts short",
+        "explain_bound": "capacity bound: the cadres can give at most {bound} of the {demand} minimum cadre-shifts, so "
+        "at least {short} stay uncovered whatever the roster",
+        "explain_rules": "what binds, rules: lifting {rules} for everybody lets the whole minimum be covered "
+        "(no smaller set of these families does)",
+        "explain_rules_none": "what binds, rules: lifting every rule family still leaves the minimum uncovered; more "
+        "cadres or a lower minimum are needed",
+        "explain_communities": "what binds, communities: without the minimum of {communities} the rest is covered",
+        "explain_fixes": "fixes, smallest first, each verified by solving the changed instance:",
+        "explain_no_fixes": "no fix could be verified in the time given; try a longer --time-limit",
+        "explain_fix": "{index}. {what}: the solve covers {coverage:.1f} % of the minimum{whole} ({seconds} s)",
+        "explain_whole": ", all of it",
+        "explain_note": "note: {note}",
+        "explain_seconds": "explained in {seconds} s",
+        "fix_add": "{count} cadre(s) to {community}",
+        "fix_add_skills": "{count} cadre(s) with skill {skills} to {community}",
+        "fix_add_cadres": "add {parts}",
+        "fix_share": "let the {count} cadre(s) of {source} also serve {target}",
+        "fix_lift": "lift {rule} from {old} to {new} for {count} cadre(s): {names}",
+        "fix_lower": "lower the minimum at {places}",
+        "fix_lower_place": "{checkpoint} shift {shift} by {by}",
+        "fix_more": "and {count} more",
+        "explain_applied": "applied fix {index} ({what}) and wrote {path}",
+        "explain_no_such_fix": "there is no fix {index}: {count} fix(es) were found; nothing was written",
+        "explain_same_file": "-o must not be the input file: the instance is never overwritten",
+        "explain_roster_breaks": "the roster breaks rules ({message}); check it with schedule check",
+        "why_title": "Why not covered",
+        "why_room": "The capacity bound finds room for the whole minimum: these shortfalls come from the roster, "
+        "not from too few cadres. A longer solve, or schedule explain, may cover them.",
+        "why_source_bound": "From the capacity bound (an upper bound on what the cadres can give under the rules; "
+        "estimates, not verified).",
+        "why_source_explain": "From schedule explain: every fix below was verified by solving the changed instance.",
+        "why_place": "Where",
+        "why_minimum": "Minimum asked",
+        "why_bound": "At most coverable",
+        "why_short": "Uncovered at least",
+        "why_estimate": "First fix, estimated by the bound: {what}.",
+        "why_verify": "Run schedule explain on this instance for what binds and fixes verified by solving.",
+        "explain_infeasible": "no roster exists at all: minimum hours (min_total_hours) that no roster can give; "
+        "the roster's conflicts name the cadres",
     },
     "zh": {
         "invalid_input": "{source}：发现 {count} 个问题，未写出任何文件：",
@@ -104,6 +154,53 @@ MESSAGES: dict[str, dict[str, str]] = {
         "suggest_kind_swap": "对调",
         "suggest_cost": "代价",
         "suggest_cannot": "不能承担（{count} 人）：",
+        # capacity bound and `schedule explain` (issue 24)
+        "capacity_short": "人力上限：{where}的 {demand} 个最低需求人次中，至少有 {short} 个无法覆盖："
+        "在各项规则下（每天一班、连续工作与休息日、工时、夜班、休息间隔、单位工作时间、不可用日期），"
+        "干部最多能提供 {bound} 个",
+        "capacity_community": "社区 {communities} ",
+        "capacity_shared": "社区 {communities} 合计（跨社区干部只计一次）",
+        "capacity_night": "{communities} 的夜班",
+        "capacity_skill": "{communities} 需要技能 {skill} ",
+        "explain_nothing": "最低需求已全部覆盖，无需解释",
+        "explain_before": "最低需求覆盖率 {coverage:.1f} %：{demand} 个最低需求人次与技能名额中"
+        "有 {uncovered} 个未覆盖，{shortfalls} 个卡口班次有缺口",
+        "explain_bound": "人力上限：干部最多能提供 {demand} 个最低需求人次中的 {bound} 个，"
+        "无论怎样排班至少有 {short} 个无法覆盖",
+        "explain_rules": "起约束作用的规则：对所有人放宽 {rules} 即可覆盖全部最低需求（更少的规则组合不行）",
+        "explain_rules_none": "起约束作用的规则：即使放宽全部规则仍无法覆盖最低需求，需要增加干部或降低最低需求",
+        "explain_communities": "起约束作用的社区：不计 {communities} 的最低需求时，其余可全部覆盖",
+        "explain_fixes": "修正方案（由小到大，均已对修改后的实例求解验证）：",
+        "explain_no_fixes": "在给定时间内未能验证任何修正方案，请加大 --time-limit",
+        "explain_fix": "{index}. {what}：求解覆盖最低需求的 {coverage:.1f} %{whole}（{seconds} 秒）",
+        "explain_whole": "，全部覆盖",
+        "explain_note": "注：{note}",
+        "explain_seconds": "用时 {seconds} 秒",
+        "fix_add": "向 {community} 增加 {count} 名干部",
+        "fix_add_skills": "向 {community} 增加 {count} 名具备技能 {skills} 的干部",
+        "fix_add_cadres": "{parts}",
+        "fix_share": "让 {source} 的 {count} 名干部也可服务 {target}",
+        "fix_lift": "将 {count} 名干部的 {rule} 由 {old} 放宽到 {new}：{names}",
+        "fix_lower": "降低最低需求：{places}",
+        "fix_lower_place": "{checkpoint} {shift} 班减 {by}",
+        "fix_more": "等另外 {count} 名",
+        "explain_applied": "已应用方案 {index}（{what}），写出 {path}",
+        "explain_no_such_fix": "没有方案 {index}：共找到 {count} 个方案，未写出任何文件",
+        "explain_same_file": "-o 不能是输入文件：实例文件不会被覆盖",
+        "explain_roster_breaks": "排班表违反规则（{message}），请用 schedule check 检查",
+        "why_title": "为何未能覆盖",
+        "why_room": "人力上限显示干部足以覆盖全部最低需求：这些缺口来自排班本身而非人手不足，"
+        "延长求解时间或运行 schedule explain 可能覆盖它们。",
+        "why_source_bound": "依据人力上限（在各项规则下干部所能提供的上限；为估计，未经求解验证）。",
+        "why_source_explain": "依据 schedule explain：以下每个方案均已对修改后的实例求解验证。",
+        "why_place": "范围",
+        "why_minimum": "最低需求",
+        "why_bound": "最多可覆盖",
+        "why_short": "至少未覆盖",
+        "why_estimate": "首选方案（按上限估计）：{what}。",
+        "why_verify": "对该实例运行 schedule explain，可得到起约束作用的规则及经求解验证的修正方案。",
+        "explain_infeasible": "不存在任何排班：最低总工时（min_total_hours）无法满足，"
+        "排班表的 conflicts 列出了相关干部",
     },
 }
 

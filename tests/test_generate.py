@@ -156,7 +156,14 @@ def test_schedule_validate_exits_0(tmp_path: Path, profile: str, seed: int) -> N
     warnings = [line for line in checked.output.splitlines() if line.startswith("warning")]
     if profile == "subdistrict":
         # Only the shortage it is made for; in the others, nothing at all.
-        assert warnings and all("shortfalls are certain" in line for line in warnings)
+        assert warnings and all("capacity: at least" in line for line in warnings)
+    elif profile == "district":
+        # but the capacity bound proves skills short in districts: seed 1, c10's three medical holders give
+        # 8 day shifts each in 14 days (48 h a week of 12-hour shifts), 24 of the 28 asked (a 120 s solve
+        # leaves the same 4 short); the head count is never short there
+        assert all("capacity: at least" in line and "needing skill medical" in line for line in warnings)
+        if seed == 1:
+            assert len(warnings) == 1 and "at least 4 of the 70" in warnings[0]
     else:
         assert warnings == []
 

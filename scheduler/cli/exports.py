@@ -126,12 +126,25 @@ def _export_notices(instance: Path, roster: Path, since: Path, fmt: str, output:
 @click.argument("instance", type=click.Path(path_type=Path))
 @click.argument("roster", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("report.html"), show_default=True)
+@click.option("--explain", "explain_path", type=click.Path(path_type=Path), default=None,
+              help="JSON of schedule explain --json: its verified fixes in the \"why not covered\" section "
+              "(default: the capacity bound's estimate).")
 @lang_option
-def report(instance: Path, roster: Path, output: Path, lang: str | None) -> None:
+def report(instance: Path, roster: Path, output: Path, explain_path: Path | None, lang: str | None) -> None:
     """Write the command-centre report: one self-contained HTML file, readable offline."""
+    from models.loading import read_json
     from scheduler.exports.report import render_report
 
     lang = lang or default_language()
     data = load_export_data(instance, roster, lang)
-    write_atomic(output, render_report(data))
+    explained = None
+    if explain_path is not None:
+        try:
+            explained = read_json(explain_path)
+        except InputError as error:
+            _fail(error, lang)
+        expected = {"before", "capacity", "binding", "fixes", "notes"}
+        if not isinstance(explained, dict) or not expected <= explained.keys():
+            _fail_message(explain_path, "not the output of schedule explain --json", lang)
+    write_atomic(output, render_report(data, explained))
     click.echo(text(lang, "wrote", path=str(output)))

@@ -70,7 +70,7 @@ def validate(instance: Path, lang: str | None) -> None:
 
     lang = lang or default_language()
     loaded = _load(instance, lang)
-    warnings = presolve_warnings(loaded)
+    warnings = presolve_warnings(loaded, lang)
     for warning in warnings:
         click.echo(f"{text(lang, 'warning')}: {warning}")
     click.echo(
@@ -146,6 +146,7 @@ def solve(
     lang: str | None,
 ) -> None:
     """Solve an instance and write the roster (roster.json)."""
+    from scheduler.compose.prechecks import presolve_warnings
     from scheduler.compose.roster import RosterBreaksRules, compose_roster
     from scheduler.solver import SolveOptions
     from scheduler.solver import solve as run_solver
@@ -154,6 +155,8 @@ def solve(
     lang = lang or default_language()
     loaded = _load(instance, lang)
     digest = sha256_of(instance)
+    for warning in presolve_warnings(loaded, lang):  # said before the solve: shortfalls that are certain
+        click.echo(f"{text(lang, 'warning')}: {warning}", err=True)
     live = _LiveProgress(sys.stderr.isatty() if progress is None else progress)
     log_lines: list[str] = []
     options = SolveOptions(
@@ -343,11 +346,12 @@ def import_curtois(source: Path, output: Path, name: str | None) -> None:
 
 
 def _register_subcommands() -> None:
+    from scheduler.cli.explain import explain
     from scheduler.cli.exports import export, report
     from scheduler.cli.repair import repair, suggest
     from scheduler.cli.scenarios import scenario, staffing
 
-    for command in (export, report, scenario, staffing, repair, suggest):
+    for command in (export, report, scenario, staffing, repair, suggest, explain):
         main.add_command(command)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from scheduler.exports.tables import ExportData, localised
+from scheduler.i18n import text
 from scheduler.model.calendar import fairness_group
 
 logger = logging.getLogger(__name__)
@@ -481,8 +482,10 @@ SCRIPT = """
 """
 
 
-def render_report(data: ExportData) -> str:
-    """The whole report page as text."""
+def render_report(data: ExportData, explained: dict[str, Any] | None = None) -> str:
+    """The whole report page as text; ``explained`` (``schedule explain --json``) feeds "why not covered"."""
+    from scheduler.exports.why import why_section
+
     instance, roster = data.instance, data.roster
     watch = data.watch_list()
     relief = int(watch["needs_relief"].sum()) if not watch.empty else 0
@@ -505,6 +508,9 @@ def render_report(data: ExportData) -> str:
         ("shortfalls", data.t("sec_shortfalls"), _shortfalls_section(data)),
         ("communities", data.t("sec_communities"), _community_section(data)),
     ]
+    why = why_section(data, explained)
+    if why:  # shortfalls: why, before the list of them
+        sections.insert(5, ("why", text(data.lang, "why_title"), why))
     if roster.conflicts:
         conflicts = pd.DataFrame([{data.t("rule"): item.rule, data.t("cadre"): item.cadre or "",
                                    data.t("message"): item.message} for item in roster.conflicts])
