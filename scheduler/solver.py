@@ -24,7 +24,7 @@ from models.roster import Assignment, Conflict, StandbyAssignment
 from scheduler.model.calendar import Calendar
 from scheduler.model.objective import ObjectiveStage, plan_stages
 from scheduler.model.roster_model import RosterModel, cycle_collection_paused
-from scheduler.model.variables import Expr
+from scheduler.model.variables import Expr, roster_of_keys
 from scheduler.search.budget import LEAST, Budget
 from scheduler.search.construction import Construction, construct, keys_of, ranking
 from scheduler.search.options import Progress, SolveOptions
@@ -129,7 +129,7 @@ def _stage_loop(
     result.interrupted = runner.interrupted
     proven = all(stage.status == "optimal" for stage in result.stages)
     result.status = "optimal" if proven else "feasible"
-    result.assignments, result.standby = _roster_of(roster_model, runner.solution or [])
+    result.assignments, result.standby = roster_of(roster_model, runner.solution or [])
     return result
 
 
@@ -279,18 +279,9 @@ def _minimum_hours_conflicts(roster_model: RosterModel, solver: cp_model.CpSolve
     return conflicts
 
 
-def _roster_of(roster_model: RosterModel, solution: list[int]) -> tuple[list[Assignment], list[StandbyAssignment]]:
-    calendar = roster_model.calendar
-    assignments = [
-        Assignment(cadre=key.cadre, date=calendar.date_of(key.day), shift=key.shift, checkpoint=key.checkpoint)
-        for key, variable in roster_model.vars.duties.items()
-        if solution[variable.index]
-    ]
-    standby = [
-        StandbyAssignment(cadre=key.cadre, date=calendar.date_of(key.day), shift=key.shift, community=key.community)
-        for key, variable in roster_model.vars.standbys.items()
-        if solution[variable.index]
-    ]
-    assignments.sort(key=lambda item: (item.date, item.shift, item.checkpoint, item.cadre))
-    standby.sort(key=lambda item: (item.date, item.shift, item.community, item.cadre))
-    return assignments, standby
+def roster_of(roster_model: RosterModel, solution: list[int]) -> tuple[list[Assignment], list[StandbyAssignment]]:
+    """The roster a solution of ``roster_model`` sets: its duties and standby as the roster file's entries."""
+    variables = roster_model.vars
+    duties = [key for key, variable in variables.duties.items() if solution[variable.index]]
+    standby = [key for key, variable in variables.standbys.items() if solution[variable.index]]
+    return roster_of_keys(roster_model.calendar, duties, standby)

@@ -14,10 +14,9 @@ from typing import Any
 from hypothesis import HealthCheck, event, given, settings
 
 from models.loading import parse_instance
-from models.roster import Assignment, StandbyAssignment
 from scheduler.checker import evaluate
 from scheduler.model.calendar import Calendar
-from scheduler.model.variables import DutyKey, StandbyKey
+from scheduler.model.variables import DutyKey, StandbyKey, roster_of_keys
 from scheduler.search.balance import Balanced, balance_loads
 from scheduler.search.dispatch import dispatch
 
@@ -31,10 +30,7 @@ def balanced(data: dict[str, Any], holders: list[str]) -> Balanced:
     calendar = Calendar(loaded)
     duties = [DutyKey(holder, offset, "D", "k1") for offset, holder in enumerate(holders)]
     result = balance_loads(calendar, duties, [], seconds=10.0)
-    assignments = [
-        Assignment(cadre=key.cadre, date=calendar.date_of(key.day), shift=key.shift, checkpoint=key.checkpoint)
-        for key in result.duties
-    ]
+    assignments, _ = roster_of_keys(calendar, result.duties, [])
     evaluation = evaluate(loaded, assignments, [])
     assert evaluation.violations == [], [str(violation) for violation in evaluation.violations]
     return result
@@ -147,10 +143,7 @@ def test_a_taker_rostered_that_day_swaps_its_lighter_item() -> None:
     assert result.moves == 1
     shifts_of = {name: sorted(key.shift for key in result.duties if key.cadre == name) for name in ("a", "b")}
     assert shifts_of == {"a": ["D", "E"], "b": ["D", "E"]}
-    assignments = [
-        Assignment(cadre=key.cadre, date=calendar.date_of(key.day), shift=key.shift, checkpoint=key.checkpoint)
-        for key in result.duties
-    ]
+    assignments, _ = roster_of_keys(calendar, result.duties, [])
     assert evaluate(loaded, assignments, []).violations == []
 
 
@@ -178,14 +171,7 @@ def test_balancing_the_dispatch_keeps_every_rule_and_every_cell(data: dict[str, 
     assert Counter((key.community, key.day, key.shift) for key in result.standby) == Counter(
         (key.community, key.day, key.shift) for key in standby
     )
-    assignments = [
-        Assignment(cadre=key.cadre, date=calendar.date_of(key.day), shift=key.shift, checkpoint=key.checkpoint)
-        for key in result.duties
-    ]
-    standing = [
-        StandbyAssignment(cadre=key.cadre, date=calendar.date_of(key.day), shift=key.shift, community=key.community)
-        for key in result.standby
-    ]
+    assignments, standing = roster_of_keys(calendar, result.duties, result.standby)
     violations = evaluate(loaded, assignments, standing).violations
     new = [str(item) for item in violations if (item.rule, item.cadre) not in found_before]
     assert new == []

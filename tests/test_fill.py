@@ -10,10 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from models.loading import parse_instance
-from models.roster import Assignment, StandbyAssignment
 from scheduler.checker import evaluate
 from scheduler.model.calendar import Calendar
-from scheduler.model.variables import DutyKey, StandbyKey
+from scheduler.model.variables import DutyKey, StandbyKey, roster_of_keys
 from scheduler.search.fill import Filled, fill_open_cells
 
 from .rules.helpers import cadre, demand, instance
@@ -33,14 +32,7 @@ def filled(
     result = fill_open_cells(
         calendar, duties, standby or [], move_cadres=move_cadres, up_to_target=up_to_target
     )
-    assignments = [
-        Assignment(cadre=key.cadre, date=calendar.date_of(key.day), shift=key.shift, checkpoint=key.checkpoint)
-        for key in result.duties
-    ]
-    standing = [
-        StandbyAssignment(cadre=key.cadre, date=calendar.date_of(key.day), shift=key.shift, community=key.community)
-        for key in result.standby
-    ]
+    assignments, standing = roster_of_keys(calendar, result.duties, result.standby)
     violations = evaluate(loaded, assignments, standing).violations
     assert violations == [], [str(violation) for violation in violations]
     return result

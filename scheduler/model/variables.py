@@ -10,11 +10,12 @@ the cadre could be called to some checkpoint of that community.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from models.roster import Assignment, StandbyAssignment
 from scheduler.model.calendar import Calendar, Slot
 
 # A linear expression of the model, or a constant (what sums of variables give).
@@ -184,3 +185,20 @@ class Variables:
         for variable in variables:
             self.cp.add_implication(variable, indicator)
         return indicator
+
+
+def roster_of_keys(
+    calendar: Calendar, duties: Iterable[DutyKey], standby: Iterable[StandbyKey]
+) -> tuple[list[Assignment], list[StandbyAssignment]]:
+    """Duties and standby by the model's keys as the roster file's entries, in date, shift, place order."""
+    assignments = [
+        Assignment(cadre=key.cadre, date=calendar.date_of(key.day), shift=key.shift, checkpoint=key.checkpoint)
+        for key in duties
+    ]
+    standing = [
+        StandbyAssignment(cadre=key.cadre, date=calendar.date_of(key.day), shift=key.shift, community=key.community)
+        for key in standby
+    ]
+    assignments.sort(key=lambda item: (item.date, item.shift, item.checkpoint, item.cadre))
+    standing.sort(key=lambda item: (item.date, item.shift, item.community, item.cadre))
+    return assignments, standing

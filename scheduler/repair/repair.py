@@ -34,7 +34,7 @@ from scheduler.repair.model import (
     keep_old,
     old_solution_hint,
 )
-from scheduler.solver import Result, StageResult
+from scheduler.solver import Result, StageResult, roster_of
 
 logger = logging.getLogger(__name__)
 
@@ -257,7 +257,7 @@ def _repair_with(
                                                 None, spent)
     seconds["search"] = time.monotonic() - started - seconds["build"]
     assert runner.solution is not None
-    assignments, standby = _roster_of(roster_model, runner.solution)
+    assignments, standby = roster_of(roster_model, runner.solution)
     result = Result(status="feasible", mode=updated.objective.mode, assignments=assignments, standby=standby,
                     seconds=time.monotonic() - started)
     names = [stage.name for stage in stages_plan]
@@ -292,21 +292,6 @@ def _is_forced(change: Change, plan: RepairPlan, roster_model: RepairModel) -> b
     return not any(held_entry == entry for held_entry, _ in held)
 
 
-def _roster_of(roster_model: RepairModel, solution: list[int]) -> tuple[list[Assignment], list[StandbyAssignment]]:
-    calendar = roster_model.calendar
-    assignments = [
-        Assignment(cadre=key.cadre, date=calendar.date_of(key.day), shift=key.shift, checkpoint=key.checkpoint)
-        for key, variable in roster_model.vars.duties.items()
-        if solution[variable.index]
-    ]
-    standby = [
-        StandbyAssignment(cadre=key.cadre, date=calendar.date_of(key.day), shift=key.shift, community=key.community)
-        for key, variable in roster_model.vars.standbys.items()
-        if solution[variable.index]
-    ]
-    assignments.sort(key=lambda item: (item.date, item.shift, item.checkpoint, item.cadre))
-    standby.sort(key=lambda item: (item.date, item.shift, item.community, item.cadre))
-    return assignments, standby
 
 
 def roster_changes(old: Roster, assignments: list[Assignment], standby: list[StandbyAssignment]) -> list[Change]:

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 
-from scheduler.model.calendar import Calendar
+from scheduler.model.calendar import Calendar, Slot
 from scheduler.model.variables import DutyKey, StandbyKey
-from scheduler.search.dispatch.cadre import DUTY, CadreState
+from scheduler.search.dispatch.cadre import DUTY, CadreState, Held
 from scheduler.search.dispatch.dispatcher import Cell, Dispatcher, StandbyCell
 
 logger = logging.getLogger(__name__)
@@ -97,14 +98,11 @@ def _cover_by_moves(dispatcher: Dispatcher, cell: Cell) -> int:
                 continue
             if held.kind == DUTY and cadre.duty_minutes - held.slot.minutes + cell.slot.minutes < cadre.least_minutes:
                 continue
-            dispatcher._remove(cadre, held)
-            if cadre.refusal(cell.slot, dispatcher.frontier) is None and dispatcher.units.fits(cadre.unit, cell.slot):
-                dispatcher._place_duty(cadre, cell)
+            if _came_over(dispatcher, cadre, held, cell.slot, partial(dispatcher._place_duty, cadre, cell)):
                 if held.kind != DUTY:
                     dispatcher.fill_standby(dispatcher.standby_at[(held.place, day, held.slot.shift)])
                 moved += 1
                 break
-            dispatcher._restore(cadre, held)
         else:
             return moved  # nobody can come over
     return moved
@@ -133,15 +131,25 @@ def _stand_by_moves(dispatcher: Dispatcher, cell: StandbyCell) -> int:
                 continue
             if cadre.duty_minutes - held.slot.minutes < cadre.least_minutes:
                 continue
-            dispatcher._remove(cadre, held)
-            if cadre.refusal(cell.slot, dispatcher.frontier) is None and dispatcher.units.fits(cadre.unit, cell.slot):
-                dispatcher._place_standby(cadre, cell)
+            if _came_over(dispatcher, cadre, held, cell.slot, partial(dispatcher._place_standby, cadre, cell)):
                 moved += 1
                 break
-            dispatcher._restore(cadre, held)
         else:
             return moved  # nobody can come over
     return moved
+
+
+def _came_over(
+    dispatcher: Dispatcher, cadre: CadreState, held: Held, slot: Slot, place: Callable[[], None]
+) -> bool:
+    """Give up ``held`` and ``place`` the cadre in ``slot`` instead, if every rule allows it there;
+    otherwise hold ``held`` again. Whether the cadre came over."""
+    dispatcher._remove(cadre, held)
+    if cadre.refusal(slot, dispatcher.frontier) is None and dispatcher.units.fits(cadre.unit, slot):
+        place()
+        return True
+    dispatcher._restore(cadre, held)
+    return False
 
 
 def _may_leave(source: Cell, cadre: CadreState) -> bool:

@@ -17,10 +17,9 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from models.roster import Assignment, StandbyAssignment
 from scheduler.model.calendar import Calendar
 from scheduler.model.objective import STAGE_ORDER, ObjectiveStage
-from scheduler.model.variables import DutyKey, Expr, StandbyKey
+from scheduler.model.variables import DutyKey, Expr, StandbyKey, roster_of_keys
 from scheduler.search.balance import balance_loads
 from scheduler.search.budget import Budget
 from scheduler.search.construction import ranking
@@ -139,22 +138,10 @@ def _ranks_better(
 ) -> bool:
     """Whether ``changed`` ranks better than ``kept`` up to the fairness stage, by the checker."""
     position = STAGE_ORDER.index("fairness") + 1
-    ranks = [ranking(calendar.instance, *_roster(calendar, *roster)) for roster in (changed, kept)]
+    ranks = [ranking(calendar.instance, *roster_of_keys(calendar, *roster)) for roster in (changed, kept)]
     return ranks[0] is not None and ranks[1] is not None and ranks[0][:position] < ranks[1][:position]
 
 
-def _roster(
-    calendar: Calendar, duties: list[DutyKey], standby: list[StandbyKey]
-) -> tuple[list[Assignment], list[StandbyAssignment]]:
-    assignments = [
-        Assignment(cadre=key.cadre, date=calendar.date_of(key.day), shift=key.shift, checkpoint=key.checkpoint)
-        for key in duties
-    ]
-    standing = [
-        StandbyAssignment(cadre=key.cadre, date=calendar.date_of(key.day), shift=key.shift, community=key.community)
-        for key in standby
-    ]
-    return assignments, standing
 
 
 def _searched(solver: cp_model.CpSolver) -> bool:
