@@ -435,12 +435,25 @@ class Explainer:
 
     def why_not(self, cadre_id: str, when: date, shift_id: str, checkpoint_id: str) -> list[str]:
         """Plain-words reasons why adding that one duty would break a rule or is impossible ([] if it is fine)."""
-        ctx = self.ctx
         reasons, day = self._common(cadre_id, when, shift_id)
+        if not self._may_be_placed(reasons, cadre_id, when, day, shift_id, checkpoint_id):
+            return reasons
+        timeline = self.timelines[cadre_id]
+        if any(duty == DutyEntry(day, shift_id, checkpoint_id) for duty in timeline.duties):
+            return reasons
+        reasons.extend(self._duty_rule_breaks(cadre_id, day, shift_id, checkpoint_id))
+        return list(dict.fromkeys(reasons))
+
+    def _may_be_placed(
+        self, reasons: list[str], cadre_id: str, when: date, day: int, shift_id: str, checkpoint_id: str
+    ) -> bool:
+        """Add to ``reasons`` what the checkpoint, its community, its risk and its demand rule say
+        against the duty; False if the duty cannot even be named (nothing more to check)."""
+        ctx = self.ctx
         if checkpoint_id not in ctx.checkpoints:
             reasons.append(f"there is no checkpoint {checkpoint_id}")
         if any(reason.startswith("there is no") or "outside the horizon" in reason for reason in reasons):
-            return reasons
+            return False
         checkpoint = ctx.checkpoints[checkpoint_id]
         cadre = ctx.cadres[cadre_id].cadre
         if checkpoint.community not in cadre.communities:
@@ -452,11 +465,7 @@ class Explainer:
             reasons.append(f"no demand rule of {checkpoint_id} matches {when.isoformat()} shift {shift_id}")
         elif rule.max is not None and self._on_duty.get((checkpoint_id, day, shift_id), 0) >= rule.max:
             reasons.append(f"{checkpoint_id} already has its maximum of {rule.max} on duty then")
-        timeline = self.timelines[cadre_id]
-        if any(duty == DutyEntry(day, shift_id, checkpoint_id) for duty in timeline.duties):
-            return reasons
-        reasons.extend(self._duty_rule_breaks(cadre_id, day, shift_id, checkpoint_id))
-        return list(dict.fromkeys(reasons))
+        return True
 
     def _duty_rule_breaks(self, cadre_id: str, day: int, shift_id: str, checkpoint_id: str) -> list[str]:
         """Rule breaks of one added duty. The rules do not depend on which checkpoint the duty is at, so
@@ -478,21 +487,8 @@ class Explainer:
         ctx = self.ctx
         reasons, day = self._common(cadre_id, when, shift_id)
         reasons = [reason for reason in reasons if "is already on" not in reason]
-        if checkpoint_id not in ctx.checkpoints:
-            reasons.append(f"there is no checkpoint {checkpoint_id}")
-        if any(reason.startswith("there is no") or "outside the horizon" in reason for reason in reasons):
+        if not self._may_be_placed(reasons, cadre_id, when, day, shift_id, checkpoint_id):
             return reasons
-        checkpoint = ctx.checkpoints[checkpoint_id]
-        cadre = ctx.cadres[cadre_id].cadre
-        if checkpoint.community not in cadre.communities:
-            reasons.append(f"{cadre_id} may not serve community {checkpoint.community}")
-        if cadre.vulnerable and checkpoint.risk == "high":
-            reasons.append(f"{cadre_id} is vulnerable and {checkpoint_id} is a high-risk checkpoint")
-        rule = ctx.demand.get((checkpoint_id, day, shift_id))
-        if rule is None:
-            reasons.append(f"no demand rule of {checkpoint_id} matches {when.isoformat()} shift {shift_id}")
-        elif rule.max is not None and self._on_duty.get((checkpoint_id, day, shift_id), 0) >= rule.max:
-            reasons.append(f"{checkpoint_id} already has its maximum of {rule.max} on duty then")
         timeline = self.timelines[cadre_id]
         duties = [duty for duty in timeline.duties if (duty.day, duty.shift) != (day, shift_id)]
         standbys = [entry for entry in timeline.standbys if (entry.day, entry.shift) != (day, shift_id)]
