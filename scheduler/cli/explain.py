@@ -17,6 +17,7 @@ from typing import NoReturn
 import click
 
 from models.loading import InputError, load_instance, load_roster, parse_instance, read_json
+from scheduler.cli import clock
 from scheduler.files import sha256_of, write_atomic
 from scheduler.i18n import default_language, text
 
@@ -60,7 +61,7 @@ def explain(instance: Path, roster: Path | None, as_json: bool, time_limit: floa
     )
 
     lang = lang or default_language()
-    started = time.monotonic()
+    started = clock.started  # the time limit counts from the command's start, imports included
     if apply_index is not None and output is None:
         raise click.UsageError("--apply needs -o FILE: where to write the changed instance")
     if output is not None and apply_index is None:

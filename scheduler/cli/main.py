@@ -19,12 +19,13 @@ import click
 
 from models.instance import Instance
 from models.loading import InputError, load_instance, load_roster
+from scheduler.cli import clock
 from scheduler.files import sha256_of, write_atomic
 from scheduler.i18n import default_language, text
 from scheduler.sources.generate import MAX_TOWNS, PROFILES, generate_instance
 
-# Seconds past the time limit that shortfall reasons may still take (writing the file comes after).
-EXPLAIN_GRACE = 1.0
+# Seconds kept after the shortfall reasons for writing the file and leaving (freeing a large model).
+EXIT_MARGIN = 0.5
 EXIT_BAD_INPUT = 2
 EXIT_CHECK_FAILED = 1
 EXIT_INTERRUPTED = 130
@@ -57,6 +58,7 @@ lang_option = click.option(
 @click.version_option(package_name="schedule")
 def main(verbose: int) -> None:
     """Roster sunk cadres to epidemic-control checkpoints and shifts (OR-Tools CP-SAT)."""
+    clock.begin()
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
@@ -151,7 +153,7 @@ def solve(
     from scheduler.solver import SolveOptions
     from scheduler.solver import solve as run_solver
 
-    started = time.monotonic()  # the time limit counts from here: loading, solving, composing
+    started = clock.started  # the time limit counts from the start: loading, warnings, solving, composing
     lang = lang or default_language()
     loaded = _load(instance, lang)
     digest = sha256_of(instance)
@@ -159,8 +161,10 @@ def solve(
         click.echo(f"{text(lang, 'warning')}: {warning}", err=True)
     live = _LiveProgress(sys.stderr.isatty() if progress is None else progress)
     log_lines: list[str] = []
+    # what loading and the warnings took comes out of the solve's own limit
+    solve_limit = None if time_limit is None or deterministic else max(time_limit - (time.monotonic() - started), 0.0)
     options = SolveOptions(
-        time_limit=time_limit,
+        time_limit=time_limit if solve_limit is None else solve_limit,
         workers=workers,
         seed=seed,
         deterministic=deterministic,
@@ -177,7 +181,7 @@ def solve(
     if log_path is not None:
         write_atomic(log_path, "\n".join(log_lines) + "\n")
     try:
-        explain_until = None if time_limit is None or deterministic else started + time_limit + EXPLAIN_GRACE
+        explain_until = None if time_limit is None or deterministic else started + time_limit - EXIT_MARGIN
         roster = compose_roster(loaded, digest, result, options, explain_until=explain_until)
     except RosterBreaksRules as error:
         click.echo(f"{text(lang, 'internal_error')}: {error}", err=True)
