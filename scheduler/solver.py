@@ -99,8 +99,8 @@ def _stage_loop(
             continue
         last = index == len(plan) - 1
         fraction = 1.0 if last else options.settings.stage_share.get(stage.name, 0.5)
-        # a stage that ended at once at 0 leaves its share to this one (its tie-break): together
-        # they get what the two shares would have given them
+        # a stage that ended early at 0 leaves what it did not use to this one (its tie-break):
+        # together they get what the two shares would have given them
         fraction = 1.0 - (1.0 - fraction) * (1.0 - carried)
         carried = 0.0
         share = budget.share(fraction)
@@ -120,8 +120,10 @@ def _stage_loop(
         if runner.solution is None:
             return _no_roster(instance, options, result, stage.name, searched, budget.started, runner)
         result.stages.append(_stage_result(stage, searched, runner))
-        if searched.at_floor and not searched.bounded:
-            carried = fraction  # proven at 0 without a search: its time goes on to the next stage
+        if searched.at_floor and share.limit:
+            # proven at 0: what it did not use goes on to the next stage (its tie-break), not to all
+            left_over = share.left() or 0.0
+            carried = fraction * min(max(left_over / share.limit, 0.0), 1.0)
         _improved_earlier(result, plan, runner)
         if stage.name in runner.values:
             roster_model.cp.add(expr <= runner.values[stage.name])  # keep this stage's value for the next
