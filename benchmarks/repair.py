@@ -198,7 +198,7 @@ def main() -> int:
     parser.add_argument("--absence", type=float, default=0.10)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--repair-seconds", type=float, default=2.5)
+    parser.add_argument("--repair-seconds", type=float, default=3.5, help="Building and searching a repair.")
     parser.add_argument("--full-seconds", type=float, default=20.0, help="Full solve per day (0: none).")
     parser.add_argument("--days", type=int, default=None, help="Days played (default: the whole horizon).")
     parser.add_argument("--shock-day", type=int, default=None, help="Also a 30 %% shock on this day index.")
