@@ -117,6 +117,8 @@ class CpSatRunner:
         self.solution: list[int] | None = None  # the incumbent: a value for every model variable
         self.values: dict[str, int] = {}  # every begun stage's value under the incumbent
         self.held_at: dict[str, int] = {}  # the value each finished stage is held at by a constraint
+        self.tie_breaks: dict[str, tuple[int, Expr] | None] = {}  # each begun stage's (scale, next stage)
+        self.proven: dict[str, int] = {}  # stages proven by a search of their own objective alone
         self.exprs: dict[str, Expr] = {}
         self.stages: dict[str, ObjectiveStage] = {}  # the stages begun, in order; the last is being solved
         self.stage_started = time.monotonic()  # when the stage being solved began, for progress reports
@@ -310,6 +312,7 @@ class CpSatRunner:
         scale, after = tie_break if tie_break is not None else (1, 0)
         self.roster_model.cp.minimize(scale * expr + after if tie_break is not None else expr)
         self.scales[stage.name] = scale
+        self.tie_breaks[stage.name] = tie_break
         self.exprs[stage.name] = expr
         self.stages[stage.name] = stage
         self.stage_started = time.monotonic()
@@ -337,6 +340,27 @@ class CpSatRunner:
         if self.solution is not None:
             logger.info("the whole model accepts the built roster: %s", self.described(self.values))
         return self.solution is not None
+
+    def search_alone(self, stage: ObjectiveStage, budget: Budget, limit: float) -> None:
+        """Search ``stage``'s own objective, without its tie-break, for at most ``limit``; the objective
+        with the tie-break is put back after. Where this proves the incumbent's value of the stage, the
+        stage is held at it and ``proven[stage]`` says so. Nothing where the stage has no tie-break."""
+        tie_break = self.tie_breaks.get(stage.name)
+        if tie_break is None:
+            return
+        expr = self.exprs[stage.name]
+        scale, after = tie_break
+        self.roster_model.cp.minimize(expr)
+        self.scales[stage.name] = 1
+        try:
+            status, solver, _ = self.search(budget, self.reporter(stage), limit=limit)
+        finally:
+            self.roster_model.cp.minimize(scale * expr + after)
+            self.scales[stage.name] = scale
+        value = self.values.get(stage.name)
+        if status == cp_model.OPTIMAL and value is not None and value <= integral_bound(solver.best_objective_bound):
+            self.roster_model.cp.add(expr <= value)
+            self.proven[stage.name] = value
 
     def value_incumbent(self) -> bool:
         """Give every begun stage its value in the incumbent itself, where the incumbent sets every

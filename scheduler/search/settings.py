@@ -66,6 +66,10 @@ class SearchSettings:
     """Share of a stage's time (after its completion pass) for a search of the whole model, which
     bounds the stage and may prove it; the neighbourhoods get the rest."""
 
+    alone_first_share: float = 0.3
+    """Share of a whole search's time for the stage's own objective, before the search with its
+    tie-break by the next stage (which can keep the whole search from proving the stage)."""
+
     balance_share: float = 0.25
     """Most of the fairness stage's time (in seconds) that handing duties from the most to the least
     loaded cadres may take before the search (:mod:`scheduler.search.balance`); in deterministic

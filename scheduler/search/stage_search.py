@@ -164,6 +164,10 @@ def _search_on(
     # a small model, or one whose first stage a whole search proved, is searched whole
     whole = not runner.by_neighbourhoods or runner.whole_model_proven
     if whole or runner.solution is None or left is None:
+        # the stage alone first: its tie-break can keep a whole search from proving it (a sub-district
+        # with cadres added: the minimum proven covered in 4.5 s alone, 96.3 % in 60 s tie-broken)
+        if runner.solution is not None and left is not None:
+            runner.search_alone(stage, budget, left * runner.settings.alone_first_share)
         status, solver, _ = runner.search(budget, reporter)
         return status, solver
     status, solver = cp_model.UNKNOWN, cp_model.CpSolver()
