@@ -207,8 +207,8 @@ def _stage_result(stage: ObjectiveStage, searched: StageSearch, runner: CpSatRun
     bound = max(runner.stage_bound(stage, searched.solver), 0) / stage.divisor if searched.bounded else None
     if searched.at_floor:
         bound = 0.0  # every part is >= 0
-    if stage.name in runner.proven:  # proven by a search of the stage alone, before its tie-break
-        bound = max(bound or 0.0, runner.proven[stage.name] / stage.divisor)
+    if stage.name in runner.proven:  # bounded by a search of the stage alone, before its tie-break
+        bound = max(bound or 0.0, max(runner.proven[stage.name], 0) / stage.divisor)
     # the incumbent, completed for this stage, is a solution of it even when the search found none
     status = "optimal" if searched.status == cp_model.OPTIMAL else "feasible"
     if bound is not None and value <= bound:

@@ -118,7 +118,7 @@ class CpSatRunner:
         self.values: dict[str, int] = {}  # every begun stage's value under the incumbent
         self.held_at: dict[str, int] = {}  # the value each finished stage is held at by a constraint
         self.tie_breaks: dict[str, tuple[int, Expr] | None] = {}  # each begun stage's (scale, next stage)
-        self.proven: dict[str, int] = {}  # stages proven by a search of their own objective alone
+        self.proven: dict[str, int] = {}  # the bounds of searches of a stage's own objective alone
         self.exprs: dict[str, Expr] = {}
         self.stages: dict[str, ObjectiveStage] = {}  # the stages begun, in order; the last is being solved
         self.stage_started = time.monotonic()  # when the stage being solved began, for progress reports
@@ -343,8 +343,8 @@ class CpSatRunner:
 
     def search_alone(self, stage: ObjectiveStage, budget: Budget, limit: float) -> None:
         """Search ``stage``'s own objective, without its tie-break, for at most ``limit``; the objective
-        with the tie-break is put back after. Where this proves the incumbent's value of the stage, the
-        stage is held at it and ``proven[stage]`` says so. Nothing where the stage has no tie-break."""
+        with the tie-break is put back after. Its bound is kept in ``proven[stage]``; where it proves
+        the incumbent's value, the stage is held at it. Nothing where the stage has no tie-break."""
         tie_break = self.tie_breaks.get(stage.name)
         if tie_break is None:
             return
@@ -357,10 +357,14 @@ class CpSatRunner:
         finally:
             self.roster_model.cp.minimize(scale * expr + after)
             self.scales[stage.name] = scale
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return
+        # the bound of a search of the stage alone is the stage's bound, whatever the search after
+        bound = integral_bound(solver.best_objective_bound)
+        self.proven[stage.name] = max(self.proven.get(stage.name, bound), bound)
         value = self.values.get(stage.name)
-        if status == cp_model.OPTIMAL and value is not None and value <= integral_bound(solver.best_objective_bound):
+        if status == cp_model.OPTIMAL and value is not None and value <= bound:
             self.roster_model.cp.add(expr <= value)
-            self.proven[stage.name] = value
 
     def value_incumbent(self) -> bool:
         """Give every begun stage its value in the incumbent itself, where the incumbent sets every
