@@ -1,17 +1,22 @@
-"""When the running command started: its time limit counts from there, imports and loading included."""
+"""When the running command started: its time limit counts from there, the CLI's imports included."""
 
 import time
 
-_PROCESS_STARTED = time.monotonic()
-# Importing the CLI takes about a second; a command that begins later than this after the import is
-# not the process's own (tests run many commands in one process) and counts from its own start.
-_IMPORT_AT_MOST = 10.0
-started = _PROCESS_STARTED
+_IMPORT_STARTED = time.monotonic()
+_import_seconds = 0.0
+_commands = 0
+started = _IMPORT_STARTED
+
+
+def imported() -> None:
+    """Mark the end of the CLI's imports (called once, at the end of ``scheduler.cli.main``)."""
+    global _import_seconds
+    _import_seconds = time.monotonic() - _IMPORT_STARTED
 
 
 def begin() -> None:
-    """Mark a command's start: the process's own start when the command follows the import at once
-    (the imports before it count against the limit), else the present moment."""
-    global started
-    now = time.monotonic()
-    started = _PROCESS_STARTED if now - _PROCESS_STARTED < _IMPORT_AT_MOST else now
+    """Mark a command's start: the first command of a process also counts the imports before it;
+    a later one (tests run many in one process) starts now."""
+    global started, _commands
+    started = time.monotonic() - (_import_seconds if _commands == 0 else 0.0)
+    _commands += 1

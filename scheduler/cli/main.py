@@ -360,6 +360,7 @@ def _register_subcommands() -> None:
 
 
 _register_subcommands()
+clock.imported()
 
 if __name__ == "__main__":
     main()

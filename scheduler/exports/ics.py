@@ -73,10 +73,8 @@ def _event(data: ExportData, entry: Entry, zone: ZoneInfo, stamp: datetime) -> E
     return event
 
 
-def cadre_calendar(data: ExportData, cadre_id: str, stamp: datetime | None = None) -> bytes:
-    """The calendar of one cadre (an empty calendar when the cadre has nothing rostered)."""
-    zone = ZoneInfo(data.instance.horizon.timezone)
-    stamp = stamp or datetime.now(timezone.utc).replace(microsecond=0)
+def cadre_calendar_head(data: ExportData, cadre_id: str) -> Calendar:
+    """An empty calendar of one cadre: its name, the horizon's time zone, published."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -84,6 +82,14 @@ def cadre_calendar(data: ExportData, cadre_id: str, stamp: datetime | None = Non
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", one_line(data.t("ics_calendar", name=data.cadre_name(cadre_id))))
     calendar.add("x-wr-timezone", data.instance.horizon.timezone)
+    return calendar
+
+
+def cadre_calendar(data: ExportData, cadre_id: str, stamp: datetime | None = None) -> bytes:
+    """The calendar of one cadre (an empty calendar when the cadre has nothing rostered)."""
+    zone = ZoneInfo(data.instance.horizon.timezone)
+    stamp = stamp or datetime.now(timezone.utc).replace(microsecond=0)
+    calendar = cadre_calendar_head(data, cadre_id)
     for day in data.dates:
         for entry in data.entries.get(cadre_id, {}).get(day, []):
             calendar.add_component(_event(data, entry, zone, stamp))

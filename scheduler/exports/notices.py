@@ -16,12 +16,12 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from icalendar import Calendar, Event
+from icalendar import Event
 
 from models.roster import Change, DutyCell, Roster, StandbyCell
 from scheduler.checker.against import differences
 from scheduler.exports.csv_export import csv_bytes
-from scheduler.exports.ics import PRODID, _event, _uid, lines, one_line
+from scheduler.exports.ics import _event, _uid, cadre_calendar_head, lines, one_line
 from scheduler.exports.safety import neutralise, safe_filename
 from scheduler.exports.tables import DUTY, STANDBY, Entry, ExportData
 from scheduler.model.calendar import shift_minutes
@@ -56,13 +56,7 @@ def notice_calendars(data: ExportData, changes: list[Change], stamp: datetime | 
         by_cadre.setdefault(change.cadre, []).append(change)
     files: dict[str, bytes] = {}
     for cadre_id, own in sorted(by_cadre.items()):
-        calendar = Calendar()
-        calendar.add("prodid", PRODID)
-        calendar.add("version", "2.0")
-        calendar.add("calscale", "GREGORIAN")
-        calendar.add("method", "PUBLISH")
-        calendar.add("x-wr-calname", one_line(data.t("ics_calendar", name=data.cadre_name(cadre_id))))
-        calendar.add("x-wr-timezone", data.instance.horizon.timezone)
+        calendar = cadre_calendar_head(data, cadre_id)
         for change in own:
             if change.after is not None:
                 event = _event(data, _entry(change, change.after), zone, stamp)
