@@ -123,7 +123,8 @@ def run_row(row: Row, seed: int, work: Path, workers: int) -> dict[str, Any]:
         if label == "product":
             stages = roster["objective"].get("stages", [])
             result["stages"] = [
-                {"part": stage["part"], "value": stage["value"], "bound": stage["bound"], "status": stage["status"]}
+                {"part": stage["part"], "value": stage["value"], "bound": stage["bound"], "gap": stage.get("gap"),
+                 "status": stage["status"]}
                 for stage in stages
             ]
             first = stages[0] if stages else None
@@ -149,6 +150,7 @@ def print_row(result: dict[str, Any]) -> None:
 
     stages = "; ".join(
         f"{stage['part']} {stage['value']:g}/{'-' if stage['bound'] is None else format(stage['bound'], 'g')}"
+        f"{'' if stage.get('gap') is None else ' (' + format(100 * stage['gap'], '.1f') + ' %)'}"
         for stage in result.get("stages", [])
     )
     print(

@@ -61,6 +61,12 @@ class Stage(RosterPart):
     part: str = Field(description="Objective part(s) optimised in this stage, e.g. 'coverage'.")
     value: float = Field(description="Value of the stage objective recomputed from the roster.")
     bound: float | None = Field(default=None, description="Best bound proven by the solver.")
+    gap: float | None = Field(
+        default=None,
+        description="value - bound as a share: of the stage's value for an empty roster (all the minimum, "
+        "standby or target asked) for coverage, standby and target; of the value for the later stages; "
+        "0 when the value meets the bound.",
+    )
     status: str = Field(description="Solver status of the stage.")
     seconds: float = Field(default=0.0, description="Wall-clock seconds of the stage.")
 

@@ -13,6 +13,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "status": "status: {status} ({seconds} s)",
         "objective": "objective ({mode}):",
         "bound": "bound",
+        "gap": "gap",
         "parts": "parts",
         "coverage": "coverage: minimum {minimum:.1f} % (persons {persons:.1f} %, skills {skills:.1f} %), "
         "standby {standby:.1f} %, target {target:.1f} %",
@@ -113,6 +114,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "status": "状态：{status}（{seconds} 秒）",
         "objective": "目标（{mode}）：",
         "bound": "界",
+        "gap": "差距",
         "parts": "各项",
         "coverage": "覆盖率：最低需求 {minimum:.1f} %（人数 {persons:.1f} %，技能 {skills:.1f} %），"
         "候补 {standby:.1f} %，目标 {target:.1f} %",

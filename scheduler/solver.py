@@ -29,6 +29,7 @@ from scheduler.search.budget import LEAST, Budget
 from scheduler.search.construction import Construction, construct, keys_of, ranking
 from scheduler.search.options import Progress, SolveOptions
 from scheduler.search.runner import CpSatRunner
+from scheduler.search.stage_bounds import StageBounds, stage_bounds
 from scheduler.search.stage_search import StageSearch, search_stage
 
 __all__ = ["Progress", "Result", "SolveOptions", "StageResult", "explain_infeasibility", "solve"]
@@ -43,6 +44,7 @@ class StageResult:
     value: float | None  # the stage objective of the kept solution, in reported units
     bound: float | None
     seconds: float
+    empty: float | None = None  # the stage's value for an empty roster (all it asks), where counted
 
 
 @dataclass
@@ -73,9 +75,10 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> Result:
         search_budget = budget.share(1.0, less=reserve)
     roster_model = RosterModel.build(instance, calendar=calendar)
     plan = plan_stages(roster_model)
+    counted = stage_bounds(instance, calendar)
     build_seconds = time.monotonic() - budget.started
     runner = CpSatRunner(roster_model, options, build_seconds, constructed=keys_of(calendar, construction))
-    result = _stage_loop(instance, options, plan, runner, search_budget)
+    result = _stage_loop(instance, options, plan, runner, search_budget, counted)
     if construction is not None:
         try:
             result = _never_worse_than_constructed(instance, result, construction, plan)
@@ -85,10 +88,10 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> Result:
     return result
 
 
-def _stage_loop(
-    instance: Instance, options: SolveOptions, plan: list[ObjectiveStage], runner: CpSatRunner, budget: Budget
-) -> Result:
-    """Solve the stages in order, each from the incumbent, keeping each stage's value for the next."""
+def _stage_loop(instance: Instance, options: SolveOptions, plan: list[ObjectiveStage], runner: CpSatRunner,
+                budget: Budget, counted: StageBounds | None = None) -> Result:
+    """Solve the stages in order, each from the incumbent, keeping each stage's value for the next;
+    ``counted`` bounds each stage before its search, the earlier ones held at their values."""
     roster_model = runner.roster_model
     result = Result(status="unknown", mode=instance.objective.mode)
     carried = 0.0
@@ -107,6 +110,8 @@ def _stage_loop(
         with cycle_collection_paused():  # a stage's parts add a variable or term per duty
             expr = stage.build()
             tie_break = _tie_break(plan, index)
+        if counted is not None:  # a stage that reaches this bound ends: nothing can be better
+            runner.prove(stage.name, counted.bound(stage.name, runner.held_at))
         # standby first fills in around the duties as they stand, then searches freely
         duties_only = [variable.index for variable in roster_model.vars.duties.values()]
         try:
@@ -120,8 +125,10 @@ def _stage_loop(
         if runner.solution is None:
             return _no_roster(instance, options, result, stage.name, searched, budget.started, runner)
         result.stages.append(_stage_result(stage, searched, runner))
+        if counted is not None and (empty := counted.empty_value(stage.name)) is not None:  # the gap's scale
+            result.stages[-1].empty = empty / stage.divisor
         if searched.at_floor and share.limit:
-            # proven at 0: what it did not use goes on to the next stage (its tie-break), not to all
+            # proven at its floor: what it did not use goes on to the next stage (its tie-break), not to all
             left_over = share.left() or 0.0
             carried = fraction * min(max(left_over / share.limit, 0.0), 1.0)
         _improved_earlier(result, plan, runner)
@@ -158,13 +165,15 @@ def _never_worse_than_constructed(
         return result
     logger.info("the constructed roster ranks better than the search's: it is the result")
     bounds = {stage.name: stage.bound for stage in result.stages}
+    empties = {stage.name: stage.empty for stage in result.stages}
     seconds = {stage.name: stage.seconds for stage in result.stages}
     result.stages = []
     values = built if instance.objective.mode == "lexicographic" else built * len(plan)
     for stage, value in zip(plan, values, strict=True):
         bound = bounds.get(stage.name)
         status = "optimal" if bound is not None and value <= bound else "feasible"
-        result.stages.append(StageResult(stage.name, status, value, bound, seconds.get(stage.name, 0.0)))
+        stage_seconds = seconds.get(stage.name, 0.0)
+        result.stages.append(StageResult(stage.name, status, value, bound, stage_seconds, empties.get(stage.name)))
     result.status = "optimal" if all(stage.status == "optimal" for stage in result.stages) else "feasible"
     result.assignments, result.standby, result.conflicts = dispatched.assignments, dispatched.standby, []
     return result
@@ -203,12 +212,10 @@ def _stage_result(stage: ObjectiveStage, searched: StageSearch, runner: CpSatRun
         return StageResult(stage.name, "unknown", None, None, searched.seconds)
     value = runner.values[stage.name] / stage.divisor
     # a search of the whole model bounds the stage even when it found nothing better; every part
-    # is >= 0, so a negative bound says nothing more than 0
-    bound = max(runner.stage_bound(stage, searched.solver), 0) / stage.divisor if searched.bounded else None
-    if searched.at_floor:
-        bound = 0.0  # every part is >= 0
-    if stage.name in runner.proven:  # bounded by a search of the stage alone, before its tie-break
-        bound = max(bound or 0.0, max(runner.proven[stage.name], 0) / stage.divisor)
+    # is >= 0, so a bound below 0 says nothing more than 0
+    bound = max(runner.stage_bound(stage, searched.solver), 0) / stage.divisor if searched.bounded else 0.0
+    # bounded too by a search of the stage alone before its tie-break, or by counting (stage_bounds)
+    bound = max(bound, runner.floor(stage.name) / stage.divisor)
     # the incumbent, completed for this stage, is a solution of it even when the search found none
     status = "optimal" if searched.status == cp_model.OPTIMAL else "feasible"
     if bound is not None and value <= bound:

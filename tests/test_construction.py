@@ -43,7 +43,7 @@ def test_with_no_time_to_search_the_dispatch_is_the_result(monkeypatch: pytest.M
     assert construction is not None
     dispatched = construction.dispatched
 
-    def nothing(instance, options, plan, runner, budget):  # type: ignore[no-untyped-def]
+    def nothing(instance, options, plan, runner, budget, counted=None):  # type: ignore[no-untyped-def]
         return solver_module.Result(status="unknown", mode=instance.objective.mode)
 
     monkeypatch.setattr(solver_module, "_stage_loop", nothing)

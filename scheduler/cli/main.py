@@ -198,6 +198,10 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def _gap(share: float | None) -> str:
+    return "-" if share is None else f"{100 * share:.2f}%"
+
+
 def _percent_down(share: float) -> float:
     """A share in per cent, rounded down to a tenth: a coverage short of 1 never reads 100.0 %."""
     return math.floor(share * 1000 + 1e-9) / 10
@@ -222,7 +226,7 @@ def _print_summary(roster: dict[str, Any], lang: str, output: Path) -> None:
     for stage in objective["stages"]:
         echo(
             f"  {stage['part']:<20} {_fmt(stage['value']):>12}  {text(lang, 'bound')} {_fmt(stage['bound']):>12}  "
-            f"({text(lang, stage['status'])})"
+            f"{text(lang, 'gap')} {_gap(stage.get('gap')):>7}  ({text(lang, stage['status'])})"
         )
     parts = ", ".join(f"{name} {_fmt(value)}" for name, value in objective["parts"].items())
     echo(f"  {text(lang, 'parts')}: {parts}")

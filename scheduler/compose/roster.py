@@ -73,12 +73,17 @@ def compose_roster(
     stages = [
         Stage(
             part=stage.name,
-            value=evaluation.stage_values[index] if lexicographic else evaluation.weighted_total,
+            value=value,
             bound=stage.bound,
+            gap=stage_gap(value, stage.bound, stage.empty),
             status=stage.status,
             seconds=round(stage.seconds, 3),
         )
-        for index, stage in enumerate(result.stages)
+        for stage, value in zip(
+            result.stages,
+            evaluation.stage_values if lexicographic else [evaluation.weighted_total] * len(result.stages),
+            strict=False,
+        )
     ]
     if lexicographic:
         total: float | list[float] = list(evaluation.stage_values)
@@ -110,6 +115,17 @@ def compose_roster(
 
 Explained = TypeVar("Explained", Shortfall, StandbyShortfall)
 NOT_EXPLAINED = "not explained: the time limit came first (a longer --time-limit explains every shortfall)"
+
+
+def stage_gap(value: float, bound: float | None, empty: float | None) -> float | None:
+    """``value - bound`` as a share of what an empty roster leaves (``empty``), or of the value where that
+    is not known; 0 when the value meets the bound, None without a bound."""
+    if bound is None:
+        return None
+    scale = empty if empty else value
+    if value <= bound or not scale:
+        return 0.0
+    return round((value - bound) / scale, 6)
 
 
 def _explained(

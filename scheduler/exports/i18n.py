@@ -136,6 +136,14 @@ LABELS: dict[str, dict[str, str]] = {
         "sec_spread": "Night, weekend and high-risk spread",
         "spread_note": "How many cadres carry how many of each kind of shift.",
         "sec_units": "Home units: share of duty against share of cadres",
+        "sec_stages": "What was optimised: each stage's value, its bound and the gap",
+        "stages_note": "In order of DESIGN.md section 5. The bound is the least value any roster can have (with the "
+                       "stages before held); the gap is value - bound, as a share of what an empty roster leaves "
+                       "(coverage, standby, target) or of the value (later stages). README: how each bound is found.",
+        "stage_part": "Stage",
+        "stage_value": "Value",
+        "stage_bound": "Bound",
+        "stage_gap": "Gap",
         "units_note": "Bars: share of all duty hours (dark) against share of cadres (light). "
         "Most away at once against max_away on the right.",
         "sec_watch": "Burnout watch list",
@@ -309,6 +317,13 @@ LABELS: dict[str, dict[str, str]] = {
         "sec_spread": "夜班、周末与高风险班分布",
         "spread_note": "各类班次由多少干部承担、每人承担多少。",
         "sec_units": "派出单位：值班占比与人数占比",
+        "sec_stages": "优化结果：各阶段的值、界与差距",
+        "stages_note": "按 DESIGN.md 第 5 节的顺序。界是任何排班（前面的阶段保持其值）所能达到的最小值；差距为"
+                       "（值 − 界），对覆盖、备勤、目标按空排班的值计，对后面的阶段按值计。各界的求法见 README。",
+        "stage_part": "阶段",
+        "stage_value": "值",
+        "stage_bound": "界",
+        "stage_gap": "差距",
         "units_note": "深色为值班时长占比，浅色为干部人数占比；右侧为同时外出最多人数与上限。",
         "sec_watch": "疲劳关注名单",
         "watch_note": "疲劳分数：每个明确信号计 1 分——连续工作 6 天（3 天及以下不计）、7 天内没有休息日（另加 1 分）、"

@@ -368,6 +368,18 @@ def _spread_section(data: ExportData) -> str:
     return f'<p class="note">{esc(data.t("spread_note"))}</p><div class="charts">{"".join(charts)}</div>'
 
 
+def _stages_section(data: ExportData) -> str:
+    """Each stage's value, bound, gap and status, as the roster file gives them."""
+    rows = [{data.t("stage_part"): stage.part, data.t("stage_value"): _fmt(stage.value),
+             data.t("stage_bound"): "-" if stage.bound is None else _fmt(stage.bound),
+             data.t("stage_gap"): "-" if stage.gap is None else f"{100 * stage.gap:.2f} %",
+             data.t("status"): stage.status}
+            for stage in data.roster.objective.stages]
+    if not rows:
+        return ""
+    return f'<p class="note">{esc(data.t("stages_note"))}</p>{html_table(pd.DataFrame(rows))}'
+
+
 def _units_section(data: ExportData) -> str:
     units = data.metrics.get("units", {})
     if not units:
@@ -504,6 +516,7 @@ def render_report(data: ExportData, explained: dict[str, Any] | None = None) -> 
         ("load", data.t("sec_load"), _load_section(data)),
         ("spread", data.t("sec_spread"), _spread_section(data)),
         ("units", data.t("sec_units"), _units_section(data)),
+        ("stages", data.t("sec_stages"), _stages_section(data)),
         ("watch", data.t("sec_watch"), _watch_section(data, watch)),
         ("shortfalls", data.t("sec_shortfalls"), _shortfalls_section(data)),
         ("communities", data.t("sec_communities"), _community_section(data)),

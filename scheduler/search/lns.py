@@ -81,8 +81,8 @@ def improve_by_neighbourhoods(
                 break
             if stalled >= settings.lns_stall_steps:
                 break  # every neighbourhood drawn lately was proven as it stands
-            if runner.values.get(stage.name) == 0:
-                break  # no part is below 0: the stage is proven, and its time goes to the stages after
+            if runner.at_floor(stage.name):
+                break  # the stage is proven (at 0 or at its bound), and its time goes to the stages after
             neighbourhood = chooser.draw(stage.name, runner.solution, width)
             free = index.free(neighbourhood)
             if not free:

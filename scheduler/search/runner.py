@@ -118,7 +118,8 @@ class CpSatRunner:
         self.values: dict[str, int] = {}  # every begun stage's value under the incumbent
         self.held_at: dict[str, int] = {}  # the value each finished stage is held at by a constraint
         self.tie_breaks: dict[str, tuple[int, Expr] | None] = {}  # each begun stage's (scale, next stage)
-        self.proven: dict[str, int] = {}  # the bounds of searches of a stage's own objective alone
+        # proven bounds of a stage: from searches of its own objective alone, or counted (stage_bounds)
+        self.proven: dict[str, int] = {}
         self.exprs: dict[str, Expr] = {}
         self.stages: dict[str, ObjectiveStage] = {}  # the stages begun, in order; the last is being solved
         self.stage_started = time.monotonic()  # when the stage being solved began, for progress reports
@@ -361,10 +362,23 @@ class CpSatRunner:
             return
         # the bound of a search of the stage alone is the stage's bound, whatever the search after
         bound = integral_bound(solver.best_objective_bound)
-        self.proven[stage.name] = max(self.proven.get(stage.name, bound), bound)
+        self.prove(stage.name, bound)
         value = self.values.get(stage.name)
         if status == cp_model.OPTIMAL and value is not None and value <= bound:
             self.roster_model.cp.add(expr <= value)
+
+    def prove(self, stage_name: str, bound: int) -> None:
+        """Keep ``bound`` (the stage's integer units) as proven for the stage, the largest one known."""
+        self.proven[stage_name] = max(self.proven.get(stage_name, bound), bound)
+
+    def floor(self, stage_name: str) -> int:
+        """The least value the stage can have: its largest proven bound, and 0 (no part is below 0)."""
+        return max(self.proven.get(stage_name, 0), 0)
+
+    def at_floor(self, stage_name: str) -> bool:
+        """Whether the incumbent's value of the stage is at its floor: nothing can be better."""
+        value = self.values.get(stage_name)
+        return self.solution is not None and value is not None and value <= self.floor(stage_name)
 
     def value_incumbent(self) -> bool:
         """Give every begun stage its value in the incumbent itself, where the incumbent sets every

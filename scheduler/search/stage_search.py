@@ -40,7 +40,7 @@ class StageSearch:
     solver: cp_model.CpSolver
     seconds: float
     bounded: bool = True  # the solver searched the whole model: its bound is the stage's
-    at_floor: bool = False  # the stage's value is 0, the least any part can be: proven without a search
+    at_floor: bool = False  # the stage's value is at its floor (0, or a proven bound): nothing can be better
 
 
 def search_stage(
@@ -66,22 +66,17 @@ def search_stage(
     reporter = runner.reporter(stage)
     if runner.solution is None and budget.limited:
         status, solver = _first_roster_search(runner, stage, budget, reporter)
-    elif at_floor(runner, stage) and runner.by_neighbourhoods and not runner.whole_model_proven:
+    elif runner.at_floor(stage.name) and runner.by_neighbourhoods and not runner.whole_model_proven:
         # nothing can be better, and neighbourhoods drawn where this stage is worst would draw blind:
         # the time goes to the next stage. (A whole search goes on: it improves the tie-break, the
         # next stage, without the one after in its objective, which it does better than the next
         # stage's own search: on the bundled one-community example, target 48.5 against 55.5.)
-        logger.info("stage %s: the kept roster is at 0, the least it can be", stage.name)
+        logger.info("stage %s: the kept roster is at %d, the least it can be", stage.name, runner.floor(stage.name))
         return StageSearch(cp_model.OPTIMAL, cp_model.CpSolver(), time.monotonic() - runner.stage_started, False, True)
     else:
         status, solver = _search_on(runner, stage, budget, reporter)
     seconds = time.monotonic() - runner.stage_started
-    return StageSearch(status, solver, seconds, _searched(solver), at_floor(runner, stage))
-
-
-def at_floor(runner: CpSatRunner, stage: ObjectiveStage) -> bool:
-    """Whether the incumbent's value of ``stage`` is 0: every part is a sum of terms >= 0."""
-    return runner.solution is not None and runner.values.get(stage.name) == 0
+    return StageSearch(status, solver, seconds, _searched(solver), runner.at_floor(stage.name))
 
 
 def _by_hand(runner: CpSatRunner, stage: ObjectiveStage, budget: Budget) -> bool:

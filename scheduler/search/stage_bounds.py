@@ -1,0 +1,298 @@
+"""Sound lower bounds for the coverage, standby and target stages, by counting what cadres can give.
+
+A search by neighbourhoods proves nothing about the whole roster, so on large
+models CP-SAT gives these stages no bound. Counting does, in milliseconds:
+
+- Each cadre's **duty capacity** ``D``: the most duties the cadre can hold over
+  the horizon, days taken earliest first (optimal for limits that count over
+  windows of consecutive days) under its open slots per day, duties per day,
+  daily hours, work days per window (``min_days_off_per_7_days``,
+  ``max_consecutive_work_days``), the 7-day hours and duty hours and total
+  hours, each counted in the cadre's shortest open shift (so never too few).
+- Each cadre's **work-period capacity** ``P``: duties and standby together.
+  Standby counts as work for rest and work days (DESIGN.md section 3), so a
+  day holds at most as many periods as its open slots allow with rest
+  between them, and the cadre has at most as many work days as its windows
+  allow.
+- Communities are joined where a cadre may serve both; a group's cadres serve
+  no other group. Per group, with ``M`` minimum persons, ``S`` standby asked
+  and targets asked:
+  coverage >= the cheapest ``M - sum D`` persons left uncovered;
+  standby >= ``S - (sum P - duties the held coverage needs)``;
+  target >= the cheapest targets left once the duties fit in
+  ``min(sum D, sum P - standby the held standby needs)``.
+
+Holding an earlier stage at the roster's value only shrinks the rosters
+counted, and each count gives every roster at least as much as it can have:
+a bound is never above the value of any roster with those earlier values.
+Skills, eligibility, nights, successions and unit presence are left out, which
+keeps the bounds sound (merely less tight). Fairness, requests and continuity
+are bounded by 0: every part is at least 0.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from models.instance import Instance
+from scheduler.compose.capacity import CapacityBound
+from scheduler.model.calendar import CadreFacts, Calendar, Slot, hours_to_minutes, standby_wanted
+from scheduler.model.objective import scaled
+
+logger = logging.getLogger(__name__)
+
+# The stages counted here; the later ones are bounded by 0.
+COUNTED_STAGES = ("coverage", "standby", "target")
+
+
+@dataclass
+class _Group:
+    """Communities joined by the cadres who may serve them, and what is asked there."""
+
+    duty_capacity: int = 0
+    period_capacity: int = 0
+    minimum_weights: list[int] = field(default_factory=list)  # one scaled risk weight per minimum person
+    skill_weight: int = 0  # the skill places asked, each at its scaled risk weight
+    standby_asked: int = 0
+    targets: list[tuple[int, int]] = field(default_factory=list)  # (scaled under-weight, cadres), per rule
+
+
+def most_in_windows(caps: list[int], windows: Iterable[tuple[int, int, int]]) -> int:
+    """The most units placed on days ``0..len(caps)-1``, at most ``caps[day]`` on a day and at most
+    ``limit`` in each window ``(first, last, limit)`` of consecutive days. Taking each day as much as
+    the windows still allow is optimal: a unit taken later can always move to an earlier day that the
+    greedy filled, without breaking a window."""
+    containing: dict[int, list[list[int]]] = defaultdict(list)
+    for first, last, limit in windows:
+        room = [limit]
+        for day in range(max(first, 0), min(last, len(caps) - 1) + 1):
+            containing[day].append(room)
+    placed = 0
+    for day, cap in enumerate(caps):
+        rooms = containing.get(day, [])
+        take = min([cap] + [room[0] for room in rooms])
+        if take <= 0:
+            continue
+        for room in rooms:
+            room[0] -= take
+        placed += take
+    return placed
+
+
+class StageBounds:
+    """Per-cadre capacities counted once per solve; :meth:`bound` counts a stage's bound from them."""
+
+    def __init__(self, instance: Instance, calendar: Calendar) -> None:
+        started = time.monotonic()
+        self.calendar = calendar
+        self.capacity = CapacityBound(instance, calendar)
+        self.groups = self._groups(instance)
+        self.seconds = time.monotonic() - started
+        logger.info("stage bounds: %d groups of communities counted in %.2f s", len(self.groups), self.seconds)
+
+    # ------------------------------------------------------------------ counting
+    def _groups(self, instance: Instance) -> list[_Group]:
+        calendar = self.calendar
+        parent = {community.id: community.id for community in instance.communities}
+
+        def root(community: str) -> str:
+            while parent[community] != community:
+                parent[community] = parent[parent[community]]
+                community = parent[community]
+            return community
+
+        for cadre in instance.cadres:
+            served = [community for community in cadre.communities if community in parent]
+            for other in served[1:]:
+                parent[root(other)] = root(served[0])
+        groups: dict[str, _Group] = defaultdict(_Group)
+        for cadre in instance.cadres:
+            served = [community for community in cadre.communities if community in parent]
+            if not served:
+                continue
+            group = groups[root(served[0])]
+            duties, periods = self._cadre_capacity(calendar.cadre_facts[cadre.id])
+            group.duty_capacity += duties
+            group.period_capacity += periods
+        for (checkpoint_id, _day, _shift), rule in calendar.demand.items():
+            checkpoint = calendar.checkpoints[checkpoint_id]
+            group = groups[root(checkpoint.community)]
+            weight = scaled(getattr(instance.objective.risk_weights, checkpoint.risk))
+            group.minimum_weights.extend([weight] * rule.min)
+            group.skill_weight += weight * sum(rule.skills.values())
+            under = scaled(rule.under_weight)
+            if under and rule.target > 0:
+                group.targets.append((under, rule.target))
+        for community in instance.communities:
+            group = groups[root(community.id)]
+            for when in calendar.dates:
+                for shift in calendar.shift_ids:
+                    group.standby_asked += standby_wanted(instance.standby, community.id, when, shift)
+        for group in groups.values():
+            group.minimum_weights.sort()
+        return list(groups.values())
+
+    def _cadre_capacity(self, facts: CadreFacts) -> tuple[int, int]:
+        """(most duties, most work periods) the cadre can hold over the horizon."""
+        calendar, rules = self.calendar, facts.rules
+        days = calendar.days
+        open_by_day: list[list[Slot]] = [[] for _ in range(days)]
+        for (day, _shift), slot in calendar.slots.items():
+            if 0 <= day < days and self.capacity.slot_usable(facts, slot):
+                open_by_day[day].append(slot)
+        open_slots = [slot for slots in open_by_day for slot in slots]
+        if not open_slots:
+            return 0, 0
+        shortest = min(slot.minutes for slot in open_slots)
+        rest = facts.rest_minutes
+        periods_by_day = [_most_apart(slots, rest) for slots in open_by_day]
+        per_day = rules.max_duty_shifts_per_day
+        daily = hours_to_minutes(rules.max_hours_per_day)
+        duty_caps = []
+        for day, most in enumerate(periods_by_day):
+            cap = most if per_day is None else min(most, per_day)
+            if daily is not None:
+                cap = min(cap, max(daily - facts.fixed_minutes.get(day, 0), 0) // shortest)
+            duty_caps.append(cap)
+        # work days: a day holds a period only if it is a work day; fixed work days count in the windows
+        day_windows = []
+        for length, most in self._work_day_limits(facts):
+            for last in range(days):
+                first = last - length + 1
+                fixed = sum(1 for day in range(first, last + 1) if day in facts.fixed_work_days)
+                day_windows.append((first, last, max(most - fixed, 0)))
+        open_day = [1 if periods and day not in facts.fixed_work_days else 0
+                    for day, periods in enumerate(periods_by_day)]
+        work_days = most_in_windows(open_day, day_windows)
+        # periods: each work day holds at most its own most; the largest days counted (never too few)
+        fixed_day_periods = sum(periods_by_day[day] for day in facts.fixed_work_days if 0 <= day < days)
+        open_periods = sorted((periods for day, periods in enumerate(periods_by_day)
+                               if day not in facts.fixed_work_days), reverse=True)
+        periods_total = fixed_day_periods + sum(open_periods[:work_days])
+        # duties: per day at most its cap; windows of work days (times duties a day), hours in shortest shifts
+        duty_windows = []
+        most_a_day = max(duty_caps, default=0)
+        for first, last, limit in day_windows:
+            open_in = sum(1 for day in range(max(first, 0), last + 1) if day not in facts.fixed_work_days)
+            fixed_duty_days = sum(1 for day in range(max(first, 0), last + 1) if day in facts.fixed_work_days)
+            duty_windows.append((first, last, (min(limit, open_in) + fixed_duty_days) * most_a_day))
+        for limit_hours, fixed_by_day in ((rules.max_hours_per_7_days, facts.fixed_minutes),
+                                          (rules.max_duty_hours_per_7_days, facts.fixed_duty_minutes)):
+            weekly = hours_to_minutes(limit_hours)
+            if weekly is None:
+                continue
+            for last in range(days):
+                first = last - 6
+                used = sum(fixed_by_day.get(day, 0) for day in range(first, last + 1))
+                duty_windows.append((first, last, max(weekly - used, 0) // shortest))
+        total = hours_to_minutes(rules.max_total_hours)
+        if total is not None:
+            duty_windows.append((0, days - 1, total // shortest))
+        duties = min(most_in_windows(duty_caps, duty_windows), periods_total)
+        return duties, periods_total
+
+    @staticmethod
+    def _work_day_limits(facts: CadreFacts) -> list[tuple[int, int]]:
+        rules = facts.rules
+        limits = []
+        if rules.min_days_off_per_7_days is not None:
+            limits.append((7, 7 - rules.min_days_off_per_7_days))
+        if rules.max_consecutive_work_days is not None:
+            limits.append((rules.max_consecutive_work_days + 1, rules.max_consecutive_work_days))
+        return limits
+
+    # ------------------------------------------------------------------ bounds
+    def empty_value(self, stage: str) -> int | None:
+        """The part's value for an empty roster (its integer units): all it asks; None past target."""
+        if stage == "coverage":
+            return sum(sum(group.minimum_weights) + group.skill_weight for group in self.groups)
+        if stage == "standby":
+            return sum(group.standby_asked for group in self.groups)
+        if stage == "target":
+            return sum(weight * count for group in self.groups for weight, count in group.targets)
+        return None
+
+    def bound(self, stage: str, held: dict[str, int]) -> int:
+        """The least value of ``stage``'s part (its integer units) that any roster can have whose earlier
+        stages are at most ``held`` (same units)."""
+        if stage not in COUNTED_STAGES:
+            return 0
+        if stage == "coverage":
+            return sum(self._coverage(group) for group in self.groups)
+        lowest = {"coverage": [self._coverage(group) for group in self.groups]}
+        if stage == "standby":
+            return sum(self._standby(group, self._slack(held, "coverage", lowest, index))
+                       for index, group in enumerate(self.groups))
+        lowest["standby"] = [self._standby(group, self._slack(held, "coverage", lowest, index))
+                             for index, group in enumerate(self.groups)]
+        return sum(self._target(group, self._slack(held, "standby", lowest, index))
+                   for index, group in enumerate(self.groups))
+
+    @staticmethod
+    def _slack(held: dict[str, int], stage: str, lowest: dict[str, list[int]], index: int) -> int | None:
+        """The most of ``stage``'s held value one group can have: the held value less the other groups'
+        least (None: not held, anything goes)."""
+        if stage not in held:
+            return None
+        others = sum(lowest[stage]) - lowest[stage][index]
+        return max(held[stage] - others, 0)
+
+    @staticmethod
+    def _coverage(group: _Group) -> int:
+        """The cheapest persons of the minimum left uncovered when the cadres give all the duties they can."""
+        short = len(group.minimum_weights) - group.duty_capacity
+        return sum(group.minimum_weights[:short]) if short > 0 else 0
+
+    @staticmethod
+    def _most_short(group: _Group, coverage_slack: int | None) -> int:
+        """The most persons of the minimum a roster can leave uncovered within ``coverage_slack``."""
+        if coverage_slack is None:
+            return len(group.minimum_weights)
+        spent = short = 0
+        for weight in group.minimum_weights:  # cheapest first
+            if spent + weight > coverage_slack:
+                break
+            spent += weight
+            short += 1
+        return short
+
+    def _standby(self, group: _Group, coverage_slack: int | None) -> int:
+        duties_needed = len(group.minimum_weights) - self._most_short(group, coverage_slack)
+        room = max(group.period_capacity - duties_needed, 0)
+        return max(group.standby_asked - room, 0)
+
+    @staticmethod
+    def _target(group: _Group, standby_slack: int | None) -> int:
+        standby_needed = 0 if standby_slack is None else max(group.standby_asked - standby_slack, 0)
+        duties = max(min(group.duty_capacity, group.period_capacity - standby_needed), 0)
+        cost = 0
+        for weight, count in sorted(group.targets, reverse=True):  # the dearest targets filled first
+            filled = min(count, duties)
+            duties -= filled
+            cost += weight * (count - filled)
+        return cost
+
+
+def _most_apart(slots: list[Slot], rest: int) -> int:
+    """The most of ``slots`` (one day's) that one cadre can hold, each pair apart by the rest time."""
+    ordered = sorted(slots, key=lambda slot: slot.start)
+    for size in range(len(ordered), 1, -1):
+        for chosen in combinations(ordered, size):
+            if all(later.start >= earlier.end + rest for earlier, later in zip(chosen, chosen[1:], strict=False)):
+                return size
+    return min(len(ordered), 1)
+
+
+def stage_bounds(instance: Instance, calendar: Calendar) -> StageBounds | None:
+    """The counted bounds for a lexicographic instance (a weighted one is bounded by CP-SAT alone)."""
+    if instance.objective.mode != "lexicographic":
+        return None
+    return StageBounds(instance, calendar)
+
+
+__all__ = ["COUNTED_STAGES", "StageBounds", "most_in_windows", "stage_bounds"]
