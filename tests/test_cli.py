@@ -277,3 +277,24 @@ def test_a_coverage_short_of_one_never_reads_100_percent() -> None:
     assert _percent_down(4999 / 5000) == 99.9  # one unit short of 5000 would round to 100.0
     assert _percent_down(1.0) == 100.0
     assert _percent_down(0.57) == 57.0 and _percent_down(19 / 21) == 90.4
+
+
+def test_every_stage_has_a_bound_and_a_gap(tmp_path: Path) -> None:
+    # One cadre, 7 days, one 8-hour shift D asked each day (min 1, target 2, under_weight 1), a day off in
+    # every 7: 6 duties at most. Coverage: 7 - 6 = 1 person short, and the bound counts exactly that
+    # (gap 0 of the 7 asked); targets: 14 asked, 6 given, 8 missing, the bound 8 as well. No standby is
+    # asked: 0 and 0. The single cadre has nobody to be compared with: fairness 0, bound 0.
+    from tests.rules.helpers import cadre, instance
+
+    data = instance([cadre("a")], days=7, rules={"max_duty_shifts_per_day": 1, "min_days_off_per_7_days": 1})
+    data["checkpoints"][0]["demand"] = [{"min": 1, "target": 2, "max": 2}]
+    source = write(tmp_path / "one.json", data)
+    output = tmp_path / "roster.json"
+    solved = run("solve", str(source), "-o", str(output), "--time-limit", "10", "--no-progress", "--lang", "en")
+    assert solved.exit_code == 0, solved.output
+    stages = {stage["part"]: stage for stage in json.loads(output.read_text(encoding="utf-8"))["objective"]["stages"]}
+    assert [(stages[name]["value"], stages[name]["bound"], stages[name]["gap"])
+            for name in ("coverage", "standby", "target", "fairness")] == [(1, 1, 0), (0, 0, 0), (8, 8, 0), (0, 0, 0)]
+    assert all(stage["bound"] is not None and stage["gap"] is not None for stage in stages.values())
+    assert "gap   0.00%" in solved.output
+    assert run("check", str(source), str(output), "--lang", "en").exit_code == 0

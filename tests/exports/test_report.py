@@ -110,3 +110,17 @@ def test_watch_list_says_when_the_limits_reached_could_not_be_computed(
         assert watch is not None
         assert words in watch.group(0)
         assert "ValueError: a rule the checker cannot read" in watch.group(0)
+
+
+def test_the_report_lists_each_stage_with_its_bound_and_gap(files: tuple[Path, Path]) -> None:
+    from models.roster import Stage
+
+    data = data_for(files)
+    stages = [Stage(part="coverage", value=2.0, bound=1.0, gap=0.25, status="feasible"),
+              Stage(part="standby", value=0.0, bound=None, status="feasible")]
+    data.roster.objective.stages = stages
+    page = render_report(data)
+    section = re.search(r'<section id="stages">.*?</section>', page, re.S)
+    assert section is not None
+    assert section.group(0).count("<tr") == len(stages) + 1  # a header and one row per stage
+    assert "25.00 %" in section.group(0) and "<td>-</td>" in section.group(0)  # no bound: no gap
