@@ -56,6 +56,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "suggest_kind_swap": "swap",
         "suggest_cost": "cost",
         "suggest_cannot": "cannot ({count}):",
+        "cost_load": "load {load} against the group mean {mean} ({share} %; weighted duty minutes per available day)",
+        "cost_rest_before": "rest before {hours} h",
+        "cost_rest_after": "rest after {hours} h",
+        "cost_week_left": "{hours} h left in the busiest 7 days",
+        "cost_continuity": "{count} duties there before",
+        "cost_new_checkpoint": "new to this checkpoint",
+        "cost_skills": "brings {skills}",
+        "cost_separator": "; ",
+        "move_from_off": "{cadre}: off -> duty at {to}",
+        "move_from_standby": "{cadre}: standby for {place} -> duty at {to} (called)",
+        "move_from_duty": "{cadre}: duty at {place} -> duty at {to}",
         # capacity bound and `schedule explain` (issue 24)
         "capacity_short": "capacity: at least {short} of the {demand} minimum cadre-shifts {where} must go "
         "uncovered: under the rules (one duty a day, work days and days off, hours, nights, rest, unit hours, "
@@ -156,6 +167,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "suggest_kind_swap": "对调",
         "suggest_cost": "代价",
         "suggest_cannot": "不能承担（{count} 人）：",
+        "cost_load": "负荷 {load}，组内平均 {mean}（{share} %；每个可用日的加权值班分钟）",
+        "cost_rest_before": "之前休息 {hours} 小时",
+        "cost_rest_after": "之后休息 {hours} 小时",
+        "cost_week_left": "最忙的 7 天内还剩 {hours} 小时",
+        "cost_continuity": "此前在该卡点值班 {count} 次",
+        "cost_new_checkpoint": "首次到该卡点",
+        "cost_skills": "具备 {skills}",
+        "cost_separator": "；",
+        "move_from_off": "{cadre}：休息 -> 到 {to} 值班",
+        "move_from_standby": "{cadre}：{place} 候补 -> 到 {to} 值班（调用）",
+        "move_from_duty": "{cadre}：{place} 值班 -> 到 {to} 值班",
         # capacity bound and `schedule explain` (issue 24)
         "capacity_short": "人力上限：{where}的 {demand} 个最低需求人次中，至少有 {short} 个无法覆盖："
         "在各项规则下（每天一班、连续工作与休息日、工时、夜班、休息间隔、单位工作时间、不可用日期），"

@@ -142,3 +142,15 @@ def test_a_second_repair_is_version_3_beside_instance_v3(files: dict[str, Path],
     checked = run("check", str(tmp_path / "instance.v3.json"), str(tmp_path / "roster.v3.json"),
                   "--against", str(tmp_path / "roster.v2.json"), "--changes", str(later))
     assert checked.exit_code == 0, checked.output
+
+
+def test_suggest_speaks_chinese(files: dict[str, Path]) -> None:
+    # the same question as above, in Chinese: e (free that evening) takes c's duty at k1; its cost in words
+    result = run("suggest", str(files["instance"]), str(files["roster"]), "--cadre", "c", "--date", DAYS[1],
+                 "--shift", "E", "--lang", "zh")
+    assert result.exit_code == 0, result.output
+    assert "e：休息 -> 到 k1 值班" in result.output
+    assert "组内平均" in result.output and "load" not in result.output and "off ->" not in result.output
+    english = run("suggest", str(files["instance"]), str(files["roster"]), "--cadre", "c", "--date", DAYS[1],
+                  "--shift", "E", "--lang", "en")
+    assert "e: off -> duty at k1" in english.output and "against the group mean" in english.output

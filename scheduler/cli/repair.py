@@ -246,8 +246,8 @@ def suggest(instance: Path, roster: Path, checkpoint: str | None, cadre: str | N
         return
     click.echo(text(lang, "suggest_for", what=answer.what, count=len(answer.candidates)))
     for rank, candidate in enumerate(answer.candidates, start=1):
-        click.echo(f"  {rank}. [{text(lang, 'suggest_kind_' + candidate.kind)}] {candidate.summary}")
-        click.echo(f"     {text(lang, 'suggest_cost')}: {candidate.cost_words}")
+        click.echo(f"  {rank}. [{text(lang, 'suggest_kind_' + candidate.kind)}] {candidate.summary(lang)}")
+        click.echo(f"     {text(lang, 'suggest_cost')}: {candidate.cost_words(lang)}")
     if answer.cannot:
         click.echo(text(lang, "suggest_cannot", count=len(answer.cannot)))
         for cadre_id, reason in answer.cannot[:SHOWN]:

@@ -22,6 +22,7 @@ from models.instance import Instance
 from models.roster import Roster
 from scheduler.checker import Explainer, evaluate
 from scheduler.checker.context import BUSY, DAY, DUTY, UNIT, context_for, group_of
+from scheduler.i18n import text
 
 KIND_ORDER = {"standby": 0, "free": 1, "swap": 2}
 
@@ -40,43 +41,60 @@ class Cost:
     continuity: int  # duties the cadre already holds at that checkpoint
     skills: list[str] = field(default_factory=list)  # skills the duty asks for that the cadre holds
 
-    def words(self) -> str:
+    def words(self, lang: str = "en") -> str:
         share = (self.load / self.group_mean - 1) * 100 if self.group_mean else 0.0
-        parts = [f"load {self.load / 100:.0f} against the group mean {self.group_mean / 100:.0f} ({share:+.0f} %; "
-                 "weighted duty minutes per available day)"]
+        parts = [text(lang, "cost_load", load=f"{self.load / 100:.0f}", mean=f"{self.group_mean / 100:.0f}",
+                      share=f"{share:+.0f}")]
         if self.rest_before_hours is not None:
-            parts.append(f"rest before {self.rest_before_hours:g} h")
+            parts.append(text(lang, "cost_rest_before", hours=f"{self.rest_before_hours:g}"))
         if self.rest_after_hours is not None:
-            parts.append(f"rest after {self.rest_after_hours:g} h")
+            parts.append(text(lang, "cost_rest_after", hours=f"{self.rest_after_hours:g}"))
         if self.week_hours_left is not None:
-            parts.append(f"{self.week_hours_left:g} h left in the busiest 7 days")
-        parts.append(f"{self.continuity} duties there before" if self.continuity else "new to this checkpoint")
+            parts.append(text(lang, "cost_week_left", hours=f"{self.week_hours_left:g}"))
+        parts.append(text(lang, "cost_continuity", count=self.continuity) if self.continuity
+                     else text(lang, "cost_new_checkpoint"))
         if self.skills:
-            parts.append(f"brings {', '.join(self.skills)}")
-        return "; ".join(parts)
+            parts.append(text(lang, "cost_skills", skills=", ".join(self.skills)))
+        return text(lang, "cost_separator").join(parts)
+
+
+@dataclass(frozen=True)
+class Move:
+    """One cadre's change in the shift asked about: from off, standby or a duty, to a duty at ``to``."""
+
+    cadre: str
+    was: str  # off, standby, duty
+    place: str | None  # the community stood by for, or the checkpoint left
+    to: str
+
+    def words(self, lang: str = "en") -> str:
+        return text(lang, f"move_from_{self.was}", cadre=self.cadre, place=self.place or "", to=self.to)
 
 
 @dataclass
 class Candidate:
     kind: str  # standby, free, swap
     cadre: str  # who takes the duty asked about
-    changes: list[str]  # what changes, in words, one line per (cadre, date, shift)
+    moves: list[Move]  # what changes, one per cadre
     cost: Cost
     moved_from: str | None = None  # swap: the checkpoint the cadre leaves
     filler: str | None = None  # swap: who takes that place, if anyone must
 
     @property
-    def summary(self) -> str:
-        return "; ".join(self.changes)
+    def changes(self) -> list[str]:
+        """What changes, in English, one line per cadre (the JSON for tools)."""
+        return [move.words() for move in self.moves]
 
-    @property
-    def cost_words(self) -> str:
-        return self.cost.words()
+    def summary(self, lang: str = "en") -> str:
+        return text(lang, "cost_separator").join(move.words(lang) for move in self.moves)
+
+    def cost_words(self, lang: str = "en") -> str:
+        return self.cost.words(lang)
 
     def rank_key(self) -> tuple[int, int, int, float]:
         """Fewest changes, then the skills asked for, standby before free before swap, the lightest load."""
         ratio = self.cost.load / self.cost.group_mean if self.cost.group_mean else 0.0
-        return (len(self.changes), -len(self.cost.skills), KIND_ORDER[self.kind], ratio)
+        return (len(self.moves), -len(self.cost.skills), KIND_ORDER[self.kind], ratio)
 
 
 @dataclass
@@ -195,8 +213,8 @@ def suggest_candidates(
             if reasons:
                 answer.cannot.append((cadre_id, reasons[0]))
             else:
-                answer.candidates.append(Candidate("free", cadre_id, [
-                    f"{cadre_id}: off -> duty at {checkpoint}"], cost(cadre_id, checkpoint)))
+                answer.candidates.append(Candidate("free", cadre_id, [Move(cadre_id, "off", None, checkpoint)],
+                                                   cost(cadre_id, checkpoint)))
             continue
         kind, place = held_now
         if kind == "duty" and place == checkpoint:
@@ -207,13 +225,13 @@ def suggest_candidates(
             continue
         if kind == "standby":
             if place == community:
-                answer.candidates.append(Candidate("standby", cadre_id, [
-                    f"{cadre_id}: standby for {place} -> duty at {checkpoint} (called)"], cost(cadre_id, checkpoint)))
+                answer.candidates.append(Candidate("standby", cadre_id, [Move(cadre_id, "standby", place, checkpoint)],
+                                                   cost(cadre_id, checkpoint)))
             continue
         # a swap: the cadre leaves `place`; somebody free takes it if it would fall below its minimum
         rule = ctx.demand.get((place, day, shift_id))
         least = 0 if rule is None else rule.min
-        lines = [f"{cadre_id}: duty at {place} -> duty at {checkpoint}"]
+        lines = [Move(cadre_id, "duty", place, checkpoint)]
         filler = None
         if on_duty.get(place, 0) - 1 < least:
             takers = [taker for taker in free_takers(place) if taker != cadre_id]
@@ -222,7 +240,7 @@ def suggest_candidates(
                                                 "nobody free can take that place"))
                 continue
             filler = min(takers, key=lambda taker: loads.get(taker, 0))
-            lines.append(f"{filler}: off -> duty at {place}")
+            lines.append(Move(filler, "off", None, place))
         answer.candidates.append(Candidate("swap", cadre_id, lines, cost(cadre_id, checkpoint), place, filler))
     answer.candidates.sort(key=Candidate.rank_key)
     answer.candidates = answer.candidates[:limit]
