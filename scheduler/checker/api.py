@@ -445,10 +445,12 @@ class Explainer:
         return list(dict.fromkeys(reasons))
 
     def _may_be_placed(
-        self, reasons: list[str], cadre_id: str, when: date, day: int, shift_id: str, checkpoint_id: str
+        self, reasons: list[str], cadre_id: str, when: date, day: int, shift_id: str, checkpoint_id: str,
+        leaving: int = 0,
     ) -> bool:
         """Add to ``reasons`` what the checkpoint, its community, its risk and its demand rule say
-        against the duty; False if the duty cannot even be named (nothing more to check)."""
+        against the duty (``leaving`` cadres leave the checkpoint then, in the same change); False if
+        the duty cannot even be named (nothing more to check)."""
         ctx = self.ctx
         if checkpoint_id not in ctx.checkpoints:
             reasons.append(f"there is no checkpoint {checkpoint_id}")
@@ -463,7 +465,7 @@ class Explainer:
         rule = ctx.demand.get((checkpoint_id, day, shift_id))
         if rule is None:
             reasons.append(f"no demand rule of {checkpoint_id} matches {when.isoformat()} shift {shift_id}")
-        elif rule.max is not None and self._on_duty.get((checkpoint_id, day, shift_id), 0) >= rule.max:
+        elif rule.max is not None and self._on_duty.get((checkpoint_id, day, shift_id), 0) - leaving >= rule.max:
             reasons.append(f"{checkpoint_id} already has its maximum of {rule.max} on duty then")
         return True
 
@@ -481,13 +483,16 @@ class Explainer:
             return messages
         return [message.replace(f" at {asked}", f" at {checkpoint_id}") for message in messages]
 
-    def why_not_instead(self, cadre_id: str, when: date, shift_id: str, checkpoint_id: str) -> list[str]:
+    def why_not_instead(
+        self, cadre_id: str, when: date, shift_id: str, checkpoint_id: str, leaving: int = 0
+    ) -> list[str]:
         """As :meth:`why_not`, with whatever the cadre holds in that shift (a standby to be called, a duty
-        elsewhere to be moved) given up first; [] if the cadre can take the duty that way."""
+        elsewhere to be moved) given up first, and ``leaving`` cadres leaving that checkpoint then;
+        [] if the cadre can take the duty that way."""
         ctx = self.ctx
         reasons, day = self._common(cadre_id, when, shift_id)
         reasons = [reason for reason in reasons if "is already on" not in reason]
-        if not self._may_be_placed(reasons, cadre_id, when, day, shift_id, checkpoint_id):
+        if not self._may_be_placed(reasons, cadre_id, when, day, shift_id, checkpoint_id, leaving):
             return reasons
         timeline = self.timelines[cadre_id]
         duties = [duty for duty in timeline.duties if (duty.day, duty.shift) != (day, shift_id)]

@@ -5,7 +5,9 @@ replace (that cadre's duty on a date and shift). Three kinds of answer: a
 standby of that community and shift called to duty (that is what standby is
 for), a free cadre, or a swap (a cadre on duty at another checkpoint of the
 community moves over, and a free cadre takes that place if it would fall
-below its minimum). Every candidate is verified with the independent checker
+below its minimum; where nobody free can, a cadre on duty elsewhere moves
+into it, and a free cadre takes theirs where needed: three duties). Every
+candidate is verified with the independent checker
 (:class:`~scheduler.checker.Explainer`): it breaks no rule of the cadres it
 moves. Costs: load against the group mean, rest before and after, hours left
 in the busiest 7 days around, and continuity (duties already done there).
@@ -192,7 +194,8 @@ def suggest_candidates(
     def cost(cadre_id: str, place: str) -> Cost:
         return _cost(ctx, explainer, cadre_id, day, shift_id, place, loads, group_means)
 
-    free_for: dict[str, list[str]] = {}  # checkpoint -> free cadres who may take it (asked lazily)
+    # checkpoint -> free cadres who may take it when one cadre leaves it (asked lazily)
+    free_for: dict[str, list[str]] = {}
 
     def free_takers(place: str) -> list[str]:
         if place not in free_for:
@@ -200,9 +203,35 @@ def suggest_candidates(
                 cadre_id for cadre_id, facts in ctx.cadres.items()
                 if cadre_id not in holding and cadre_id != replacing
                 and ctx.checkpoints[place].community in facts.cadre.communities
-                and not explainer.why_not_instead(cadre_id, when, shift_id, place)
+                and not explainer.why_not_instead(cadre_id, when, shift_id, place, leaving=1)
             ]
         return free_for[place]
+
+    moved_for: dict[str, list[Move] | None] = {}  # checkpoint -> moves that fill it from another duty
+
+    def moved_in(place: str) -> list[Move] | None:
+        """The fewest moves (lightest loads first) that put a cadre on duty elsewhere in ``place``, with a
+        free cadre taking theirs where its minimum needs it; None if there are none."""
+        if place in moved_for:
+            return moved_for[place]
+        best: tuple[int, float, list[Move]] | None = None
+        for mover, (held_kind, left) in holding.items():
+            if (held_kind != "duty" or left in (place, checkpoint)
+                    or ctx.checkpoints[place].community not in ctx.cadres[mover].cadre.communities
+                    or explainer.why_not_instead(mover, when, shift_id, place, leaving=1)):
+                continue
+            moves = [Move(mover, "duty", left, place)]
+            left_rule = ctx.demand.get((left, day, shift_id))
+            if on_duty.get(left, 0) - 1 < (0 if left_rule is None else left_rule.min):
+                takers = free_takers(left)  # free: never the cadre who leaves ``place``, nor the mover
+                if not takers:
+                    continue
+                moves.append(Move(min(takers, key=lambda taker: loads.get(taker, 0)), "off", None, left))
+            key = (len(moves), loads.get(mover, 0))
+            if best is None or key < best[:2]:
+                best = (*key, moves)
+        moved_for[place] = None if best is None else best[2]
+        return moved_for[place]
 
     for cadre_id, facts in ctx.cadres.items():
         if community not in facts.cadre.communities or cadre_id == replacing:
@@ -235,12 +264,19 @@ def suggest_candidates(
         filler = None
         if on_duty.get(place, 0) - 1 < least:
             takers = [taker for taker in free_takers(place) if taker != cadre_id]
-            if not takers:
-                answer.cannot.append((cadre_id, f"{cadre_id} is needed at {place} (its minimum {least}) and "
-                                                "nobody free can take that place"))
-                continue
-            filler = min(takers, key=lambda taker: loads.get(taker, 0))
-            lines.append(Move(filler, "off", None, place))
+            if takers:
+                filler = min(takers, key=lambda taker: loads.get(taker, 0))
+                lines.append(Move(filler, "off", None, place))
+            else:
+                # three duties: a cadre on duty elsewhere moves into the place, and somebody free (if the
+                # minimum there asks for it) takes theirs
+                chain = moved_in(place)
+                if chain is None:
+                    answer.cannot.append((cadre_id, f"{cadre_id} is needed at {place} (its minimum {least}) and "
+                                                    "nobody free, or moved from another duty, can take that place"))
+                    continue
+                filler = chain[0].cadre
+                lines.extend(chain)
         answer.candidates.append(Candidate("swap", cadre_id, lines, cost(cadre_id, checkpoint), place, filler))
     answer.candidates.sort(key=Candidate.rank_key)
     answer.candidates = answer.candidates[:limit]

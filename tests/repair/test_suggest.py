@@ -65,3 +65,30 @@ def test_a_gap_and_a_bad_question() -> None:
         assert "has no duty" in str(error)
     else:
         raise AssertionError("a cadre without that duty is no question")
+
+
+def test_a_swap_of_three_duties_when_nobody_free_can_take_the_place_left() -> None:
+    # Communities c1 (k1, the gap; k2, min 1) and c2 (k3, min 1). On day 1 D: f (c1 only) is at k2, g (c1
+    # and c2) at k3; h (c2 only) is free; nobody of c1 is free. Filling k1:
+    # - g moves k3 -> k1 and h fills k3: two duties (the swap of g);
+    # - f moves k2 -> k1: k2 would fall below its minimum, nobody free serves c1, so g moves k3 -> k2
+    #   and h fills k3: three duties.
+    checkpoints = [
+        {"id": "k1", "community": "c1", "risk": "low", "demand": [{"min": 1, "target": 1, "max": 1}]},
+        {"id": "k2", "community": "c1", "risk": "low", "demand": [{"min": 1, "target": 1, "max": 1}]},
+        {"id": "k3", "community": "c2", "risk": "low", "demand": [{"min": 1, "target": 1, "max": 1}]},
+    ]
+    base = instance(["f", "g", "h"], checkpoints=checkpoints, communities=[{"id": "c1"}, {"id": "c2"}],
+                    cadre_fields={"g": {"communities": ["c1", "c2"]}, "h": {"communities": ["c2"]}})
+    old = roster([("f", DAYS[1], "D", "k2"), ("g", DAYS[1], "D", "k3")])
+    answer = suggest_candidates(base, old, old.assignments[0].date, "D", checkpoint="k1")
+    assert [(candidate.cadre, candidate.changes) for candidate in answer.candidates] == [
+        ("g", ["g: duty at k3 -> duty at k1", "h: off -> duty at k3"]),
+        ("f", ["f: duty at k2 -> duty at k1", "g: duty at k3 -> duty at k2", "h: off -> duty at k3"]),
+    ]
+    # the three-duty swap applied keeps every rule (the checker's evaluation), and k1, k2, k3 all covered
+    day = old.assignments[0].date
+    placed = (("f", "k1"), ("g", "k2"), ("h", "k3"))
+    duties = [Assignment(cadre=cadre, date=day, shift="D", checkpoint=place) for cadre, place in placed]
+    evaluation = evaluate(base, duties, [])
+    assert evaluation.violations == []
