@@ -34,18 +34,11 @@ from scheduler.repair.model import (
     keep_old,
     old_solution_hint,
 )
+from scheduler.search.settings import SETTINGS, SearchSettings
 from scheduler.solver import Result, StageResult, roster_of
 
 logger = logging.getLogger(__name__)
 
-# Shares of the time limit: coverage then changes in one search (less the coverage without the
-# budget when there is one); the later stages share the rest.
-LATER_SHARE = 0.2
-# Days either side of a touched day that are open too (room for swaps).
-WIDEN = 0
-COVERAGE_WITHOUT_BUDGET_SHARE = 0.2
-# A later stage is tried only with at least this many seconds left (CP-SAT's presolve alone takes some).
-LEAST_STAGE_SECONDS = 0.5
 
 
 @dataclass
@@ -59,6 +52,7 @@ class RepairOptions:
     workers: int = 2
     seed: int = 0
     focus: bool = True  # narrow the model to the days the events touch (the whole future if that fails)
+    settings: SearchSettings = SETTINGS  # the repair_* shares (BENCHMARKS.md, "Search settings")
 
 
 @dataclass
@@ -101,13 +95,13 @@ def _struck_days(calendar: Calendar, plan_old: dict[tuple[str, int, str], tuple[
 
 
 def open_cadre_days_for(calendar: Calendar, changes: Changes, plan_old: dict[tuple[str, int, str], tuple[str, str]],
-                        now_day: int) -> dict[str, set[int]]:
+                        now_day: int, widen: int = 0) -> dict[str, set[int]]:
     """Days on which a cadre may take anything (elsewhere a cadre only keeps or loses what the old roster
     gave): for the cadres of a community, the days its old entries were struck and the days of new
-    demand there (a demand event, an opened checkpoint: from now on), a day either side; for a cadre
-    who joined, every day from now (their minimum hours need room)."""
+    demand there (a demand event, an opened checkpoint: from now on), ``widen`` days either side; for a
+    cadre who joined, every day from now (their minimum hours need room)."""
     future = set(range(now_day, calendar.days))
-    community_days = {community: {day + offset for day in days for offset in range(-WIDEN, WIDEN + 1)}
+    community_days = {community: {day + offset for day in days for offset in range(-widen, widen + 1)}
                       for community, days in _struck_days(calendar, plan_old, now_day).items()}
     opened: dict[str, set[int]] = {}
     for event in changes.events:
@@ -175,13 +169,14 @@ def repair(instance: Instance, old_roster: Roster, changes: Changes, options: Re
     plan = RepairPlan.of(calendar, old_roster, changes.now, changes.notice_hours, changes.max_changes, None)
     # narrowed: no day open to all, some days open to some cadres; else every day from now's date on
     open_days: set[int] | None = set() if options.focus else None
-    plan.open_cadre_days = open_cadre_days_for(calendar, changes, plan.old, plan.now_day)
+    plan.open_cadre_days = open_cadre_days_for(calendar, changes, plan.old, plan.now_day,
+                                               options.settings.repair_widen_days)
     # the narrowed model first; then every day from now's date on, in the time left
     deadline = time.monotonic() + options.time_limit
     attempts: list[set[int] | None] = [open_days, None] if open_days is not None else [None]
     for attempt in attempts:
         left = deadline - time.monotonic()
-        if left <= LEAST_STAGE_SECONDS:
+        if left <= options.settings.repair_least_stage:
             break
         plan.open_days = attempt
         outcome = _repair_with(updated, calendar, old_roster, plan, replace(options, time_limit=left))
@@ -207,7 +202,10 @@ def _repair_with(
     coverage_expr = coverage_stage.build()
     changes_objective = changes_part(roster_model, plan)
     scale = (changes_objective.most or 0) + 1
-    first_share = 1.0 - LATER_SHARE - (COVERAGE_WITHOUT_BUDGET_SHARE if plan.max_changes is not None else 0.0)
+    settings = options.settings
+    least_stage = settings.repair_least_stage
+    unbudgeted_share = settings.repair_unbudgeted_share if plan.max_changes is not None else 0.0
+    first_share = 1.0 - settings.repair_later_share - unbudgeted_share
     # a quick first repair: every old entry kept, only additions (and standby calls) fill the gaps;
     # solving coverage alone from scratch moves many cells that the changes stage then struggles to
     # put back, while this roster usually has the best coverage already and few changes
@@ -215,16 +213,15 @@ def _repair_with(
     keep_old(quick, roster_model, plan)
     quick.minimize(0)
     # building the model and the stages' parts came out of the limit
-    limit = max(options.time_limit - (time.monotonic() - started), LEAST_STAGE_SECONDS)
+    limit = max(options.time_limit - (time.monotonic() - started), least_stage)
     search_started = time.monotonic()
     _, quick_value, _ = runner.solve("additions only", scale * coverage_expr + changes_objective.expr,
-                                     limit * first_share * 0.15, on=quick)
+                                     limit * first_share * settings.repair_additions_share, on=quick)
     quick_solution = runner.solution
     logger.info("additions only: coverage %s", None if quick_value is None else quick_value // scale)
     without_budget = None
     if plan.max_changes is not None:
-        _, value, _ = runner.solve("coverage without budget", coverage_expr, limit * COVERAGE_WITHOUT_BUDGET_SHARE,
-                                   keep=False)
+        _, value, _ = runner.solve("coverage without budget", coverage_expr, limit * unbudgeted_share, keep=False)
         if value is None and quick_value is not None:
             value = quick_value // scale  # at least that good: what the additions alone reach
         if value is not None:
@@ -233,7 +230,7 @@ def _repair_with(
         # the budget may rule out the rosters found so far: start again from the old roster, struck
         runner.solution = None
         quick_value = quick_solution = None
-    status, value, spent = runner.solve("coverage", coverage_expr, limit * first_share * 0.3)
+    status, value, spent = runner.solve("coverage", coverage_expr, limit * first_share * settings.repair_coverage_share)
     if value is None and quick_value is not None and quick_solution is not None:
         # nothing found in time: the additions-only roster is a roster of this model too
         runner.solution = quick_solution
@@ -244,12 +241,12 @@ def _repair_with(
     if quick_value is not None and quick_solution is not None and quick_value // scale <= value:
         runner.solution = quick_solution  # as good a coverage, and far fewer changes to start from
     stage_results["coverage"] = StageResult("coverage", "feasible", value / coverage_stage.divisor, None, spent)
-    runner.solve("changes", changes_objective.expr, limit * first_share * 0.55)
+    runner.solve("changes", changes_objective.expr, limit * first_share * settings.repair_changes_share)
     for index, stage in enumerate(later):
         left = max(limit - (time.monotonic() - search_started), 0.0)
-        if left < LEAST_STAGE_SECONDS:
+        if left < least_stage:
             break  # the later stages that found no time keep the roster as it is
-        share = max(left / (len(later) - index), LEAST_STAGE_SECONDS)
+        share = max(left / (len(later) - index), least_stage)
         expr = stage.build()
         status, value, spent = runner.solve(stage.name, expr, share)
         shown = None if value is None else value / stage.divisor

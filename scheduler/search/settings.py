@@ -159,5 +159,27 @@ class SearchSettings:
     child_grace: float = 2.0
     """Seconds this process waits for a forked dive's outcome beyond the budget."""
 
+    # ------------------------------------------------------------ the daily repair (scheduler/repair)
+    repair_later_share: float = 0.2
+    """Share of a repair's search time for the stages after coverage and changes (target, fairness, ...)."""
+
+    repair_unbudgeted_share: float = 0.2
+    """With ``max_changes``: share for the coverage searched without the budget (what more changes buy)."""
+
+    repair_additions_share: float = 0.15
+    """Of the first share (coverage and changes): the quick repair that keeps every old entry and only adds."""
+
+    repair_coverage_share: float = 0.3
+    """Of the first share: the coverage stage's search."""
+
+    repair_changes_share: float = 0.55
+    """Of the first share: the changes stage's search (fewest changes, near ones costlier)."""
+
+    repair_widen_days: int = 0
+    """Days either side of a day the events touch that are opened too (room for swaps)."""
+
+    repair_least_stage: float = 0.5
+    """A repair stage is begun only with at least this many seconds left (CP-SAT's presolve takes some)."""
+
 
 SETTINGS = SearchSettings()
