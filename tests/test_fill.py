@@ -115,3 +115,35 @@ def test_a_cadre_above_a_minimum_stands_by_where_standby_is_open() -> None:
     assert {result.standby[0].cadre, *on_duty(result, "k1")} == {"a", "b"}
     kept = filled(data, [DutyKey("a", 0, "D", "k1"), DutyKey("b", 0, "D", "k1")], move_cadres=False)
     assert kept.standby == [] and on_duty(kept, "k1") == ["a", "b"]
+
+
+def test_a_cadre_gives_up_a_standby_the_day_before_to_fill_a_minimum() -> None:
+    # Two days, shifts N (20:00-08:00, night) and D (08:00-16:00), rest 12 h; k1 asks 1 on D only,
+    # standby 1 on N only. a is the only cadre: standby on day 0 N (ends day 1 08:00), so D on day 1
+    # is too close (0 h rest) and k1 is empty that day; on day 0 a is at k1 on D. The minimum comes
+    # first: a gives up the standby of day 0 (nobody else may take it) and takes D on day 1.
+    # Coverage 1 -> 0, standby 1 -> 2 missing.
+    from .rules.helpers import D, N
+
+    data = instance([cadre("a")], days=2, shifts=[D, N], rules={"min_rest_hours": 12},
+                    standby={"per_community": 1, "overrides": [{"shifts": ["D"], "count": 0}]})
+    data["checkpoints"][0]["demand"] = [demand(shifts=["D"])]
+    result = filled(data, [DutyKey("a", 0, "D", "k1")], [StandbyKey("a", 0, "N", "c1")])
+    assert sorted((key.day, key.shift) for key in result.duties) == [(0, "D"), (1, "D")]
+    assert result.standby == []
+
+
+def test_the_standby_given_up_is_the_nearest_that_leaves_no_run_too_short() -> None:
+    # Five days; min_consecutive_work_days 3, max_consecutive_work_days 3. a, the only cadre, stands by
+    # on days 1-3 (a run of 3); k1 asks 1 on day 4 only, which would make 4 work days in a row. Giving
+    # up day 3 leaves the run 1-2 (2 days, closed by days off): too short; day 2 leaves day 1 alone: too
+    # short; day 1 leaves 2-4, 3 days: a gives up day 1 and takes day 4.
+    from .rules.helpers import day
+
+    data = instance([cadre("a")], days=5, rules={"min_consecutive_work_days": 3, "max_consecutive_work_days": 3},
+                    standby={"per_community": 0, "overrides": [{"dates": [day(1), day(2), day(3)], "count": 1}]})
+    # k1 asks nobody on the other days (min 0, at most 1), so that a standby there can be called
+    data["checkpoints"][0]["demand"] = [demand(0, 0, 1), demand(dates=[day(4)])]
+    result = filled(data, [], [StandbyKey("a", offset, "D", "c1") for offset in (1, 2, 3)])
+    assert [(key.day, key.checkpoint) for key in result.duties] == [(4, "k1")]
+    assert sorted(key.day for key in result.standby) == [2, 3]

@@ -20,7 +20,7 @@ from functools import partial
 
 from scheduler.model.calendar import Calendar, Slot
 from scheduler.model.variables import DutyKey, StandbyKey
-from scheduler.search.dispatch.cadre import DUTY, CadreState, Held
+from scheduler.search.dispatch.cadre import DUTY, CadreState, Held, short_run
 from scheduler.search.dispatch.dispatcher import Cell, Dispatcher, StandbyCell
 
 logger = logging.getLogger(__name__)
@@ -59,6 +59,8 @@ def fill_open_cells(
             dispatcher.fill(cell, cell.rule.min)
             if move_cadres:
                 moved += _cover_by_moves(dispatcher, cell)
+            if move_cadres and _short(cell):
+                moved += _cover_by_ejection(dispatcher, cell)
     for cells in dispatcher.standby_by_day:
         for standby_cell in cells:
             if len(standby_cell.holders) < standby_cell.wanted:
@@ -106,6 +108,63 @@ def _cover_by_moves(dispatcher: Dispatcher, cell: Cell) -> int:
         else:
             return moved  # nobody can come over
     return moved
+
+
+# Days either side of a short cell whose entries may be given up to free a cadre for it: a week, the
+# reach of the 7-day limits (days off, hours) that most often keep a free cadre out.
+EJECTION_REACH = 6
+
+
+def _cover_by_ejection(dispatcher: Dispatcher, cell: Cell) -> int:
+    """For a cell still short once free and same-day cadres are used: a cadre of its community free that
+    day, whom one entry of theirs within a week keeps out (rest after a night standby, a seventh work
+    day, weekly hours), gives that entry up and comes; a standby so given up goes to a free cadre if
+    one may take it, a duty only where its cell keeps its minimum and skills. Nearest entries first.
+    How many came."""
+    moved = 0
+    day = cell.slot.day
+    while _short(cell) and cell.room():
+        missing = cell.missing_skills()
+        pool = [cadre for cadre in dispatcher._duty_pool(cell)
+                if not cadre.held.get(day) and (not missing or missing[0] in cadre.skills)]
+        if not _eject_for(dispatcher, cell, pool):
+            return moved
+        moved += 1
+    return moved
+
+
+def _eject_for(dispatcher: Dispatcher, cell: Cell, pool: list[CadreState]) -> bool:
+    """The first cadre of ``pool`` (in rank order) who may take ``cell`` once one entry near it is given
+    up; whether one came."""
+    day = cell.slot.day
+    for cadre in dispatcher._ranked(pool):
+        near = sorted((held for other in range(day - EJECTION_REACH, day + EJECTION_REACH + 1)
+                       for held in cadre.held.get(other, ())), key=lambda held: abs(held.slot.day - day))
+        for held in near:
+            if held.kind == DUTY:
+                if not _may_leave(dispatcher.cell_at[(held.place, held.slot.day, held.slot.shift)], cadre):
+                    continue
+                if cadre.duty_minutes - held.slot.minutes + cell.slot.minutes < cadre.least_minutes:
+                    continue
+            if not _came_over(dispatcher, cadre, held, cell.slot, partial(dispatcher._place_duty, cadre, cell)):
+                continue
+            # another day given up: the runs of work and of days off may now be too short
+            if _short_runs(cadre):
+                dispatcher._remove(cadre, Held(cell.slot, DUTY, cell.checkpoint))
+                dispatcher._restore(cadre, held)
+                continue
+            if held.kind != DUTY:
+                dispatcher.fill_standby(dispatcher.standby_at[(held.place, held.slot.day, held.slot.shift)])
+            return True
+    return False
+
+
+def _short_runs(cadre: CadreState) -> bool:
+    """Whether a run of work or of days off of the cadre is shorter than its rules allow."""
+    if cadre.min_off < 2 and cadre.min_work < 2:
+        return False
+    flags = [bool(cadre.held.get(day)) for day in range(cadre.days)]
+    return short_run(flags, cadre.min_off, cadre.min_work) is not None
 
 
 def _stand_by_moves(dispatcher: Dispatcher, cell: StandbyCell) -> int:
