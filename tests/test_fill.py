@@ -147,3 +147,17 @@ def test_the_standby_given_up_is_the_nearest_that_leaves_no_run_too_short() -> N
     result = filled(data, [], [StandbyKey("a", offset, "D", "c1") for offset in (1, 2, 3)])
     assert [(key.day, key.checkpoint) for key in result.duties] == [(4, "k1")]
     assert sorted(key.day for key in result.standby) == [2, 3]
+
+
+def test_a_duty_above_the_minimum_is_given_up_the_day_before_for_standby() -> None:
+    # Two days, max_consecutive_work_days 1. a is at k1 on day 0 (k1 asks min 0, target 1: above the
+    # minimum); c1 asks 1 standby on day 1 only, which a cannot take after working day 0. Standby comes
+    # before targets: a gives up day 0 and stands by on day 1 (target 1 -> 2 missing, standby 1 -> 0).
+    from .rules.helpers import day
+
+    data = instance([cadre("a")], days=2, rules={"max_consecutive_work_days": 1},
+                    standby={"per_community": 0, "overrides": [{"dates": [day(1)], "count": 1}]})
+    data["checkpoints"][0]["demand"] = [demand(0, 1, 1)]
+    result = filled(data, [DutyKey("a", 0, "D", "k1")])
+    assert result.duties == []
+    assert [(key.cadre, key.day) for key in result.standby] == [("a", 1)]

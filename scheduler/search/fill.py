@@ -5,9 +5,13 @@ free cadre could fill: a checkpoint short of its minimum or its target, a
 community short of standby. A planner fills those by hand, the least loaded
 cadre first; so does this module, with the hand dispatch's rule checks
 (:mod:`scheduler.search.dispatch`, which charge a standby as a duty toward
-every limit). Only additions: no cell loses a cadre, so no stage gets worse;
-the roster model still takes the result with every decision fixed before it
-is kept (``CpSatRunner.accept``).
+every limit). Where no free cadre may fill a cell below its minimum, a cadre
+comes over from standby or from a cell above its minimum that day, or gives
+up one entry within a week that keeps them out (a standby, or a duty above
+its cell's minimum); standby short is filled the same way from duties above
+the minimum. An earlier stage never loses what a later one gains; the roster
+model still takes the result with every decision fixed before it is kept
+(``CpSatRunner.accept``), and a stage keeps it only if it ranks better.
 """
 
 from __future__ import annotations
@@ -67,6 +71,8 @@ def fill_open_cells(
                 dispatcher.fill_standby(standby_cell)
                 if move_cadres:
                     moved += _stand_by_moves(dispatcher, standby_cell)
+                if move_cadres and len(standby_cell.holders) < standby_cell.wanted:
+                    moved += _stand_by_ejection(dispatcher, standby_cell)
     if up_to_target:
         for cell in every_cell:
             if len(cell.holders) < cell.rule.target:
@@ -136,27 +142,66 @@ def _cover_by_ejection(dispatcher: Dispatcher, cell: Cell) -> int:
 def _eject_for(dispatcher: Dispatcher, cell: Cell, pool: list[CadreState]) -> bool:
     """The first cadre of ``pool`` (in rank order) who may take ``cell`` once one entry near it is given
     up; whether one came."""
-    day = cell.slot.day
     for cadre in dispatcher._ranked(pool):
-        near = sorted((held for other in range(day - EJECTION_REACH, day + EJECTION_REACH + 1)
-                       for held in cadre.held.get(other, ())), key=lambda held: abs(held.slot.day - day))
-        for held in near:
-            if held.kind == DUTY:
-                if not _may_leave(dispatcher.cell_at[(held.place, held.slot.day, held.slot.shift)], cadre):
-                    continue
-                if cadre.duty_minutes - held.slot.minutes + cell.slot.minutes < cadre.least_minutes:
-                    continue
-            if not _came_over(dispatcher, cadre, held, cell.slot, partial(dispatcher._place_duty, cadre, cell)):
-                continue
-            # another day given up: the runs of work and of days off may now be too short
-            if _short_runs(cadre):
-                dispatcher._remove(cadre, Held(cell.slot, DUTY, cell.checkpoint))
-                dispatcher._restore(cadre, held)
-                continue
-            if held.kind != DUTY:
-                dispatcher.fill_standby(dispatcher.standby_at[(held.place, held.slot.day, held.slot.shift)])
+        place = partial(dispatcher._place_duty, cadre, cell)
+        given_up = _gives_up_one(dispatcher, cadre, _near(cadre, cell.slot.day, None), cell.slot, place,
+                                 cell.slot.minutes)
+        if given_up is not None:
+            if given_up.kind != DUTY:  # a standby left open goes to a free cadre if one may take it
+                slot = given_up.slot
+                dispatcher.fill_standby(dispatcher.standby_at[(given_up.place, slot.day, slot.shift)])
             return True
     return False
+
+
+def _stand_by_ejection(dispatcher: Dispatcher, cell: StandbyCell) -> int:
+    """For a community still short of standby: a cadre of it free that day, whom one duty of theirs
+    within a week keeps out, gives that duty up where its checkpoint keeps its minimum and skills (the
+    target loses what standby gains), nearest first, and stands by. How many came."""
+    if not cell.any_checkpoint:
+        return 0
+    moved = 0
+    day = cell.slot.day
+    while len(cell.holders) < cell.wanted:
+        pool = [cadre for cadre in dispatcher.serving.get(cell.community, [])
+                if cadre not in cell.holders and not cadre.held.get(day)
+                and (cell.low_checkpoint or not cadre.vulnerable)]
+        for cadre in dispatcher._ranked(pool):
+            place = partial(dispatcher._place_standby, cadre, cell)
+            if _gives_up_one(dispatcher, cadre, _near(cadre, day, DUTY), cell.slot, place, 0) is not None:
+                moved += 1
+                break
+        else:
+            return moved
+    return moved
+
+
+def _near(cadre: CadreState, day: int, kind: str | None) -> list[Held]:
+    """The cadre's entries (of ``kind``, or all) within EJECTION_REACH days of ``day``, nearest first."""
+    entries = [held for other in range(day - EJECTION_REACH, day + EJECTION_REACH + 1)
+               for held in cadre.held.get(other, ()) if kind is None or held.kind == kind]
+    return sorted(entries, key=lambda held: abs(held.slot.day - day))
+
+
+def _gives_up_one(dispatcher: Dispatcher, cadre: CadreState, near: list[Held], slot: Slot,
+                  place: Callable[[], None], added_minutes: int) -> Held | None:
+    """The first entry of ``near`` the cadre may give up to be placed in ``slot`` (a duty only where its
+    checkpoint keeps its minimum and skills and the minimum hours hold; no run left too short): the
+    entry given up, or None."""
+    for held in near:
+        if held.kind == DUTY:
+            if not _may_leave(dispatcher.cell_at[(held.place, held.slot.day, held.slot.shift)], cadre):
+                continue
+            if cadre.duty_minutes - held.slot.minutes + added_minutes < cadre.least_minutes:
+                continue
+        if not _came_over(dispatcher, cadre, held, slot, place):
+            continue
+        # another day given up: the runs of work and of days off may now be too short
+        if not _short_runs(cadre):
+            return held
+        dispatcher._remove(cadre, cadre.held[slot.day][-1])
+        dispatcher._restore(cadre, held)
+    return None
 
 
 def _short_runs(cadre: CadreState) -> bool:
