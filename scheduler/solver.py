@@ -96,6 +96,8 @@ def _stage_loop(instance: Instance, options: SolveOptions, plan: list[ObjectiveS
     result = Result(status="unknown", mode=instance.objective.mode)
     carried = 0.0
     for index, stage in enumerate(plan):
+        if counted is not None:  # a stage that reaches this bound ends: nothing can be better
+            runner.prove(stage.name, counted.bound(stage.name, runner.held_at))
         left = budget.left()
         if runner.interrupted or (left is not None and left <= LEAST and runner.solution is not None):
             result.stages.append(_skipped(stage, runner))
@@ -110,8 +112,6 @@ def _stage_loop(instance: Instance, options: SolveOptions, plan: list[ObjectiveS
         with cycle_collection_paused():  # a stage's parts add a variable or term per duty
             expr = stage.build()
             tie_break = _tie_break(plan, index)
-        if counted is not None:  # a stage that reaches this bound ends: nothing can be better
-            runner.prove(stage.name, counted.bound(stage.name, runner.held_at))
         # standby first fills in around the duties as they stand, then searches freely
         duties_only = [variable.index for variable in roster_model.vars.duties.values()]
         try:
@@ -125,8 +125,6 @@ def _stage_loop(instance: Instance, options: SolveOptions, plan: list[ObjectiveS
         if runner.solution is None:
             return _no_roster(instance, options, result, stage.name, searched, budget.started, runner)
         result.stages.append(_stage_result(stage, searched, runner))
-        if counted is not None and (empty := counted.empty_value(stage.name)) is not None:  # the gap's scale
-            result.stages[-1].empty = empty / stage.divisor
         if searched.at_floor and share.limit:
             # proven at its floor: what it did not use goes on to the next stage (its tie-break), not to all
             left_over = share.left() or 0.0
@@ -135,6 +133,8 @@ def _stage_loop(instance: Instance, options: SolveOptions, plan: list[ObjectiveS
         if stage.name in runner.values:
             roster_model.cp.add(expr <= runner.values[stage.name])  # keep this stage's value for the next
             runner.held_at[stage.name] = runner.values[stage.name]
+    for stage_result, stage in zip(result.stages, plan, strict=False):  # the gap's scale: all a stage asks
+        stage_result.empty = None if counted is None else counted.empty_value(stage.name, stage.divisor)
     result.interrupted = runner.interrupted
     proven = all(stage.status == "optimal" for stage in result.stages)
     result.status = "optimal" if proven else "feasible"
@@ -201,7 +201,8 @@ def _tie_break(plan: list[ObjectiveStage], index: int) -> tuple[int, Expr] | Non
 def _skipped(stage: ObjectiveStage, runner: CpSatRunner) -> StageResult:
     """A stage left out for want of time: its value under the incumbent if an earlier stage built it."""
     value = runner.values.get(stage.name)
-    return StageResult(stage.name, "skipped", None if value is None else value / stage.divisor, None, 0.0)
+    bound = runner.floor(stage.name) / stage.divisor  # no search, but counting (or 0) bounds it all the same
+    return StageResult(stage.name, "skipped", None if value is None else value / stage.divisor, bound, 0.0)
 
 
 def _stage_result(stage: ObjectiveStage, searched: StageSearch, runner: CpSatRunner) -> StageResult:

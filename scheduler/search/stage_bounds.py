@@ -207,15 +207,18 @@ class StageBounds:
         return limits
 
     # ------------------------------------------------------------------ bounds
-    def empty_value(self, stage: str) -> int | None:
-        """The part's value for an empty roster (its integer units): all it asks; None past target."""
+    def empty_value(self, stage: str, divisor: int = 1) -> float | None:
+        """The part's value for an empty roster (its integer units over ``divisor``): all it asks; None
+        past target."""
         if stage == "coverage":
-            return sum(sum(group.minimum_weights) + group.skill_weight for group in self.groups)
-        if stage == "standby":
-            return sum(group.standby_asked for group in self.groups)
-        if stage == "target":
-            return sum(weight * count for group in self.groups for weight, count in group.targets)
-        return None
+            units = sum(sum(group.minimum_weights) + group.skill_weight for group in self.groups)
+        elif stage == "standby":
+            units = sum(group.standby_asked for group in self.groups)
+        elif stage == "target":
+            units = sum(weight * count for group in self.groups for weight, count in group.targets)
+        else:
+            return None
+        return units / divisor
 
     def bound(self, stage: str, held: dict[str, int]) -> int:
         """The least value of ``stage``'s part (its integer units) that any roster can have whose earlier
