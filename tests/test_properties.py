@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
@@ -314,11 +315,10 @@ def roster_choices(instance: Any) -> list[list[Assignment | StandbyAssignment | 
     return slots
 
 
-def brute_force_stages(instance: Any) -> list[float] | None:
-    """The least stage vector over every roster the checker accepts, with standby at most the wanted count
-    per cell (the solver's cap, scheduler/rules/standby_limits.py; the checker does not enforce it, see
+def accepted_stage_values(instance: Any) -> Iterator[list[float]]:
+    """The stage vector of every roster the checker accepts, with standby at most the wanted count per
+    cell (the solver's cap, scheduler/rules/standby_limits.py; the checker does not enforce it, see
     tests/rules/test_standby_limits.py)."""
-    best: list[float] | None = None
     for choice in itertools.product(*roster_choices(instance)):
         duties = [item for item in choice if isinstance(item, Assignment)]
         standbys = [item for item in choice if isinstance(item, StandbyAssignment)]
@@ -326,12 +326,13 @@ def brute_force_stages(instance: Any) -> list[float] | None:
         if any(count > standby_wanted(instance.standby, *cell) for cell, count in cells.items()):
             continue
         evaluation = evaluate(instance, duties, standbys)
-        if evaluation.violations:
-            continue
-        values = [round(value, 6) for value in evaluation.stage_values]
-        if best is None or values < best:
-            best = values
-    return best
+        if not evaluation.violations:
+            yield [round(value, 6) for value in evaluation.stage_values]
+
+
+def brute_force_stages(instance: Any) -> list[float] | None:
+    """The least stage vector over every roster the checker accepts (see accepted_stage_values)."""
+    return min(accepted_stage_values(instance), default=None)
 
 
 @settings(max_examples=60 * SCALE, deadline=None,

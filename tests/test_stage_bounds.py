@@ -4,19 +4,15 @@ values."""
 
 from __future__ import annotations
 
-import itertools
-from collections import Counter
 from typing import Any
 
 from hypothesis import HealthCheck, assume, event, given, settings
 
 from models.loading import parse_instance
-from models.roster import Assignment, StandbyAssignment
-from scheduler.checker import evaluate
-from scheduler.model.calendar import Calendar, standby_wanted
+from scheduler.model.calendar import Calendar
 from scheduler.search.stage_bounds import COUNTED_STAGES, StageBounds, most_in_windows
 from tests.rules.helpers import cadre, cadres, instance, solve_checked
-from tests.test_properties import SCALE, instances, roster_choices
+from tests.test_properties import SCALE, accepted_stage_values, instances, roster_choices
 
 # A stage value in reported units times its divisor is the part's integer value (objective.plan_stages).
 DIVISOR = {"coverage": 100, "standby": 1, "target": 100}
@@ -76,21 +72,6 @@ def test_targets_beyond_what_the_cadres_can_give_are_missed() -> None:
     assert bounds_of(data)["target"] == 800
 
 
-def accepted_rosters(loaded: Any) -> list[list[float]]:
-    """The stage values of every roster the checker accepts (standby at most the wanted count per cell)."""
-    found = []
-    for choice in itertools.product(*roster_choices(loaded)):
-        duties = [item for item in choice if isinstance(item, Assignment)]
-        standbys = [item for item in choice if isinstance(item, StandbyAssignment)]
-        cells = Counter((item.community, item.date, item.shift) for item in standbys)
-        if any(count > standby_wanted(loaded.standby, *cell) for cell, count in cells.items()):
-            continue
-        evaluation = evaluate(loaded, duties, standbys)
-        if not evaluation.violations:
-            found.append(evaluation.stage_values)
-    return found
-
-
 @settings(max_examples=60 * SCALE, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(instances(small=True))
@@ -102,7 +83,7 @@ def test_no_roster_is_below_a_counted_bound(data: dict[str, Any]) -> None:
         size *= len(options)
     assume(size <= 1500)
     counted = StageBounds(loaded, Calendar(loaded))
-    for values in accepted_rosters(loaded):
+    for values in accepted_stage_values(loaded):
         own = {stage: round(value * DIVISOR[stage]) for stage, value in zip(COUNTED_STAGES, values, strict=False)}
         held: dict[str, int] = {}
         for stage in COUNTED_STAGES:

@@ -384,7 +384,7 @@ def stretched_cliques(calendar: Calendar, open_keys: list[tuple[int, str]], rest
     return cliques
 
 
-def _community_groups(instance: Instance, communities: set[str]) -> list[list[str]]:
+def community_groups(instance: Instance, communities: set[str]) -> list[list[str]]:
     """Communities with demand joined when a cadre may serve both (union-find), each group sorted."""
     parent = {community: community for community in communities}
 
@@ -421,7 +421,7 @@ def capacity_report(instance: Instance, calendar: Calendar | None = None) -> Cap
             serving[community].append(cadre.id)
     shortages: list[Shortage] = []
     total_demand = total_bound = 0
-    for group in _community_groups(instance, {cell[0] for cell in minimum}):
+    for group in community_groups(instance, {cell[0] for cell in minimum}):
         members = set(group)
         cells = {cell: asked for cell, asked in minimum.items() if cell[0] in members}
         cadre_ids = sorted({cadre_id for community in group for cadre_id in serving[community]})
@@ -451,7 +451,7 @@ def capacity_report(instance: Instance, calendar: Calendar | None = None) -> Cap
             return calendar.demand[(checkpoint, day, shift)].skills.get(skill, 0)
 
         asked_skill = demand_cells(calendar, skill_count)
-        for group in _community_groups(instance, {cell[0] for cell in asked_skill}):
+        for group in community_groups(instance, {cell[0] for cell in asked_skill}):
             members = set(group)
             cells = {cell: asked for cell, asked in asked_skill.items() if cell[0] in members}
             holders = sorted(

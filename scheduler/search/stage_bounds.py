@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from models.instance import Instance
-from scheduler.compose.capacity import CapacityBound
+from scheduler.compose.capacity import CapacityBound, community_groups
 from scheduler.model.calendar import CadreFacts, Calendar, Slot, hours_to_minutes, standby_wanted
 from scheduler.model.objective import scaled
 
@@ -98,30 +98,21 @@ class StageBounds:
     # ------------------------------------------------------------------ counting
     def _groups(self, instance: Instance) -> list[_Group]:
         calendar = self.calendar
-        parent = {community.id: community.id for community in instance.communities}
-
-        def root(community: str) -> str:
-            while parent[community] != community:
-                parent[community] = parent[parent[community]]
-                community = parent[community]
-            return community
-
+        group_of = {community: index
+                    for index, members in enumerate(community_groups(instance, {c.id for c in instance.communities}))
+                    for community in members}
+        groups: dict[int, _Group] = defaultdict(_Group)
         for cadre in instance.cadres:
-            served = [community for community in cadre.communities if community in parent]
-            for other in served[1:]:
-                parent[root(other)] = root(served[0])
-        groups: dict[str, _Group] = defaultdict(_Group)
-        for cadre in instance.cadres:
-            served = [community for community in cadre.communities if community in parent]
+            served = [community for community in cadre.communities if community in group_of]
             if not served:
                 continue
-            group = groups[root(served[0])]
+            group = groups[group_of[served[0]]]
             duties, periods = self._cadre_capacity(calendar.cadre_facts[cadre.id])
             group.duty_capacity += duties
             group.period_capacity += periods
         for (checkpoint_id, _day, _shift), rule in calendar.demand.items():
             checkpoint = calendar.checkpoints[checkpoint_id]
-            group = groups[root(checkpoint.community)]
+            group = groups[group_of[checkpoint.community]]
             weight = scaled(getattr(instance.objective.risk_weights, checkpoint.risk))
             group.minimum_weights.extend([weight] * rule.min)
             group.skill_weight += weight * sum(rule.skills.values())
@@ -129,7 +120,7 @@ class StageBounds:
             if under and rule.target > 0:
                 group.targets.append((under, rule.target))
         for community in instance.communities:
-            group = groups[root(community.id)]
+            group = groups[group_of[community.id]]
             for when in calendar.dates:
                 for shift in calendar.shift_ids:
                     group.standby_asked += standby_wanted(instance.standby, community.id, when, shift)
