@@ -12,24 +12,16 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
 from models.loading import InputError, load_instance, load_roster, parse_instance, read_json
 from scheduler.cli import clock
+from scheduler.cli.failing import fail_input
 from scheduler.files import sha256_of, write_atomic
 from scheduler.i18n import default_language, text
 
-EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
-
-
-def _fail(error: InputError, lang: str) -> NoReturn:
-    click.echo(text(lang, "invalid_input", source=error.source, count=len(error.issues)), err=True)
-    for issue in error.issues:
-        click.echo(f"  {issue}", err=True)
-    sys.exit(EXIT_BAD_INPUT)
 
 
 @click.command()
@@ -73,7 +65,7 @@ def explain(instance: Path, roster: Path | None, as_json: bool, time_limit: floa
         raw = read_json(instance)
         loaded_roster = load_roster(roster) if roster is not None else None
     except InputError as error:
-        _fail(error, lang)
+        fail_input(error, lang)
     explainer = Explainer(loaded, time_limit=time_limit, workers=workers)
     if loaded_roster is not None:
         if loaded_roster.instance_sha256 and loaded_roster.instance_sha256 != sha256_of(instance):
@@ -105,7 +97,7 @@ def explain(instance: Path, roster: Path | None, as_json: bool, time_limit: floa
     try:
         parse_instance(changed, str(output))  # never write an instance we would reject
     except InputError as error:
-        _fail(error, lang)
+        fail_input(error, lang)
     write_atomic(output, json.dumps(changed, indent=1, ensure_ascii=False) + "\n")
     click.echo(text(lang, "explain_applied", index=apply_index, what=describe_fix(fix.to_json(), lang),
                     path=str(output)), err=as_json)

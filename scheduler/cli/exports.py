@@ -8,13 +8,12 @@ without writing anything. Every output file is written atomically.
 from __future__ import annotations
 
 import logging
-import sys
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
 from models.loading import InputError, load_instance, load_roster
+from scheduler.cli.failing import fail_input, fail_message
 from scheduler.exports.i18n import label
 from scheduler.exports.tables import ExportData
 from scheduler.files import sha256_of, write_atomic
@@ -22,21 +21,7 @@ from scheduler.i18n import default_language, text
 
 logger = logging.getLogger(__name__)
 
-EXIT_BAD_INPUT = 2
 DEFAULT_OUTPUT = {"xlsx": Path("roster.xlsx"), "csv": Path("roster.csv"), "ics": Path("calendars")}
-
-
-def _fail(error: InputError, lang: str) -> NoReturn:
-    click.echo(text(lang, "invalid_input", source=error.source, count=len(error.issues)), err=True)
-    for issue in error.issues:
-        click.echo(f"  {issue}", err=True)
-    sys.exit(EXIT_BAD_INPUT)
-
-
-def _fail_message(path: Path, message: str, lang: str) -> NoReturn:
-    click.echo(text(lang, "invalid_input", source=str(path), count=1), err=True)
-    click.echo(f"  {message}", err=True)
-    sys.exit(EXIT_BAD_INPUT)
 
 
 def load_export_data(instance: Path, roster: Path, lang: str) -> ExportData:
@@ -46,7 +31,7 @@ def load_export_data(instance: Path, roster: Path, lang: str) -> ExportData:
         loaded_roster = load_roster(roster)
         data = ExportData(loaded_instance, loaded_roster, lang, source=str(roster))
     except InputError as error:
-        _fail(error, lang)
+        fail_input(error, lang)
     if loaded_roster.instance_sha256 and loaded_roster.instance_sha256 != sha256_of(instance):
         click.echo(f"{text(lang, 'warning')}: {label(lang, 'sha_mismatch', roster=roster, instance=instance)}",
                    err=True)
@@ -96,7 +81,7 @@ def export(instance: Path, roster: Path, fmt: str, view: str, output: Path | Non
         from scheduler.exports.ics import export_ics
 
         if output.exists() and not output.is_dir():
-            _fail_message(output, label(lang, "not_a_directory"), lang)
+            fail_message(output, label(lang, "not_a_directory"), lang)
         files = export_ics(data)
         output.mkdir(parents=True, exist_ok=True)
         for name, payload in files.items():
@@ -112,9 +97,9 @@ def _export_notices(instance: Path, roster: Path, since: Path, fmt: str, output:
     try:
         old = load_roster(since)
     except InputError as error:
-        _fail(error, lang)
+        fail_input(error, lang)
     if output.exists() and not output.is_dir():
-        _fail_message(output, label(lang, "not_a_directory"), lang)
+        fail_message(output, label(lang, "not_a_directory"), lang)
     files = export_notices(data, old, fmt)
     output.mkdir(parents=True, exist_ok=True)
     for name, payload in files.items():
@@ -142,9 +127,9 @@ def report(instance: Path, roster: Path, output: Path, explain_path: Path | None
         try:
             explained = read_json(explain_path)
         except InputError as error:
-            _fail(error, lang)
+            fail_input(error, lang)
         expected = {"before", "capacity", "binding", "fixes", "notes"}
         if not isinstance(explained, dict) or not expected <= explained.keys():
-            _fail_message(explain_path, "not the output of schedule explain --json", lang)
+            fail_message(explain_path, "not the output of schedule explain --json", lang)
     write_atomic(output, render_report(data, explained))
     click.echo(text(lang, "wrote", path=str(output)))

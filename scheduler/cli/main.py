@@ -13,44 +13,29 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
 from models.instance import Instance
 from models.loading import InputError, load_instance, load_roster
 from scheduler.cli import clock
+from scheduler.cli.failing import EXIT_BAD_INPUT, fail_input, lang_option
 from scheduler.files import sha256_of, write_atomic
 from scheduler.i18n import default_language, text
 from scheduler.sources.generate import MAX_TOWNS, PROFILES, generate_instance
 
 # Seconds kept after the shortfall reasons for writing the file and leaving (freeing a large model).
 EXIT_MARGIN = 0.5
-EXIT_BAD_INPUT = 2
 EXIT_CHECK_FAILED = 1
 EXIT_INTERRUPTED = 130
-
-
-def _fail_input(error: InputError, lang: str) -> NoReturn:
-    click.echo(text(lang, "invalid_input", source=error.source, count=len(error.issues)), err=True)
-    for issue in error.issues:
-        click.echo(f"  {issue}", err=True)
-    sys.exit(EXIT_BAD_INPUT)
 
 
 def _load(path: Path, lang: str) -> Instance:
     try:
         return load_instance(path)
     except InputError as error:
-        _fail_input(error, lang)
-
-
-lang_option = click.option(
-    "--lang",
-    type=click.Choice(["en", "zh"]),
-    default=None,
-    help="Language of what people read (default from the locale).",
-)
+        fail_input(error, lang)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -277,7 +262,7 @@ def check(instance: Path, roster: Path, against: Path | None, changes: Path | No
     try:
         roster_data = load_roster(roster)
     except InputError as error:
-        _fail_input(error, lang)
+        fail_input(error, lang)
     digest = sha256_of(instance)
     report = run_check(loaded, roster_data)
     problems = report.lines()

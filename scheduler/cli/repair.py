@@ -14,7 +14,6 @@ import sys
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
@@ -23,34 +22,13 @@ from models.instance import Instance
 from models.loading import InputError, load_changes, load_instance, load_roster
 from models.roster import Change, DutyCell, Roster, StandbyCell
 from scheduler.cli import clock
+from scheduler.cli.failing import fail_input, fail_message, lang_option
 from scheduler.files import sha256_of, write_atomic
 from scheduler.i18n import default_language, text
 
-EXIT_BAD_INPUT = 2
 EXIT_CHECK_FAILED = 1
 # Changes, moves and gaps the summary names one by one before it counts the rest.
 SHOWN = 12
-
-lang_option = click.option(
-    "--lang",
-    type=click.Choice(["en", "zh"]),
-    default=None,
-    help="Language of what people read (default from the locale).",
-)
-
-
-def _fail(error: InputError, lang: str) -> NoReturn:
-    click.echo(text(lang, "invalid_input", source=error.source, count=len(error.issues)), err=True)
-    for issue in error.issues:
-        click.echo(f"  {issue}", err=True)
-    sys.exit(EXIT_BAD_INPUT)
-
-
-def _fail_message(source: Path, message: str, lang: str) -> NoReturn:
-    click.echo(text(lang, "invalid_input", source=str(source), count=1), err=True)
-    click.echo(f"  {message}", err=True)
-    sys.exit(EXIT_BAD_INPUT)
-
 
 def _load_all(instance: Path, roster: Path, changes: Path | None, lang: str) -> tuple[Instance, Roster, Changes | None]:
     try:
@@ -58,7 +36,7 @@ def _load_all(instance: Path, roster: Path, changes: Path | None, lang: str) -> 
         old = load_roster(roster)
         parsed = None if changes is None else load_changes(changes, loaded)
     except InputError as error:
-        _fail(error, lang)
+        fail_input(error, lang)
     return loaded, old, parsed
 
 
@@ -78,7 +56,7 @@ def against_problems(instance: Instance, roster: Roster, against: Path | None, c
         old = load_roster(against)
         parsed = load_changes(changes, None)  # the instance given is the updated one
     except InputError as error:
-        _fail(error, lang)
+        fail_input(error, lang)
     return check_against(instance, roster, old, sha256_of(against), parsed)
 
 
@@ -127,9 +105,9 @@ def repair(instance: Path, roster: Path, changes: Path, output: Path, instance_o
     for written in (output, instance_out):
         for given in (instance, roster, changes):
             if _same_file(written, given):
-                _fail_message(written, text(lang, "repair_overwrite", path=str(written)), lang)
+                fail_message(written, text(lang, "repair_overwrite", path=str(written)), lang)
     if _same_file(output, instance_out):
-        _fail_message(output, text(lang, "repair_same_outputs"), lang)
+        fail_message(output, text(lang, "repair_same_outputs"), lang)
     try:
         # composing the roster file and checking it twice come after the search, within the limit
         kept_back = RepairOptions()
@@ -240,7 +218,7 @@ def suggest(instance: Path, roster: Path, checkpoint: str | None, cadre: str | N
     try:
         answer = suggest_candidates(loaded, old, day, shift, checkpoint=checkpoint, cadre=cadre, limit=limit)
     except SuggestError as error:
-        _fail_message(roster, str(error), lang)
+        fail_message(roster, str(error), lang)
     if as_json:
         click.echo(json.dumps(answer.as_json(), indent=2, ensure_ascii=False))
         return

@@ -22,7 +22,8 @@ from models.loading import InputError, parse_instance, read_json
 from scheduler.files import sha256_of, write_atomic
 
 EXIT_RUNS_FAILED = 1
-EXIT_BAD_INPUT = 2
+from scheduler.cli.failing import EXIT_BAD_INPUT
+
 EXIT_INTERNAL_ERROR = 3
 EXIT_INTERRUPTED = 130
 
