@@ -19,10 +19,10 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from models.loading import InputError, parse_instance, read_json
+from scheduler.cli.failing import EXIT_BAD_INPUT
 from scheduler.files import sha256_of, write_atomic
 
 EXIT_RUNS_FAILED = 1
-from scheduler.cli.failing import EXIT_BAD_INPUT
 
 EXIT_INTERNAL_ERROR = 3
 EXIT_INTERRUPTED = 130
