@@ -160,20 +160,15 @@ def _print_repair(lang: str, changes: Changes, old: Roster, repaired: Roster, li
               if isinstance(change.before, StandbyCell) and isinstance(change.after, DutyCell)]
     moved = [change for change in listed if isinstance(change.after, DutyCell) and change not in called]
     removed = [change for change in listed if change.after is None]
-    if called:
-        echo(text(lang, "repair_called", count=len(called)))
-        for change in called[:SHOWN]:
+    for heading, group in (("repair_called", called), ("repair_now_where", moved)):
+        if not group:
+            continue
+        echo(text(lang, heading, count=len(group)))
+        for change in group[:SHOWN]:
             echo(f"  {change.cadre} {change.date} {change.shift}: {_describe(lang, change.before)} -> "
                  f"{_describe(lang, change.after)}")
-        if len(called) > SHOWN:
-            echo(f"  ... {len(called) - SHOWN} {text(lang, 'more')}")
-    if moved:
-        echo(text(lang, "repair_now_where", count=len(moved)))
-        for change in moved[:SHOWN]:
-            echo(f"  {change.cadre} {change.date} {change.shift}: {_describe(lang, change.before)} -> "
-                 f"{_describe(lang, change.after)}")
-        if len(moved) > SHOWN:
-            echo(f"  ... {len(moved) - SHOWN} {text(lang, 'more')}")
+        if len(group) > SHOWN:
+            echo(f"  ... {len(group) - SHOWN} {text(lang, 'more')}")
     if removed:
         echo(text(lang, "repair_removed", count=len(removed)))
     today = changes.now.date()
