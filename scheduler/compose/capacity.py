@@ -108,7 +108,7 @@ def demand_cells(calendar: Calendar, count: Callable[[str, int, str], int]) -> d
     return dict(cells)
 
 
-def window_days(calendar: Calendar, length: int) -> Iterable[range]:
+def _window_days(calendar: Calendar, length: int) -> Iterable[range]:
     """Every window of ``length`` days that ends inside the horizon (it may start before it)."""
     for last in range(calendar.days):
         yield range(last - length + 1, last + 1)
@@ -118,21 +118,15 @@ def _remaining(limit: int, used: int) -> int:
     return max(limit - used, 0)
 
 
-class CoverLp:
+class _Lp:
     """A maximisation LP with variables in [0, 1], built as a proto (the natural API is too slow here)."""
 
     def __init__(self) -> None:
         self.proto = linear_solver_pb2.MPModelProto(maximize=True)
 
-    def variable(self, upper: float = 1.0, objective: float = 1.0) -> int:
-        self.proto.variable.add(lower_bound=0.0, upper_bound=upper, objective_coefficient=objective)
+    def variable(self) -> int:
+        self.proto.variable.add(lower_bound=0.0, upper_bound=1.0, objective_coefficient=1.0)
         return len(self.proto.variable) - 1
-
-    def row(self, variables: list[int], coefficients: list[float], lower: float, upper: float) -> None:
-        """lower <= sum(coefficients * variables) <= upper, always added."""
-        constraint = self.proto.constraint.add(lower_bound=lower, upper_bound=upper)
-        constraint.var_index.extend(variables)
-        constraint.coefficient.extend(coefficients)
 
     def at_most(self, variables: list[int], limit: float, coefficients: list[float] | None = None) -> None:
         """sum(coefficients * variables) <= limit, left out when it cannot bind (each variable is at most 1)."""
@@ -145,15 +139,14 @@ class CoverLp:
         row.var_index.extend(variables)
         row.coefficient.extend(weights)
 
-    def optimum(self, values: list[float] | None = None, solvers: tuple[str, ...] = ("CLP", "GLOP")) -> float | None:
+    def optimum(self, values: list[float] | None = None) -> float | None:
         """The LP optimum; ``values``, when given, receives the value of every variable."""
-        if not self.proto.constraint:  # nothing binds: every variable with a gain at its upper bound
-            tops = [v.upper_bound if v.objective_coefficient > 0 else 0.0 for v in self.proto.variable]
+        if not self.proto.constraint:
             if values is not None:
-                values.extend(tops)
-            return float(sum(top * v.objective_coefficient for top, v in zip(tops, self.proto.variable, strict=True)))
-        # CLP solves the capacity LPs about twice as fast as GLOP; both come with ortools
-        for name in solvers:
+                values.extend([1.0] * len(self.proto.variable))
+            return float(len(self.proto.variable))  # nothing binds: every variable at 1
+        # CLP solves these LPs about twice as fast as GLOP here; both come with ortools
+        for name in ("CLP", "GLOP"):
             solver = pywraplp.Solver.CreateSolver(name)
             if solver is None or solver.LoadModelFromProto(self.proto):
                 continue
@@ -166,7 +159,7 @@ class CoverLp:
         return None
 
 
-class CadreSlots:
+class _CadreSlots:
     """The open slots of one cadre and the LP variables on each (one per cell it may fill there)."""
 
     def __init__(self, facts: CadreFacts) -> None:
@@ -227,18 +220,18 @@ class CapacityBound:
         ``unfilled``, when given, receives per community what one optimal LP solution leaves uncovered."""
         if not cells:
             return 0.0
-        lp = CoverLp()
+        lp = _Lp()
         cells_at: dict[tuple[int, str], list[Cell]] = defaultdict(list)
         for cell in cells:
             cells_at[(cell[1], cell[2])].append(cell)
         by_cell: dict[Cell, list[int]] = defaultdict(list)
-        cadres: list[CadreSlots] = []
-        by_unit: dict[str, list[CadreSlots]] = defaultdict(list)
+        cadres: list[_CadreSlots] = []
+        by_unit: dict[str, list[_CadreSlots]] = defaultdict(list)
         for cadre_id in cadre_ids:
             facts = self.calendar.cadre_facts[cadre_id]
             cadre = facts.cadre
             served = set(cadre.communities)
-            slots = CadreSlots(facts)
+            slots = _CadreSlots(facts)
             for key, at in cells_at.items():
                 usable = [cell for cell in at if cell[0] in served and not (cell[3] and cadre.vulnerable)]
                 if not usable or not self.slot_usable(facts, self.calendar.slots[key]):
@@ -254,7 +247,7 @@ class CapacityBound:
         for cell, variables in by_cell.items():
             lp.at_most(variables, cells[cell])
         for slots in cadres:
-            self.cadre_constraints(lp, slots)
+            self._cadre_constraints(lp, slots)
         for unit_id, members in by_unit.items():
             away = self.calendar.units[unit_id].max_away
             if away is None:
@@ -273,7 +266,7 @@ class CapacityBound:
             return float(sum(cells.values()))
         return optimum
 
-    def cadre_constraints(self, lp: CoverLp, slots: CadreSlots) -> None:
+    def _cadre_constraints(self, lp: _Lp, slots: _CadreSlots) -> None:
         facts = slots.facts
         rules = facts.rules
         calendar = self.calendar
@@ -295,8 +288,20 @@ class CapacityBound:
         def over(days: Iterable[int], table: dict[int, list[Any]]) -> list[Any]:
             return [item for day in days for item in table.get(day, ())]
 
-        # one duty per slot and no two slots too close
-        for clique in stretched_cliques(calendar, open_keys, rest):
+        # one duty per slot and no two slots too close: cliques of stretched intervals, one per slot start
+        reach = max((slot.minutes for slot in calendar.slots.values()), default=0) + rest
+        for index, key in enumerate(open_keys):
+            moment = calendar.slots[key].start
+            clique = [key]
+            for other in reversed(open_keys[:index]):
+                if calendar.slots[other].start < moment - reach:
+                    break  # sorted by start: nothing earlier can still be running or resting
+                if moment < calendar.slots[other].end + rest:
+                    clique.append(other)
+            for other in open_keys[index + 1:]:
+                if calendar.slots[other].start != moment:
+                    break
+                clique.append(other)  # same start: overlapping
             lp.at_most(slots.load(clique), 1)
         days_with_slots = sorted({day for day, _ in open_keys})
         per_day = rules.max_duty_shifts_per_day
@@ -321,7 +326,7 @@ class CapacityBound:
         if rules.max_consecutive_work_days is not None:
             run_limits.append((rules.max_consecutive_work_days + 1, rules.max_consecutive_work_days))
         for length, most in run_limits:
-            for window in window_days(calendar, length):
+            for window in _window_days(calendar, length):
                 fixed = sum(1 for day in window if day in facts.fixed_work_days)
                 variables = over((day for day in window if day not in facts.fixed_work_days), by_day)
                 lp.at_most(variables, _remaining(most, fixed), [day_share] * len(variables))
@@ -331,7 +336,7 @@ class CapacityBound:
         # every duty day is a work day, so a window holds at most week_days of them, each at most day_most
         day_most = longest * most_per_day if daily is None else min(longest * most_per_day, daily)
         week_days = 7 if rules.min_days_off_per_7_days is None else 7 - rules.min_days_off_per_7_days
-        for window in window_days(calendar, 7):
+        for window in _window_days(calendar, 7):
             window_most = min(week_days, sum(1 for day in window if day >= 0)) * day_most
             if weekly is not None:
                 left = _remaining(weekly, sum(facts.fixed_minutes.get(day, 0) for day in window))
@@ -347,7 +352,7 @@ class CapacityBound:
         longest_nights = rules.max_consecutive_nights
         night_shifts = sum(1 for shift in calendar.shifts.values() if shift.night)
         if longest_nights is not None and night_shifts:
-            for window in window_days(calendar, longest_nights + 1):
+            for window in _window_days(calendar, longest_nights + 1):
                 used = sum(1 for day in window if facts.history_nights.get(day, 0))
                 variables = over(window, nights_by_day)
                 lp.at_most(variables, _remaining(longest_nights, used), [1.0 / night_shifts] * len(variables))
@@ -361,27 +366,6 @@ class CapacityBound:
                 lp.at_most(slots.load([(0, second)]), 0)
             for day in days_with_slots:
                 lp.at_most(slots.load([(day, first), (day + 1, second)]), 1)
-
-
-def stretched_cliques(calendar: Calendar, open_keys: list[tuple[int, str]], rest: int) -> list[list[tuple[int, str]]]:
-    """Slots (sorted by start) whose intervals, stretched by the rest time, meet: one clique per slot
-    start; a cadre holds at most one work period in each."""
-    cliques = []
-    reach = max((slot.minutes for slot in calendar.slots.values()), default=0) + rest
-    for index, key in enumerate(open_keys):
-        moment = calendar.slots[key].start
-        clique = [key]
-        for other in reversed(open_keys[:index]):
-            if calendar.slots[other].start < moment - reach:
-                break  # sorted by start: nothing earlier can still be running or resting
-            if moment < calendar.slots[other].end + rest:
-                clique.append(other)
-        for other in open_keys[index + 1:]:
-            if calendar.slots[other].start != moment:
-                break
-            clique.append(other)  # same start: overlapping
-        cliques.append(clique)
-    return cliques
 
 
 def community_groups(instance: Instance, communities: set[str]) -> list[list[str]]:
