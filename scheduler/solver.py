@@ -293,7 +293,4 @@ def _minimum_hours_conflicts(roster_model: RosterModel, solver: cp_model.CpSolve
 
 def roster_of(roster_model: RosterModel, solution: list[int]) -> tuple[list[Assignment], list[StandbyAssignment]]:
     """The roster a solution of ``roster_model`` sets: its duties and standby as the roster file's entries."""
-    variables = roster_model.vars
-    duties = [key for key, variable in variables.duties.items() if solution[variable.index]]
-    standby = [key for key, variable in variables.standbys.items() if solution[variable.index]]
-    return roster_of_keys(roster_model.calendar, duties, standby)
+    return roster_of_keys(roster_model.calendar, *roster_model.vars.keys_set_in(solution))

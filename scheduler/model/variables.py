@@ -186,6 +186,12 @@ class Variables:
             self.cp.add_implication(variable, indicator)
         return indicator
 
+    def keys_set_in(self, solution: list[int]) -> tuple[list[DutyKey], list[StandbyKey]]:
+        """The duties and standby a solution of the model (a value for every variable) sets."""
+        duties = [key for key, variable in self.duties.items() if solution[variable.index]]
+        standby = [key for key, variable in self.standbys.items() if solution[variable.index]]
+        return duties, standby
+
 
 def roster_of_keys(
     calendar: Calendar, duties: Iterable[DutyKey], standby: Iterable[StandbyKey]

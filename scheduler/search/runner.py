@@ -404,12 +404,8 @@ class CpSatRunner:
 
     def incumbent_keys(self) -> tuple[list[DutyKey], list[StandbyKey]]:
         """The incumbent's duties and standby by the model's keys."""
-        solution = self.solution
-        assert solution is not None
-        variables = self.roster_model.vars
-        duties = [key for key, variable in variables.duties.items() if solution[variable.index]]
-        standby = [key for key, variable in variables.standbys.items() if solution[variable.index]]
-        return duties, standby
+        assert self.solution is not None
+        return self.roster_model.vars.keys_set_in(self.solution)
 
     def guide(self, duties: list[DutyKey], standby: list[StandbyKey] | None = None) -> None:
         """Take built duties (and standby) as the hint of the next search, without making them the incumbent."""
