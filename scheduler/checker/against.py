@@ -238,9 +238,3 @@ def _check_additions(
                     f"notice: {', '.join(sorted(outsiders))} added at {place} while standby {standby_cadre} of "
                     f"{community} was not called (a callable standby is taken first)"
                 )
-
-
-def old_roster_version(old: Roster) -> int:
-    """The version a roster has: a roster solved afresh is version 1."""
-    return old.version or 1
-
