@@ -98,7 +98,7 @@ def fairness(ctx: Context, roster: RosterIndex, loads: dict[str, int]) -> tuple[
         if not members:
             continue
         mean = sum(loads[cadre_id] for cadre_id in members) // len(members)
-        load_spread += sum(abs(loads[cadre_id] - mean) for cadre_id in members)
+        load_spread += sum(_spread_of(abs(loads[cadre_id] - mean), mean) for cadre_id in members)
         if group == "none":
             continue
         count = len(members)
@@ -113,6 +113,12 @@ def fairness(ctx: Context, roster: RosterIndex, loads: dict[str, int]) -> tuple[
         for unit_count, unit_minutes in by_unit.values():
             unit_spread += abs(count * unit_minutes - unit_count * group_minutes) // count
     return load_spread, unit_spread
+
+
+def _spread_of(deviation: int, mean: int) -> int:
+    """A deviation from the mean weighed 1, 2, 3, 4 past 0, 1/4, 2/4 and 3/4 of the mean (its
+    part beyond each quarter rounded up): sum over q = 0..3 of max(0, ceil(deviation - q * mean / 4))."""
+    return sum(max(0, -((quarter * mean - 4 * deviation) // 4)) for quarter in range(4))
 
 
 def requests_part(ctx: Context, roster: RosterIndex, weigh: Weigh = exact) -> Fraction:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 WEIGHT_SCALE = 100
 LOAD_SCALE = 100  # load units: 1/100 weighted minute per available day
+DEVIATION_STEPS = 3  # a cadre's load deviation weighs 1, 2, 3, 4 past 0, 1/4, 2/4, 3/4 of the group mean
 STAGE_ORDER: tuple[str, ...] = ("coverage", "standby", "target", "fairness", "requests+continuity")
 
 
@@ -170,6 +171,9 @@ def load_coefficients(roster: RosterModel, cadre_id: str) -> list[tuple[int, cp_
 def fairness(roster: RosterModel) -> Part:
     """Spread of load within each group, plus each unit's distance from its fair share of duty.
 
+    A cadre's distance from its group's mean load weighs more the further it is (1, then 2, 3 and 4
+    past each quarter of the mean: a convex spread, so that evening out the extremes pays).
+
     Written with linear constraints only (no division or abs constraints over
     long sums, which make presolve crawl): ``mean`` is pinned to the floor of
     the average by ``n*mean <= sum < n*(mean+1)``, deviations are bounded from
@@ -203,6 +207,14 @@ def fairness(roster: RosterModel) -> Part:
             model.add(deviation >= mean - load)
             terms.append(deviation)
             most += highest
+            # each quarter of the mean further away weighs one more: minimised, a step is
+            # max(0, ceil(deviation - quarters * mean / 4)); a sum of |load - mean| alone is flat to
+            # a duty moved from a cadre below the mean to another one, which widens the spread
+            for quarters in range(1, DEVIATION_STEPS + 1):
+                step = model.new_int_var(0, highest, f"load_deviation_step[{cadre_id},{quarters}]")
+                model.add(4 * step >= 4 * deviation - quarters * mean)
+                terms.append(step)
+                most += highest
     unit_terms, unit_most = _unit_spread(roster, groups)
     expr = cp_model.LinearExpr.sum(terms + unit_terms) if terms or unit_terms else 0
     return Part("fairness", expr, 1, most + unit_most)

@@ -15,6 +15,7 @@ quickly and narrows when they run out of time.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -92,10 +93,17 @@ def improve_by_neighbourhoods(
             held.release(free)
             runner.hint()
             limit = settings.lns_step_limit if left is None else min(settings.lns_step_limit, left)
+            started = time.monotonic()
             status, solver, _ = runner.search(budget, reporter, limit=limit, neighbourhood=True)
             held.hold(free)
             steps += 1
             better = before is not None and runner.values.get(stage.name, before) < before
+            logger.debug(
+                "stage %s step %d: %s %s, days %d-%d, %d decisions: %s, %s -> %s in %.2f s (CP-SAT %.2f s)",
+                stage.name, steps, neighbourhood.kind, neighbourhood.place, neighbourhood.days.start,
+                neighbourhood.days.stop - 1, len(free), solver.status_name(status), before,
+                runner.values.get(stage.name), time.monotonic() - started, solver.wall_time,
+            )
             improved += better
             stalled = 0 if better or status != cp_model.OPTIMAL else stalled + 1
             if status == cp_model.OPTIMAL and len(free) == len(index.decisions):

@@ -47,11 +47,12 @@ def one_checkpoint(**objective: Any) -> Instance:
 
 def test_an_honest_optimal_roster_passes() -> None:
     instance = one_checkpoint()
-    # a on duty: coverage 0, target 1 (2 - 1), fairness: loads a 480 x 100 / 1 = 48000, b 0, mean 24000 ->
-    # spread 48000; requests 0.333 (a's off request not granted), continuity 0.
+    # a on duty: coverage 0, target 1 (2 - 1), fairness: loads a 480 x 100 / 1 = 48000, b 0, mean 24000,
+    # a quarter of it 6000 -> each deviation 24000 weighs 24000 + 18000 + 12000 + 6000 = 60000, spread
+    # 120000; requests 0.333 (a's off request not granted), continuity 0.
     report = check(instance, solved_roster(instance, [duty("a", day(0))]))
     assert report.ok, report.lines()
-    assert report.evaluation.stage_values == [0, 0, 1, 48000, pytest.approx(0.333)]
+    assert report.evaluation.stage_values == [0, 0, 1, 120000, pytest.approx(0.333)]
 
 
 def test_a_stage_value_other_than_the_recomputed_one_fails() -> None:

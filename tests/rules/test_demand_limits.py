@@ -8,12 +8,13 @@ from .helpers import cadres, checkpoint, day, demand, instance, solve_checked
 def test_max_caps_what_fairness_would_add() -> None:
     # 3 cadres, 1 day, min 1 target 1 max 2 (over_weight 0). Fairness would put all 3 on duty (equal
     # loads); the hard max allows 2 -> exactly 2 on duty. Loads in units: 480 min * 100 / 1 day = 48000
-    # each for the two, 0 for the third; mean floor(96000 / 3) = 32000 -> fairness 16000 + 16000 + 32000
-    # = 64000.
+    # each for the two, 0 for the third; mean floor(96000 / 3) = 32000, a quarter of it 8000 -> the two
+    # deviations of 16000 weigh 16000 + 8000 each, the one of 32000 weighs 32000 + 24000 + 16000 + 8000:
+    # fairness 48000 + 80000 = 128000 (one on duty would give 184000: see test_target_before_fairness).
     data = instance(cadres(3), days=1, checkpoints=[checkpoint(rules=[demand(1, 1, 2)])])
     solved = solve_checked(data)
     assert len(solved.result.assignments) == 2
-    assert solved.values[:4] == [0, 0, 0, 64000]
+    assert solved.values[:4] == [0, 0, 0, 128000]
 
 
 def test_without_max_fairness_fills_beyond_target() -> None:

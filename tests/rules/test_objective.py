@@ -51,12 +51,14 @@ def test_weighted_mode_parts_left_out_weigh_nothing() -> None:
 
 def test_target_before_fairness() -> None:
     # 3 cadres, 1 day, min 0 target 1, no max, over_weight 1: fairness would like all three on duty, the
-    # target stage (over target costs 1 each) comes first -> exactly 1 duty, values [0, 0, 0, 64000, 0].
-    # (Loads: 480 min * 100 = 48000 for one cadre; mean floor(48000 / 3) = 16000 -> 32000 + 16000 * 2.)
+    # target stage (over target costs 1 each) comes first -> exactly 1 duty, values [0, 0, 0, 184000, 0].
+    # (Loads: 480 min * 100 = 48000 for one cadre; mean floor(48000 / 3) = 16000, a quarter of it 4000;
+    # deviations 32000 and 16000 twice, each weighed past 0, 4000, 8000, 12000:
+    # 32000 + 28000 + 24000 + 20000 = 104000, and 16000 + 12000 + 8000 + 4000 = 40000 twice: 184000.)
     data = instance(cadres(3), days=1, checkpoints=[checkpoint(rules=[demand(0, 1, None, over_weight=1)])])
     solved = solve_checked(data)
     assert len(solved.result.assignments) == 1
-    assert solved.values == [0, 0, 0, 64000, 0]
+    assert solved.values == [0, 0, 0, 184000, 0]
 
 
 def test_risk_weights_send_the_only_cadre_to_the_high_risk_checkpoint() -> None:
@@ -140,17 +142,35 @@ def test_fairness_spreads_load_evenly() -> None:
 
 
 def test_fairness_with_an_odd_number_of_duties() -> None:
-    # 2 cadres, 3 days: 2 + 1. Load per duty = 480 * 100 / 3 = 16000; loads 32000 and 16000, mean 24000
-    # -> fairness 16000.
+    # 2 cadres, 3 days: 2 + 1. Load per duty = 480 * 100 / 3 = 16000; loads 32000 and 16000, mean 24000,
+    # a quarter of it 6000 -> each deviation 8000 weighs 8000 + (8000 - 6000) = 10000: fairness 20000.
     solved = solve_checked(instance(cadres(2), days=3))
     assert sorted(solved.per_cadre().values()) == [1, 2]
-    assert solved.value("fairness") == 16000
+    assert solved.value("fairness") == 20000
+
+
+def test_fairness_evens_out_the_extremes_where_a_plain_spread_is_flat() -> None:
+    # 4 cadres of one group, 4 days, 1 duty a day at c1, which only a and b serve (c and d serve c2, with
+    # no checkpoint: load 0, but in the group). A duty's load 480 * 100 / 4 = 12000; the loads add up to
+    # 48000 whatever the roster, so the mean is 12000 and a quarter of it 3000.
+    #   a 2, b 2: four deviations of 12000, each 12000 + 9000 + 6000 + 3000 = 30000 -> 120000.
+    #   a 3, b 1: a 24000 -> 24000 + 21000 + 18000 + 15000 = 78000; b 0; c, d 30000 each -> 138000.
+    # (The sum of |load - mean| alone is 48000 for both.) b asks for days 0-2 off: requests, after
+    # fairness, would take 3 + 1 with that sum; the spread keeps 2 + 2 and gives up one request.
+    off = [{"date": day(offset), "kind": "off", "weight": 1} for offset in range(3)]
+    members = [cadre("a"), cadre("b", requests=off), cadre("c", communities=["c2"]), cadre("d", communities=["c2"])]
+    solved = solve_checked(instance(members, days=4, communities=["c1", "c2"]))
+    assert solved.per_cadre() == {"a": 2, "b": 2}
+    assert solved.value("fairness") == 120000
+    assert solved.evaluation.parts["requests"] == 1
 
 
 def test_fairness_is_per_available_day() -> None:
     # 2 cadres, 4 days, 1 duty a day; a is wholly unavailable on days 2 and 3 (2 available days).
-    # a with k duties: load 24000 k, b: 12000 (4 - k). k = 0: spread 48000; k = 1: 24000 / 36000 -> 12000;
-    # k = 2: 48000 / 24000 -> 24000. -> a works exactly one day, fairness 12000.
+    # a with k duties: load 24000 k, b: 12000 (4 - k). k = 1: 24000 / 36000, mean 30000, a quarter 7500:
+    # deviations 6000 -> 12000; k = 0: 0 / 48000, mean 24000, deviations 24000 past quarters of 6000 ->
+    # 2 * (24000 + 18000 + 12000 + 6000) = 120000; k = 2: 48000 / 24000, mean 36000, deviations 12000
+    # past 9000 -> 2 * (12000 + 3000) = 30000. -> a works exactly one day, fairness 12000.
     data = instance([cadre("a", unavailable=[{"date": day(2)}, {"date": day(3)}]), cadre("b")], days=4)
     solved = solve_checked(data)
     assert len(solved.duty_days("a")) == 1
