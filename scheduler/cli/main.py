@@ -23,6 +23,7 @@ from scheduler.cli import clock
 from scheduler.cli.failing import EXIT_BAD_INPUT, fail_input, lang_option
 from scheduler.files import sha256_of, write_atomic
 from scheduler.i18n import default_language, text
+from scheduler.search.settings import SearchSettings, settings_with
 from scheduler.sources.generate import MAX_TOWNS, PROFILES, generate_instance
 
 # Seconds kept after the shortfall reasons for writing the file and leaving (freeing a large model).
@@ -107,6 +108,13 @@ class _LiveProgress:
             self.shown = False
 
 
+def _search_settings(context: click.Context, parameter: click.Parameter, values: tuple[str, ...]) -> SearchSettings:
+    try:
+        return settings_with(list(values))
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
 @main.command()
 @click.argument("instance", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("roster.json"), show_default=True)
@@ -120,6 +128,15 @@ class _LiveProgress:
 )
 @click.option("--log", "log_path", type=click.Path(path_type=Path), help="Write CP-SAT's own search log here.")
 @click.option("--progress/--no-progress", default=None, help="Live progress (default: on a terminal).")
+@click.option(
+    "--setting",
+    "settings",
+    multiple=True,
+    callback=_search_settings,
+    metavar="NAME=VALUE",
+    help="Advanced: a tuned search value other than its default (scheduler/search/settings.py; "
+    "stage_share.coverage=0.4 for one stage), for measuring it. Repeatable.",
+)
 @lang_option
 def solve(
     instance: Path,
@@ -130,6 +147,7 @@ def solve(
     deterministic: bool,
     log_path: Path | None,
     progress: bool | None,
+    settings: SearchSettings,
     lang: str | None,
 ) -> None:
     """Solve an instance and write the roster (roster.json)."""
@@ -155,6 +173,7 @@ def solve(
         deterministic=deterministic,
         log_callback=log_lines.append if log_path else None,
         progress=live,
+        settings=settings,
     )
     try:
         result = run_solver(loaded, options)

@@ -8,6 +8,7 @@ or a researcher may pass another :class:`SearchSettings`. BENCHMARKS.md
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 
@@ -183,3 +184,48 @@ class SearchSettings:
 
 
 SETTINGS = SearchSettings()
+
+
+def settings_with(overrides: list[str], base: SearchSettings = SETTINGS) -> SearchSettings:
+    """``base`` with values given as ``name=value`` (``stage_share.coverage=0.4`` for one stage's
+    share): how a benchmark measures a value beside the tuned one. Raises ValueError naming what is
+    wrong (an unknown name, a value of the wrong type)."""
+    fields = {item.name: item for item in dataclasses.fields(SearchSettings)}
+    changes: dict[str, object] = {}
+    for override in overrides:
+        name, equals, raw = override.partition("=")
+        name, raw = name.strip(), raw.strip()
+        if not equals or not raw:
+            raise ValueError(f"{override!r}: expected name=value")
+        field_name, dot, key = name.partition(".")
+        if field_name not in fields:
+            raise ValueError(f"{name!r}: no such search setting")
+        current = changes.get(field_name, getattr(base, field_name))
+        if isinstance(current, dict):
+            if not dot or key not in current:
+                raise ValueError(f"{name!r}: give one of {', '.join(f'{field_name}.{k}' for k in current)}")
+            changes[field_name] = {**current, key: _parsed(name, raw, current[key])}
+        elif dot:
+            raise ValueError(f"{name!r}: {field_name} has no parts")
+        else:
+            changes[field_name] = _parsed(name, raw, current)
+    return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
+
+
+def _parsed(name: str, raw: str, current: object) -> object:
+    """``raw`` read as the type of the setting's current value."""
+    try:
+        if isinstance(current, bool):
+            if raw.lower() not in ("true", "false", "1", "0"):
+                raise ValueError
+            return raw.lower() in ("true", "1")
+        if isinstance(current, int):
+            return int(raw)
+        if isinstance(current, float):
+            value = float(raw)
+            if value != value or value in (float("inf"), float("-inf")):
+                raise ValueError
+            return value
+    except ValueError:
+        raise ValueError(f"{name}={raw!r}: expected {type(current).__name__}") from None
+    return raw
