@@ -12,6 +12,7 @@ so compare over several seeds and rows. Run from the repository root:
 
     python benchmarks/settings.py whole_search_share 0.3 0.1 --rows town14 --seeds 1 2 3
     python benchmarks/settings.py stage_share.coverage 0.5 0.35 --rows town14 town28
+    python benchmarks/settings.py alone_first_share 0.3 0.6 --instances a.json b.json --time-limit 60
 
 Exit code 1 when a roster fails its check.
 """
@@ -72,7 +73,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("setting", help="a field of SearchSettings (stage_share.coverage for one stage's share)")
     parser.add_argument("values", nargs="+", help="the values to measure, the tuned one among them")
-    parser.add_argument("--rows", nargs="*", default=["town14"], choices=list(ROWS))
+    parser.add_argument("--rows", nargs="*", default=None, choices=list(ROWS), help="default: town14")
+    parser.add_argument("--instances", nargs="*", type=Path, default=[],
+                        help="instance files of one's own, solved with --time-limit besides the rows")
+    parser.add_argument("--time-limit", type=float, default=60.0, help="seconds for --instances")
     parser.add_argument("--seeds", nargs="*", type=int, default=[1, 2, 3])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--work", type=Path, default=ROOT / ".domain_benchmark", help="instances and rosters")
@@ -86,26 +90,29 @@ def main() -> int:
     failed = False
     firsts = {value: 0 for value in arguments.values}
     every: list[dict[str, Any]] = []
-    for name in arguments.rows:
-        row = ROWS[name]
-        for seed in arguments.seeds:
-            instance = instance_for(row, seed, arguments.work)
-            results = [solve_with(row, seed, instance, arguments.setting, value, arguments.work, arguments.workers)
-                       for value in arguments.values]
-            best = first_ranked(results)
-            for result in results:
-                firsts[result["value"]] += result["value"] in best
-                failed |= result.get("check") != "ok"
-                gini = " ".join(f"{group[:3]} {value}" for group, value in result.get("gini", {}).items())
-                values = " / ".join(format(value, "g") for value in result.get("values", []))
-                print(f"| {name} s{seed} | {result['value']} | {result.get('min')} / {result.get('standby')} / "
-                      f"{result.get('target')} | {gini} | {values or result.get('error', '')[:80]} | "
-                      f"{'yes' if result['value'] in best else ''} | {result['wall']} | {result.get('check')} |",
-                      flush=True)
-                if arguments.json:
-                    with arguments.json.open("a", encoding="utf-8") as out:
-                        out.write(json.dumps(result, ensure_ascii=False) + "\n")
-            every.extend(results)
+    rows = [(ROWS[name], seed, None) for name in (arguments.rows or ([] if arguments.instances else ["town14"]))
+            for seed in arguments.seeds]
+    rows += [(Row(path.stem, [], 0, arguments.time_limit), seed, path) for path in arguments.instances
+             for seed in arguments.seeds]
+    for row, seed, given in rows:
+        name = row.name
+        instance = given if given is not None else instance_for(row, seed, arguments.work)
+        results = [solve_with(row, seed, instance, arguments.setting, value, arguments.work, arguments.workers)
+                   for value in arguments.values]
+        best = first_ranked(results)
+        for result in results:
+            firsts[result["value"]] += result["value"] in best
+            failed |= result.get("check") != "ok"
+            gini = " ".join(f"{group[:3]} {value}" for group, value in result.get("gini", {}).items())
+            values = " / ".join(format(value, "g") for value in result.get("values", []))
+            print(f"| {name} s{seed} | {result['value']} | {result.get('min')} / {result.get('standby')} / "
+                  f"{result.get('target')} | {gini} | {values or result.get('error', '')[:80]} | "
+                  f"{'yes' if result['value'] in best else ''} | {result['wall']} | {result.get('check')} |",
+                  flush=True)
+            if arguments.json:
+                with arguments.json.open("a", encoding="utf-8") as out:
+                    out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        every.extend(results)
     print()
     print("| value | ranked first | median min / standby / target % |")
     print("|---|---|---|")

@@ -175,3 +175,26 @@ def test_balancing_the_dispatch_keeps_every_rule_and_every_cell(data: dict[str, 
     violations = evaluate(loaded, assignments, standing).violations
     new = [str(item) for item in violations if (item.rule, item.cadre) not in found_before]
     assert new == []
+
+
+def test_a_taker_kept_out_by_its_standby_that_week_trades_it_for_the_duty() -> None:
+    # 3 days, one cell a day (D, 8 h). a holds the duties of days 0 and 1; day 2's duty is open. b may
+    # work 8 duty hours in any 7 days and stands by on day 2 (load_factor 0.25), which counts as duty
+    # toward that limit: b may not take a duty outright. Loads per available day (3 days):
+    #   a: 2 * 48,000 / 3 = 32,000; b: 480 * 0.25 * 100 / 3 = 4,000 (gap 28,000).
+    # b gives a the standby and takes a's first duty (day 0; a's duties weigh the same, tried in day
+    # order): a 16,000 + 4,000 = 20,000, b 16,000 (gap 4,000). Nothing more: a's last duty or the
+    # standby would put b over 8 hours again.
+    data = instance([cadre("a"), cadre("b", limits={"max_duty_hours_per_7_days": 8})], days=3,
+                    standby={"per_community": 1})
+    loaded = parse_instance(data)
+    calendar = Calendar(loaded)
+    duties = [DutyKey("a", 0, "D", "k1"), DutyKey("a", 1, "D", "k1")]
+    result = balance_loads(calendar, duties, [StandbyKey("b", 2, "D", "c1")], seconds=10.0)
+    assert result.moves == 1
+    assert sorted((key.cadre, key.day) for key in result.duties) == [("a", 1), ("b", 0)]
+    assert [(key.cadre, key.day) for key in result.standby] == [("a", 2)]
+    assignments, standby = roster_of_keys(calendar, result.duties, result.standby)
+    evaluation = evaluate(loaded, assignments, standby)
+    assert evaluation.violations == [], [str(violation) for violation in evaluation.violations]
+    assert evaluation.load_units == {"a": 20000, "b": 16000}

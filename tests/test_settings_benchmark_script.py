@@ -52,3 +52,17 @@ def test_a_small_row_is_solved_with_each_value(monkeypatch: pytest.MonkeyPatch, 
     summary = [line for line in out.splitlines() if line.startswith("| 0.5 |") or line.startswith("| 0.2 |")]
     assert len(summary) == 2 and all(" of 1 |" in line for line in summary)
     assert sum(int(line.split("|")[2].split(" of ")[0]) for line in summary) >= 1
+
+
+def test_an_instance_of_one_s_own_is_solved_with_each_value(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    script = load_script(monkeypatch)
+    monkeypatch.setattr(sys, "argv", ["settings.py", "lns_step_limit", "3", "2", "--instances",
+                                      str(ROOT / "instances" / "tiny.json"), "--time-limit", "3", "--seeds", "0",
+                                      "--work", str(tmp_path)])
+
+    assert script.main() == 0
+
+    out = capsys.readouterr().out
+    # only the instance given is solved (no default row), once with each value
+    assert "| tiny s0 | 3 |" in out and "| tiny s0 | 2 |" in out and "town14" not in out

@@ -132,27 +132,48 @@ class _Balancer:
                 if taker_before >= before:
                     break
                 # a taker rostered that day may swap: it gives the giver its one lighter item then
-                partner = None
-                amount = load
                 if taker.rostered(held.slot.day):
                     that_day = taker.held[held.slot.day]
                     if len(that_day) != 1 or self._load(that_day[0]) >= load:
                         continue
-                    partner = that_day[0]
-                    amount = load - self._load(partner)
-                after = self._excess(giver, -amount)
-                taker_after = self._excess(taker, amount)
-                if self.group_of[taker.index] == giver_group:
-                    if abs(after - taker_after) >= before - taker_before:
-                        continue  # the pair would not end closer than it began
-                elif after < 0 or taker_after > 0:
-                    continue  # one of the two would cross its group's mean
-                if self._moved(giver, taker, held, partner):
-                    self.totals[giver_group] += _per_day(giver) - _per_day(giver, amount)
-                    taker_group = self.group_of[taker.index]
-                    self.totals[taker_group] += _per_day(taker) - _per_day(taker, -amount)
-                    return True
+                    partners: list[Held | None] = [that_day[0]]
+                else:
+                    # a free taker takes it outright, or, where one of their lighter items within a week
+                    # keeps them out (a standby that counts as duty toward the week's hours, a seventh
+                    # work day), gives the giver that item for it
+                    partners = [None, *self._lighter_nearby(taker, held, load)]
+                for partner in partners:
+                    amount = load - (0 if partner is None else self._load(partner))
+                    if self._closer(giver, taker, amount, before, taker_before) and self._moved(
+                        giver, taker, held, partner
+                    ):
+                        self.totals[giver_group] += _per_day(giver) - _per_day(giver, amount)
+                        taker_group = self.group_of[taker.index]
+                        self.totals[taker_group] += _per_day(taker) - _per_day(taker, -amount)
+                        return True
         return False
+
+    def _closer(self, giver: CadreState, taker: CadreState, amount: int, before: float, taker_before: float) -> bool:
+        """Whether ``amount`` handed from ``giver`` to ``taker`` brings them closer: within a group the
+        pair ends closer than it began; across groups neither crosses its group's mean."""
+        after = self._excess(giver, -amount)
+        taker_after = self._excess(taker, amount)
+        if self.group_of[taker.index] == self.group_of[giver.index]:
+            return abs(after - taker_after) < before - taker_before
+        return after >= 0 and taker_after <= 0
+
+    def _lighter_nearby(self, taker: CadreState, held: Held, load: int) -> list[Held]:
+        """The taker's items lighter than ``held`` on the other days of the weeks around its day,
+        nearest first (the limits that keep a cadre out span at most 7 days)."""
+        day = held.slot.day
+        nearby = [
+            (abs(other - day), item)
+            for other in range(max(day - 6, 0), min(day + 7, taker.days))
+            if other != day
+            for item in taker.held.get(other, ())
+            if self._load(item) < load
+        ]
+        return [item for _, item in sorted(nearby, key=lambda pair: pair[0])]
 
     def _load(self, held: Held) -> int:
         known = self.loads.get(held)
@@ -167,8 +188,8 @@ class _Balancer:
         return known
 
     def _moved(self, giver: CadreState, taker: CadreState, held: Held, partner: Held | None) -> bool:
-        """Move ``held`` from ``giver`` to ``taker`` (and ``partner``, the taker's item that day, to
-        the giver) if both may hold what they get; whether it moved."""
+        """Move ``held`` from ``giver`` to ``taker`` (and ``partner``, a lighter item of the taker's that
+        day or within a week, to the giver) if both may hold what they get; whether it moved."""
         dispatcher = self.dispatcher
         if not self._may_hold(taker, giver, held):
             return False
@@ -195,7 +216,10 @@ class _Balancer:
         if allowed:
             dispatcher._restore(taker, held)
             dispatcher._restore(giver, partner)
-            if not least_before or taker.duty_minutes >= taker.least_minutes:
+            # items of two days change hands: a run of work or days off of either may now be too short
+            other_day = partner.slot.day != held.slot.day
+            runs_kept = not other_day or not (giver.short_runs() or taker.short_runs())
+            if runs_kept and (not least_before or taker.duty_minutes >= taker.least_minutes):
                 return True
             dispatcher._remove(taker, held)
             dispatcher._remove(giver, partner)

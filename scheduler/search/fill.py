@@ -24,7 +24,7 @@ from functools import partial
 
 from scheduler.model.calendar import Calendar, Slot
 from scheduler.model.variables import DutyKey, StandbyKey
-from scheduler.search.dispatch.cadre import DUTY, CadreState, Held, short_run
+from scheduler.search.dispatch.cadre import DUTY, CadreState, Held
 from scheduler.search.dispatch.dispatcher import Cell, Dispatcher, StandbyCell
 
 logger = logging.getLogger(__name__)
@@ -197,19 +197,11 @@ def _gives_up_one(dispatcher: Dispatcher, cadre: CadreState, near: list[Held], s
         if not _came_over(dispatcher, cadre, held, slot, place):
             continue
         # another day given up: the runs of work and of days off may now be too short
-        if not _short_runs(cadre):
+        if not cadre.short_runs():
             return held
         dispatcher._remove(cadre, cadre.held[slot.day][-1])
         dispatcher._restore(cadre, held)
     return None
-
-
-def _short_runs(cadre: CadreState) -> bool:
-    """Whether a run of work or of days off of the cadre is shorter than its rules allow."""
-    if cadre.min_off < 2 and cadre.min_work < 2:
-        return False
-    flags = [bool(cadre.held.get(day)) for day in range(cadre.days)]
-    return short_run(flags, cadre.min_off, cadre.min_work) is not None
 
 
 def _stand_by_moves(dispatcher: Dispatcher, cell: StandbyCell) -> int:

@@ -285,6 +285,14 @@ class CadreState:
         flags = [other != day and bool(self.held.get(other)) for other in range(self.days)]
         return short_run(flags, self.min_off, self.min_work)
 
+    def short_runs(self) -> bool:
+        """Whether a run of work or of days off, as the cadre holds them now, is shorter than its rules
+        allow."""
+        if self.min_off < 2 and self.min_work < 2:
+            return False
+        flags = [bool(self.held.get(day)) for day in range(self.days)]
+        return short_run(flags, self.min_off, self.min_work) is not None
+
     # -- changes ----------------------------------------------------------
     def change(self, held: Held, sign: int, load: int) -> None:
         """Add (``sign`` 1) or take back (-1) one duty or standby and every count it charges."""
