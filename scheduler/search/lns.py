@@ -98,12 +98,13 @@ def improve_by_neighbourhoods(
             held.hold(free)
             steps += 1
             better = before is not None and runner.values.get(stage.name, before) < before
-            logger.debug(
-                "stage %s step %d: %s %s, days %d-%d, %d decisions: %s, %s -> %s in %.2f s (CP-SAT %.2f s)",
-                stage.name, steps, neighbourhood.kind, neighbourhood.place, neighbourhood.days.start,
-                neighbourhood.days.stop - 1, len(free), solver.status_name(status), before,
-                runner.values.get(stage.name), time.monotonic() - started, solver.wall_time,
-            )
+            if logger.isEnabledFor(logging.DEBUG):
+                logger.debug(
+                    "stage %s step %d: %s %s, days %d-%d, %d decisions: %s, %s -> %s in %.2f s",
+                    stage.name, steps, neighbourhood.kind, neighbourhood.place, neighbourhood.days.start,
+                    neighbourhood.days.stop - 1, len(free), solver.status_name(status), before,
+                    runner.values.get(stage.name), time.monotonic() - started,
+                )
             improved += better
             stalled = 0 if better or status != cp_model.OPTIMAL else stalled + 1
             if status == cp_model.OPTIMAL and len(free) == len(index.decisions):
