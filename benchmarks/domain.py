@@ -86,7 +86,8 @@ def figures(roster: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def run_row(row: Row, seed: int, work: Path, workers: int) -> dict[str, Any]:
+def generated(row: Row, seed: int, work: Path) -> Path:
+    """The row's instance for ``seed`` in ``work``, made by ``schedule generate`` unless it is there."""
     instance_path = work / f"{row.name}-s{seed}.json"
     if not instance_path.exists():
         subprocess.run(
@@ -94,6 +95,23 @@ def run_row(row: Row, seed: int, work: Path, workers: int) -> dict[str, Any]:
             check=True,
             capture_output=True,
         )
+    return instance_path
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every field benchmark takes: seeds, workers, where instances go, a JSON-lines copy."""
+    parser.add_argument("--seeds", nargs="*", type=int, default=[1, 2, 3])
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--work", type=Path, default=ROOT / ".domain_benchmark", help="instances and rosters")
+    parser.add_argument("--json", type=Path, help="also append every run as a JSON line to this file")
+
+
+def machine_line(workers: int) -> str:
+    return f"# {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {workers} workers"
+
+
+def run_row(row: Row, seed: int, work: Path, workers: int) -> dict[str, Any]:
+    instance_path = generated(row, seed, work)
     instance = load_instance(instance_path)
     empty_stage1 = evaluate(instance, [], []).stage_values[0]
     baseline_path = work / f"{row.name}-s{seed}.baseline.json"
@@ -164,14 +182,10 @@ def print_row(result: dict[str, Any]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", nargs="*", default=list(ROWS), choices=list(ROWS))
-    parser.add_argument("--seeds", nargs="*", type=int, default=[1, 2, 3])
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--work", type=Path, default=ROOT / ".domain_benchmark", help="instances and rosters")
-    parser.add_argument("--json", type=Path, help="also append every row as a JSON line to this file")
+    add_run_arguments(parser)
     arguments = parser.parse_args()
     arguments.work.mkdir(parents=True, exist_ok=True)
-    print(f"# {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{arguments.workers} workers")
+    print(machine_line(arguments.workers))
     print("| row | cadres | limit s | product min / standby / target % (Gini) check | dispatch min / standby / "
           "target % (Gini) check | product not worse | stage-1 gap % | stages value/bound | wall s | peak MB | "
           "dispatch s |")

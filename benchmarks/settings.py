@@ -21,23 +21,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-from domain import ROOT, ROWS, Row, figures, run_measured, schedule
-
-
-def instance_for(row: Row, seed: int, work: Path) -> Path:
-    path = work / f"{row.name}-s{seed}.json"
-    if not path.exists():
-        command = schedule("generate", *row.profile, "--seed", str(seed), "--days", str(row.days), "-o", str(path))
-        subprocess.run(command, check=True, capture_output=True)
-    return path
+from domain import ROWS, Row, add_run_arguments, figures, generated, machine_line, run_measured, schedule
 
 
 def solve_with(row: Row, seed: int, instance: Path, setting: str, value: str, work: Path,
@@ -77,14 +67,10 @@ def main() -> int:
     parser.add_argument("--instances", nargs="*", type=Path, default=[],
                         help="instance files of one's own, solved with --time-limit besides the rows")
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds for --instances")
-    parser.add_argument("--seeds", nargs="*", type=int, default=[1, 2, 3])
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--work", type=Path, default=ROOT / ".domain_benchmark", help="instances and rosters")
-    parser.add_argument("--json", type=Path, help="also append every run as a JSON line to this file")
+    add_run_arguments(parser)
     arguments = parser.parse_args()
     arguments.work.mkdir(parents=True, exist_ok=True)
-    print(f"# {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{arguments.workers} workers; {arguments.setting}")
+    print(f"{machine_line(arguments.workers)}; {arguments.setting}")
     print("| row | value | min / standby / target % | Gini | stage values | first | wall s | check |")
     print("|---|---|---|---|---|---|---|---|")
     failed = False
@@ -96,7 +82,7 @@ def main() -> int:
              for seed in arguments.seeds]
     for row, seed, given in rows:
         name = row.name
-        instance = given if given is not None else instance_for(row, seed, arguments.work)
+        instance = given if given is not None else generated(row, seed, arguments.work)
         results = [solve_with(row, seed, instance, arguments.setting, value, arguments.work, arguments.workers)
                    for value in arguments.values]
         best = first_ranked(results)
