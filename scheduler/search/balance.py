@@ -3,8 +3,10 @@
 What a planner does when a roster covers what it must but some people carry
 more than others: the same checkpoint, day and shift (or the same standby)
 goes to a colleague of the same group who carries less, where every rule
-allows it. Each move keeps every cell's count and skills, so the coverage,
-standby and target stages keep their values; it is a Pigou-Dalton transfer
+allows it; where one of the colleague's own lighter items within a week
+keeps them out, the two exchange items. Each move keeps every cell's count
+and skills, so the coverage, standby and target stages keep their values;
+it is a Pigou-Dalton transfer
 (the pair ends closer than it began, neither overtakes the other by more
 than the gap was), so the spread of load within the group shrinks.
 
