@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
@@ -22,7 +22,7 @@ from models.changes import Changes, DemandChange, Joined, Opened
 from models.instance import Instance
 from models.roster import Assignment, Change, DutyCell, Roster, StandbyAssignment, StandbyCell
 from scheduler.model.calendar import Calendar, standby_wanted
-from scheduler.model.objective import ObjectiveStage, plan_stages
+from scheduler.model.objective import ObjectiveStage, Part, plan_stages
 from scheduler.model.variables import Expr
 from scheduler.repair.events import apply_events
 from scheduler.repair.model import (
@@ -34,6 +34,9 @@ from scheduler.repair.model import (
     keep_old,
     old_solution_hint,
 )
+from scheduler.search.budget import Budget
+from scheduler.search.options import SolveOptions
+from scheduler.search.runner import FOUND, CpSatRunner, FoundWatch
 from scheduler.search.settings import SETTINGS, SearchSettings
 from scheduler.solver import Result, StageResult, roster_of
 
@@ -119,46 +122,28 @@ def open_cadre_days_for(calendar: Calendar, changes: Changes, plan_old: dict[tup
     return opened
 
 
-class _Stages:
-    """Solves objective stages in order on one model, each from the roster before it."""
-
-    def __init__(self, roster_model: RepairModel, options: RepairOptions, hint: dict[int, int]) -> None:
-        self.model = roster_model
-        self.options = options
-        self.solution: list[int] | None = None
-        self.hint = hint
-
-    def solve(self, name: str, expr: Expr, seconds: float, keep: bool = True,
-              on: cp_model.CpModel | None = None) -> tuple[str, int | None, float]:
-        """Minimise ``expr`` (on the model ``on``, a clone, if given); keep its value for later stages.
-        Returns (status, value, seconds)."""
-        cp = self.model.cp if on is None else on
-        cp.minimize(expr)
-        cp.clear_hints()
-        proto_hint = cp.proto.solution_hint
-        if self.solution is not None:
-            count = min(len(self.solution), len(cp.proto.variables))
-            proto_hint.vars.extend(range(count))
-            proto_hint.values.extend(self.solution[:count])
-        else:
-            proto_hint.vars.extend(self.hint.keys())
-            proto_hint.values.extend(self.hint.values())
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = self.options.workers
-        solver.parameters.random_seed = self.options.seed
-        solver.parameters.max_time_in_seconds = max(seconds, 0.05)
-        started = time.monotonic()
-        status = solver.solve(cp)
-        spent = time.monotonic() - started
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            logger.info("repair stage %s: %s after %.2f s", name, solver.status_name(status), spent)
-            return solver.status_name(status).lower(), None, spent
-        self.solution = list(solver.response_proto.solution)
-        value = round(solver.objective_value)
-        if keep and on is None:
-            cp.add(expr <= value)
-        logger.info("repair stage %s: %s, value %s, %.2f s", name, solver.status_name(status), value, spent)
-        return ("optimal" if status == cp_model.OPTIMAL else "feasible"), value, spent
+def _minimised(runner: CpSatRunner, name: str, expr: Expr, budget: Budget, *, keep: bool = True,
+               on: cp_model.CpModel | None = None) -> tuple[int | None, float]:
+    """Minimise ``expr`` within ``budget`` from the incumbent, on the repair model (on ``on``, a copy of
+    it with constraints of its own, when given): (its value, held for the later stages with ``keep``
+    on the repair model, or None when nothing was found in time; seconds)."""
+    runner.begin(ObjectiveStage(name, lambda: Part(name, expr, 1), 1), expr)
+    started = time.monotonic()
+    if on is None:
+        runner.hint()
+        status, _, _ = runner.search(budget, FoundWatch())
+    else:
+        on.minimize(expr)
+        status = runner.search_copy(on, budget)
+    spent = time.monotonic() - started
+    if status not in FOUND:
+        logger.info("repair stage %s: nothing found after %.2f s", name, spent)
+        return None, spent
+    value = runner.values[name]
+    if keep and on is None:
+        runner.roster_model.cp.add(expr <= value)
+    logger.info("repair stage %s: value %s, %.2f s", name, value, spent)
+    return value, spent
 
 
 def repair(instance: Instance, old_roster: Roster, changes: Changes, options: RepairOptions | None = None) -> Repair:
@@ -172,14 +157,14 @@ def repair(instance: Instance, old_roster: Roster, changes: Changes, options: Re
     plan.open_cadre_days = open_cadre_days_for(calendar, changes, plan.old, plan.now_day,
                                                options.settings.repair_widen_days)
     # the narrowed model first; then every day from now's date on, in the time left
-    deadline = time.monotonic() + options.time_limit
+    budget = Budget(options.time_limit)
     attempts: list[set[int] | None] = [open_days, None] if open_days is not None else [None]
     for attempt in attempts:
-        left = deadline - time.monotonic()
-        if left <= options.settings.repair_least_stage:
+        left = budget.left()
+        if left is not None and left <= options.settings.repair_least_stage:
             break
         plan.open_days = attempt
-        outcome = _repair_with(updated, calendar, old_roster, plan, replace(options, time_limit=left))
+        outcome = _repair_with(updated, calendar, old_roster, plan, options, budget.share())
         if outcome is not None:
             return outcome
         logger.info("no repaired roster from this model in the time given; widening the search")
@@ -188,8 +173,11 @@ def repair(instance: Instance, old_roster: Roster, changes: Changes, options: Re
 
 
 def _repair_with(
-    updated: Instance, calendar: Calendar, old_roster: Roster, plan: RepairPlan, options: RepairOptions
+    updated: Instance, calendar: Calendar, old_roster: Roster, plan: RepairPlan, options: RepairOptions,
+    budget: Budget,
 ) -> Repair | None:
+    """The repair on one model (the narrowed one, or every day from now's date on), or None when it
+    found no roster in ``budget``."""
     seconds: dict[str, float] = {}
     started = time.monotonic()
     roster_model = build_repair_model(calendar, plan)
@@ -197,12 +185,15 @@ def _repair_with(
     stages_plan = plan_stages(roster_model)
     coverage_stage = _coverage_stage(stages_plan, roster_model)
     later = [stage for stage in stages_plan if stage.name != "coverage"]
-    runner = _Stages(roster_model, options, old_solution_hint(roster_model, plan))
+    settings = options.settings
+    runner = CpSatRunner(roster_model, SolveOptions(time_limit=options.time_limit, workers=options.workers,
+                                                    seed=options.seed, settings=settings))
+    old_hint = old_solution_hint(roster_model, plan)
+    runner.partial_hint = (list(old_hint), list(old_hint.values()))
     stage_results: dict[str, StageResult] = {}
     coverage_expr = coverage_stage.build()
     changes_objective = changes_part(roster_model, plan)
     scale = (changes_objective.most or 0) + 1
-    settings = options.settings
     least_stage = settings.repair_least_stage
     unbudgeted_share = settings.repair_unbudgeted_share if plan.max_changes is not None else 0.0
     first_share = 1.0 - settings.repair_later_share - unbudgeted_share
@@ -211,17 +202,21 @@ def _repair_with(
     # put back, while this roster usually has the best coverage already and few changes
     quick = roster_model.cp.clone()
     keep_old(quick, roster_model, plan)
-    quick.minimize(0)
-    # building the model and the stages' parts came out of the limit
-    limit = max(options.time_limit - (time.monotonic() - started), least_stage)
-    search_started = time.monotonic()
-    _, quick_value, _ = runner.solve("additions only", scale * coverage_expr + changes_objective.expr,
-                                     limit * first_share * settings.repair_additions_share, on=quick)
+    # building the model and the stages' parts came out of the budget; the search has what is left
+    left = budget.left()
+    search = budget.part(least_stage) if left is not None and left <= least_stage else budget.share()
+    limit = search.limit
+
+    def part(share: float) -> Budget:
+        return search.part(None if limit is None else limit * share)
+
+    quick_value, _ = _minimised(runner, "additions only", scale * coverage_expr + changes_objective.expr,
+                                part(first_share * settings.repair_additions_share), on=quick)
     quick_solution = runner.solution
     logger.info("additions only: coverage %s", None if quick_value is None else quick_value // scale)
     without_budget = None
     if plan.max_changes is not None:
-        _, value, _ = runner.solve("coverage without budget", coverage_expr, limit * unbudgeted_share, keep=False)
+        value, _ = _minimised(runner, "coverage without budget", coverage_expr, part(unbudgeted_share), keep=False)
         if value is None and quick_value is not None:
             value = quick_value // scale  # at least that good: what the additions alone reach
         if value is not None:
@@ -230,7 +225,15 @@ def _repair_with(
         # the budget may rule out the rosters found so far: start again from the old roster, struck
         runner.solution = None
         quick_value = quick_solution = None
-    status, value, spent = runner.solve("coverage", coverage_expr, limit * first_share * settings.repair_coverage_share)
+    coverage_budget = part(first_share * settings.repair_coverage_share)
+    if settings.repair_coverage_tie_break:
+        value, spent = _minimised(runner, "coverage and changes", scale * coverage_expr + changes_objective.expr,
+                                  coverage_budget, keep=False)
+        if value is not None:
+            value //= scale
+            roster_model.cp.add(coverage_expr <= value)
+    else:
+        value, spent = _minimised(runner, "coverage", coverage_expr, coverage_budget)
     if value is None and quick_value is not None and quick_solution is not None:
         # nothing found in time: the additions-only roster is a roster of this model too
         runner.solution = quick_solution
@@ -241,14 +244,14 @@ def _repair_with(
     if quick_value is not None and quick_solution is not None and quick_value // scale <= value:
         runner.solution = quick_solution  # as good a coverage, and far fewer changes to start from
     stage_results["coverage"] = StageResult("coverage", "feasible", value / coverage_stage.divisor, None, spent)
-    runner.solve("changes", changes_objective.expr, limit * first_share * settings.repair_changes_share)
+    _minimised(runner, "changes", changes_objective.expr, part(first_share * settings.repair_changes_share))
     for index, stage in enumerate(later):
-        left = max(limit - (time.monotonic() - search_started), 0.0)
-        if left < least_stage:
+        left = search.left()
+        if left is not None and left < least_stage:
             break  # the later stages that found no time keep the roster as it is
-        share = max(left / (len(later) - index), least_stage)
+        share = None if left is None else max(left / (len(later) - index), least_stage)
         expr = stage.build()
-        status, value, spent = runner.solve(stage.name, expr, share)
+        value, spent = _minimised(runner, stage.name, expr, search.part(share))
         shown = None if value is None else value / stage.divisor
         stage_results[stage.name] = StageResult(stage.name, "feasible" if value is not None else "skipped", shown,
                                                 None, spent)

@@ -256,6 +256,18 @@ class CpSatRunner:
             self._keep(solver)
         return status, solver, gave_up
 
+    def search_copy(self, model: cp_model.CpModel, budget: Budget) -> cp_model.CpSolverStatus:
+        """Search ``model``, a copy of the roster model with constraints of its own (its variables are
+        the roster model's, so a solution of it is a solution of the roster model), within ``budget``,
+        from the incumbent or the built duties; a solution found becomes the incumbent."""
+        self.hint(model)
+        solver = self.parameters(budget.left())
+        status, _ = self.run(solver, model=model)
+        budget.charge(solver.response_proto.deterministic_time)
+        if status in FOUND:
+            self._keep(solver)
+        return status
+
     def solve_side_model(self, model: cp_model.CpModel, budget: Budget) -> cp_model.CpSolver | None:
         """Solve a small side model (one cadre's) within ``budget``: the solver if it found a solution.
 
@@ -417,9 +429,10 @@ class CpSatRunner:
             indices.extend(variable.index for variable in variables.standbys.values())
         self.partial_hint = (indices, [1 if index in chosen else 0 for index in indices])
 
-    def hint(self) -> None:
-        """Hint the incumbent (or the built duties) to the next search."""
-        proto = self.roster_model.cp.proto
+    def hint(self, model: cp_model.CpModel | None = None) -> None:
+        """Hint the incumbent (or the built duties) to the next search (of ``model``, a copy of the
+        roster model, when given)."""
+        proto = (self.roster_model.cp if model is None else model).proto
         proto.clear_solution_hint()
         hint = proto.solution_hint
         if self.solution is not None:
