@@ -225,15 +225,7 @@ def _repair_with(
         # the budget may rule out the rosters found so far: start again from the old roster, struck
         runner.solution = None
         quick_value = quick_solution = None
-    coverage_budget = part(first_share * settings.repair_coverage_share)
-    if settings.repair_coverage_tie_break:
-        value, spent = _minimised(runner, "coverage and changes", scale * coverage_expr + changes_objective.expr,
-                                  coverage_budget, keep=False)
-        if value is not None:
-            value //= scale
-            roster_model.cp.add(coverage_expr <= value)
-    else:
-        value, spent = _minimised(runner, "coverage", coverage_expr, coverage_budget)
+    value, spent = _minimised(runner, "coverage", coverage_expr, part(first_share * settings.repair_coverage_share))
     if value is None and quick_value is not None and quick_solution is not None:
         # nothing found in time: the additions-only roster is a roster of this model too
         runner.solution = quick_solution

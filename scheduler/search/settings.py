@@ -176,10 +176,6 @@ class SearchSettings:
     repair_changes_share: float = 0.55
     """Of the first share: the changes stage's search (fewest changes, near ones costlier)."""
 
-    repair_coverage_tie_break: bool = False
-    """Whether the repair's coverage stage breaks ties by the changes (it minimises coverage times the
-    most the changes can be, plus the changes), so that its rosters already move little."""
-
     repair_widen_days: int = 0
     """Days either side of a day the events touch that are opened too (room for swaps)."""
 
