@@ -146,6 +146,23 @@ def _minimised(runner: CpSatRunner, name: str, expr: Expr, budget: Budget, *, ke
     return value, spent
 
 
+def _struck_roster(runner: CpSatRunner, old_hint: dict[int, int], coverage_expr: Expr,
+                   budget: Budget) -> tuple[int, list[int]] | None:
+    """The old roster with what the events struck left out, as a solution of the repair model (every
+    decision fixed, the rest searched): (its coverage, the solution), or None where a rule forbids it
+    (a rule that asks for work, such as ``min_total_hours``, may)."""
+    runner.begin(ObjectiveStage("coverage", lambda: Part("coverage", coverage_expr, 1), 1), coverage_expr)
+    runner.solution = [0] * len(runner.roster_model.cp.proto.variables)
+    for index, value in old_hint.items():
+        runner.solution[index] = value
+    runner.solve_fixed(list(old_hint), budget, keep_on_failure=False)
+    if runner.solution is None:
+        logger.info("the struck roster breaks a rule of the updated instance")
+        return None
+    logger.info("the struck roster: coverage %s", runner.values["coverage"])
+    return runner.values["coverage"], runner.solution
+
+
 def repair(instance: Instance, old_roster: Roster, changes: Changes, options: RepairOptions | None = None) -> Repair:
     """The repaired roster of the updated instance (see the module doc)."""
     options = options or RepairOptions()
@@ -208,33 +225,46 @@ def _repair_with(
     limit = search.limit
 
     def part(share: float) -> Budget:
-        return search.part(None if limit is None else limit * share)
+        """``share`` of the search's time, at least ``least_stage`` (CP-SAT's presolve takes some) while
+        that much is left."""
+        if limit is None:
+            return search.part(None)
+        left_now = max(search.left() or 0.0, 0.0)
+        return search.part(min(max(limit * share, least_stage), max(left_now, limit * share)))
 
+    # the old roster with what the events struck left out, every decision fixed: a roster in hand
+    # from the start, which the stages only improve (it makes no change that the events did not force)
+    struck = _struck_roster(runner, old_hint, coverage_expr, part(first_share * settings.repair_additions_share))
     quick_value, _ = _minimised(runner, "additions only", scale * coverage_expr + changes_objective.expr,
                                 part(first_share * settings.repair_additions_share), on=quick)
-    quick_solution = runner.solution
-    logger.info("additions only: coverage %s", None if quick_value is None else quick_value // scale)
+    # the best roster so far and its coverage: the additions-only one, else the struck one
+    best: tuple[int, list[int]] | None = None
+    if quick_value is not None and runner.solution is not None:
+        best = (quick_value // scale, runner.solution)
+    elif struck is not None:
+        best = struck
+    logger.info("additions only: coverage %s", None if best is None else best[0])
     without_budget = None
     if plan.max_changes is not None:
         value, _ = _minimised(runner, "coverage without budget", coverage_expr, part(unbudgeted_share), keep=False)
-        if value is None and quick_value is not None:
-            value = quick_value // scale  # at least that good: what the additions alone reach
+        if value is None and best is not None:
+            value = best[0]  # at least that good: what the additions alone reach
         if value is not None:
             without_budget = value / coverage_stage.divisor
         add_budget(roster_model, plan)
-        # the budget may rule out the rosters found so far: start again from the old roster, struck
-        runner.solution = None
-        quick_value = quick_solution = None
+        # the budget may rule out the rosters found since: start again from the struck roster, which
+        # makes no change the budget counts
+        best = struck
+        runner.solution = None if struck is None else struck[1]
     value, spent = _minimised(runner, "coverage", coverage_expr, part(first_share * settings.repair_coverage_share))
-    if value is None and quick_value is not None and quick_solution is not None:
-        # nothing found in time: the additions-only roster is a roster of this model too
-        runner.solution = quick_solution
-        value = quick_value // scale
-        roster_model.cp.add(coverage_expr <= value)
     if value is None:
-        return None
-    if quick_value is not None and quick_solution is not None and quick_value // scale <= value:
-        runner.solution = quick_solution  # as good a coverage, and far fewer changes to start from
+        if best is None:
+            return None
+        # nothing better found in time: the best roster so far is a roster of this model too
+        value, runner.solution = best
+        roster_model.cp.add(coverage_expr <= value)
+    elif best is not None and best[0] <= value:
+        runner.solution = best[1]  # as good a coverage, and far fewer changes to start from
     stage_results["coverage"] = StageResult("coverage", "feasible", value / coverage_stage.divisor, None, spent)
     _minimised(runner, "changes", changes_objective.expr, part(first_share * settings.repair_changes_share))
     for index, stage in enumerate(later):
