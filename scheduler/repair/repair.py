@@ -1,7 +1,8 @@
 """Repairing a published roster after the day's events (DESIGN.md section 7).
 
 :func:`repair` applies the events, builds the repair model (narrowed to the
-days the events touch; the whole future when that model has no roster) and
+days the events touch and the days the old roster already left short; the
+whole future when that model has no roster) and
 solves its stages in order: minimum coverage, then few changes (nearer ``now``
 costlier), then the rest of section 5. Each stage starts from the previous
 roster (the first from the old roster with what the events struck left out),
@@ -97,15 +98,41 @@ def _struck_days(calendar: Calendar, plan_old: dict[tuple[str, int, str], tuple[
     return struck
 
 
+def _short_days(calendar: Calendar, plan_old: dict[tuple[str, int, str], tuple[str, str]],
+                now_day: int) -> dict[str, set[int]]:
+    """Community -> days from now's date on where the old roster, less what the events struck, leaves a
+    checkpoint below its minimum or short of a skill: gaps the repair may win back as well."""
+    held: dict[tuple[str, int, str], list[str]] = {}
+    for (cadre_id, day, shift_id), (kind, place) in plan_old.items():
+        facts = calendar.cadre_facts.get(cadre_id)
+        if kind == "duty" and day >= now_day and facts is not None \
+                and calendar.slot_open(facts, calendar.slots[(day, shift_id)]):
+            held.setdefault((place, day, shift_id), []).append(cadre_id)
+    short: dict[str, set[int]] = {}
+    for (checkpoint_id, day, shift_id), rule in calendar.demand.items():
+        if day < now_day:
+            continue
+        cadres = held.get((checkpoint_id, day, shift_id), [])
+        skilled = [calendar.cadre_facts[cadre_id].cadre.skills for cadre_id in cadres]
+        if len(cadres) < rule.min or any(sum(skill in skills for skills in skilled) < count
+                                         for skill, count in rule.skills.items()):
+            short.setdefault(calendar.checkpoints[checkpoint_id].community, set()).add(day)
+    return short
+
+
 def open_cadre_days_for(calendar: Calendar, changes: Changes, plan_old: dict[tuple[str, int, str], tuple[str, str]],
-                        now_day: int, widen: int = 0) -> dict[str, set[int]]:
+                        now_day: int, widen: int = 0, open_short: bool = False) -> dict[str, set[int]]:
     """Days on which a cadre may take anything (elsewhere a cadre only keeps or loses what the old roster
     gave): for the cadres of a community, the days its old entries were struck and the days of new
-    demand there (a demand event, an opened checkpoint: from now on), ``widen`` days either side; for a
-    cadre who joined, every day from now (their minimum hours need room)."""
+    demand there (a demand event, an opened checkpoint: from now on), ``widen`` days either side, and
+    with ``open_short`` the days where the old roster already leaves one of its checkpoints short; for
+    a cadre who joined, every day from now (their minimum hours need room)."""
     future = set(range(now_day, calendar.days))
     community_days = {community: {day + offset for day in days for offset in range(-widen, widen + 1)}
                       for community, days in _struck_days(calendar, plan_old, now_day).items()}
+    if open_short:
+        for community, days in _short_days(calendar, plan_old, now_day).items():
+            community_days.setdefault(community, set()).update(days)
     opened: dict[str, set[int]] = {}
     for event in changes.events:
         if isinstance(event, Joined):
@@ -172,7 +199,8 @@ def repair(instance: Instance, old_roster: Roster, changes: Changes, options: Re
     # narrowed: no day open to all, some days open to some cadres; else every day from now's date on
     open_days: set[int] | None = set() if options.focus else None
     plan.open_cadre_days = open_cadre_days_for(calendar, changes, plan.old, plan.now_day,
-                                               options.settings.repair_widen_days)
+                                               options.settings.repair_widen_days,
+                                               options.settings.repair_open_gaps)
     # the narrowed model first; then every day from now's date on, in the time left
     budget = Budget(options.time_limit)
     attempts: list[set[int] | None] = [open_days, None] if open_days is not None else [None]

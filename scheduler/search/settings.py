@@ -176,6 +176,10 @@ class SearchSettings:
     repair_changes_share: float = 0.55
     """Of the first share: the changes stage's search (fewest changes, near ones costlier)."""
 
+    repair_open_gaps: bool = True
+    """Whether a repair also opens the days where the old roster already left a checkpoint short (to
+    its community's cadres), so that it may win those gaps back too."""
+
     repair_widen_days: int = 0
     """Days either side of a day the events touch that are opened too (room for swaps)."""
 
