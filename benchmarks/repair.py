@@ -34,6 +34,12 @@ section 7 checks of ``check --against``; a failure is reported and counted.
 cadres absent at once on day D (and the next).
 
     python benchmarks/repair.py --roster town14.roster.json --workers 2 --full-seconds 20
+
+``--keep DIR`` writes each day's inputs and repaired roster; ``--replay DIR``
+repairs those days again, each from its own inputs, so that variants
+(``--setting NAME=VALUE``) are compared on the same days:
+
+    python benchmarks/repair.py --replay days/ --full-seconds 0 --setting repair_open_gaps=false
 """
 
 from __future__ import annotations
@@ -56,6 +62,7 @@ from scheduler.checker import check, evaluate
 from scheduler.checker.against import check_against
 from scheduler.compose.roster import compose_roster
 from scheduler.repair.repair import RepairOptions, repair
+from scheduler.search.settings import settings_with
 from scheduler.solver import SolveOptions, solve
 
 OLD_SHA = "benchmark"
@@ -195,7 +202,8 @@ def play_day(instance: Instance, roster: Roster, changes: Changes, args: argpars
     today = changes.now.date()
     started = time.monotonic()
     outcome = repair(instance, roster, changes,
-                     RepairOptions(time_limit=args.repair_seconds, workers=args.workers, seed=args.seed))
+                     RepairOptions(time_limit=args.repair_seconds, workers=args.workers, seed=args.seed,
+                                   settings=settings_with(args.setting)))
     repair_seconds = time.monotonic() - started
     started = time.monotonic()
     composed = compose_roster(outcome.updated, "benchmark", outcome.result,
@@ -328,6 +336,24 @@ def keep_day(folder: Path, today: date, instance: Instance, roster: Roster, chan
                                                                  encoding="utf-8")
 
 
+def replay(args: argparse.Namespace) -> int:
+    """Repair every day kept in ``args.replay`` from its own kept inputs (not from the day before)."""
+    days: list[DayFigures] = []
+    for kept in sorted(args.replay.glob("*.changes.json")):
+        stem = kept.name.split(".")[0]
+        instance = load_instance(args.replay / f"{stem}.instance.json")
+        roster = load_roster(args.replay / f"{stem}.roster.json")
+        changes = parse_changes(json.loads(kept.read_text(encoding="utf-8")), instance)
+        figures, _, _ = play_day(instance, roster, changes, args)
+        days.append(figures)
+        show(figures)
+    summary = {"daily": [asdict(item) for item in days], "total": totals(days)}
+    print("total:", json.dumps(summary["total"]))
+    if args.json is not None:
+        args.json.write_text(json.dumps(summary, indent=1) + "\n", encoding="utf-8")
+    return 1 if any(item.check_problems for item in days) else 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--instance", type=Path, default=Path("instances/town14.json"))
@@ -349,7 +375,18 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=None, help="Write the figures here.")
     parser.add_argument("--keep", type=Path, default=None,
                         help="Write each day's instance, changes and repaired roster into this folder.")
+    parser.add_argument("--replay", type=Path, default=None,
+                        help="Repair each day kept in this folder (--keep) again, from its own inputs: every "
+                             "variant then repairs the same days.")
+    parser.add_argument("--setting", action="append", default=[], metavar="NAME=VALUE",
+                        help="A search setting for the repairs (repeatable), as schedule solve --setting.")
     args = parser.parse_args()
+    try:
+        settings_with(args.setting)  # a wrong name or value stops here, before any work
+    except ValueError as error:
+        parser.error(f"--setting {error}")
+    if args.replay is not None:
+        return replay(args)
 
     instance = load_instance(args.instance)
     if args.roster is not None:

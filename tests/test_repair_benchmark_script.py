@@ -84,3 +84,31 @@ def test_a_day_is_played_and_its_files_kept(monkeypatch: pytest.MonkeyPatch, tmp
     repaired = load_roster(kept / "2020-02-03.repaired.json")
     assert check(apply_events(base, parsed), repaired).lines() == []
     assert "2020-02-03" in capsys.readouterr().out
+
+
+def test_kept_days_are_replayed_from_their_own_inputs_with_a_setting(monkeypatch: pytest.MonkeyPatch,
+                                                                      tmp_path: Path) -> None:
+    script = load_script()
+    kept, first, again = tmp_path / "days", tmp_path / "first.json", tmp_path / "again.json"
+    common = ["--workers", "1", "--repair-seconds", "3", "--full-seconds", "0"]
+    monkeypatch.setattr(sys, "argv", ["repair.py", "--instance", str(ROOT / "instances" / "tiny.json"),
+                                      "--solve-seconds", "5", "--absence", "0.5", "--days", "2", "--keep",
+                                      str(kept), "--json", str(first), *common])
+    assert script.main() == 0
+    monkeypatch.setattr(sys, "argv", ["repair.py", "--replay", str(kept), "--json", str(again),
+                                      "--setting", "repair_open_gaps=false", *common])
+    assert script.main() == 0
+    played = json.loads(first.read_text())["daily"]
+    replayed = json.loads(again.read_text())["daily"]
+    # the same two days, from the same inputs: the same absences, duties lost and missing when struck
+    assert [(day["day"], day["absent"], day["lost_duties"], day["struck"]) for day in replayed] == \
+        [(day["day"], day["absent"], day["lost_duties"], day["struck"]) for day in played]
+    assert all(day["check_problems"] == 0 for day in replayed)
+
+
+def test_a_wrong_setting_stops_before_any_work(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    script = load_script()
+    monkeypatch.setattr(sys, "argv", ["repair.py", "--replay", str(tmp_path), "--setting", "no_such_thing=1"])
+    with pytest.raises(SystemExit) as stopped:
+        script.main()
+    assert stopped.value.code == 2
