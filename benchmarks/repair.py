@@ -54,6 +54,8 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from ortools.sat.python import cp_model
+
 from models.changes import Changes
 from models.instance import Instance
 from models.loading import load_instance, load_roster, parse_changes
@@ -61,9 +63,12 @@ from models.roster import Assignment, DutyCell, Roster, StandbyAssignment
 from scheduler.checker import check, evaluate
 from scheduler.checker.against import check_against
 from scheduler.compose.roster import compose_roster
+from scheduler.model.calendar import Calendar
+from scheduler.model.objective import coverage
+from scheduler.repair.model import RepairModel, RepairPlan, build_repair_model, old_solution_hint
 from scheduler.repair.repair import RepairOptions, repair
 from scheduler.search.settings import settings_with
-from scheduler.solver import SolveOptions, solve
+from scheduler.solver import SolveOptions, roster_of, solve
 
 OLD_SHA = "benchmark"
 
@@ -125,22 +130,9 @@ def missing_from(instance: Instance, assignments: list[Assignment], standby: lis
     return past, inside, after
 
 
-def replan_from_now(updated: Instance, roster: Roster, changes: Changes, seconds: float, workers: int,
-                    seed: int) -> tuple[list[Assignment], list[StandbyAssignment]]:
-    """A new solve of the updated instance from now on: what began before now is kept as it happened
-    (the frozen past of section 7), everything after it is free (no notice, no few changes), and the
-    whole ``seconds`` go to minimum coverage, from the old roster with the struck entries left out."""
-    from ortools.sat.python import cp_model
-
-    from scheduler.model.calendar import Calendar
-    from scheduler.model.objective import coverage
-    from scheduler.repair.model import RepairPlan, build_repair_model, old_solution_hint
-    from scheduler.solver import roster_of
-
-    calendar = Calendar(updated)
-    plan = RepairPlan.of(calendar, roster, changes.now, 0.0, None, None)  # every day from now's date open
-    model = build_repair_model(calendar, plan)
-    model.cp.minimize(coverage(model).expr)
+def solved_from_old(model: RepairModel, plan: RepairPlan, seconds: float, workers: int,
+                    seed: int) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
+    """CP-SAT run on a repair model with its objective set, from the old roster less what was struck."""
     hint = old_solution_hint(model, plan)
     model.cp.proto.solution_hint.vars.extend(list(hint))
     model.cp.proto.solution_hint.values.extend(list(hint.values()))
@@ -148,7 +140,19 @@ def replan_from_now(updated: Instance, roster: Roster, changes: Changes, seconds
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
-    status = solver.solve(model.cp)
+    return solver, solver.solve(model.cp)
+
+
+def replan_from_now(updated: Instance, roster: Roster, changes: Changes, seconds: float, workers: int,
+                    seed: int) -> tuple[list[Assignment], list[StandbyAssignment]]:
+    """A new solve of the updated instance from now on: what began before now is kept as it happened
+    (the frozen past of section 7), everything after it is free (no notice, no few changes), and the
+    whole ``seconds`` go to minimum coverage, from the old roster with the struck entries left out."""
+    calendar = Calendar(updated)
+    plan = RepairPlan.of(calendar, roster, changes.now, 0.0, None, None)  # every day from now's date open
+    model = build_repair_model(calendar, plan)
+    model.cp.minimize(coverage(model).expr)
+    solver, status = solved_from_old(model, plan, seconds, workers, seed)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return [], []
     return roster_of(model, list(solver.response_proto.solution))
@@ -160,11 +164,6 @@ def least_missing_inside(updated: Instance, roster: Roster, changes: Changes, se
     notice window that any roster under section 7 can have: every day from now's date open, what began
     before now kept, the window's old entries kept (standby may be called), only shortfalls filled there.
     Returns (CP-SAT's bound on it, whether the bound is proven tight by a roster that reaches it)."""
-    from ortools.sat.python import cp_model
-
-    from scheduler.model.calendar import Calendar
-    from scheduler.repair.model import RepairPlan, build_repair_model, old_solution_hint
-
     calendar = Calendar(updated)
     plan = RepairPlan.of(calendar, roster, changes.now, changes.notice_hours, None, None)
     model = build_repair_model(calendar, plan)
@@ -181,13 +180,7 @@ def least_missing_inside(updated: Instance, roster: Roster, changes: Changes, se
                 model.cp.add(sum(counted) + short >= need)
                 missing.append(short)
     model.cp.minimize(sum(missing))
-    hint = old_solution_hint(model, plan)
-    model.cp.proto.solution_hint.vars.extend(list(hint))
-    model.cp.proto.solution_hint.values.extend(list(hint.values()))
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = seconds
-    solver.parameters.num_workers = workers
-    status = solver.solve(model.cp)
+    solver, status = solved_from_old(model, plan, seconds, workers, 0)
     return math.ceil(solver.best_objective_bound - 1e-6), status == cp_model.OPTIMAL
 
 
