@@ -193,6 +193,7 @@ def _struck_roster(runner: CpSatRunner, old_hint: dict[int, int], coverage_expr:
 def repair(instance: Instance, old_roster: Roster, changes: Changes, options: RepairOptions | None = None) -> Repair:
     """The repaired roster of the updated instance (see the module doc)."""
     options = options or RepairOptions()
+    budget = Budget(options.time_limit)  # applying the events and reading the old roster count too
     updated = apply_events(instance, changes)
     calendar = Calendar(updated)
     plan = RepairPlan.of(calendar, old_roster, changes.now, changes.notice_hours, changes.max_changes, None)
@@ -202,7 +203,6 @@ def repair(instance: Instance, old_roster: Roster, changes: Changes, options: Re
                                                options.settings.repair_widen_days,
                                                options.settings.repair_open_gaps)
     # the narrowed model first; then every day from now's date on, in the time left
-    budget = Budget(options.time_limit)
     attempts: list[set[int] | None] = [open_days, None] if open_days is not None else [None]
     for attempt in attempts:
         left = budget.left()
@@ -294,14 +294,20 @@ def _repair_with(
     elif best is not None and best[0] <= value:
         runner.solution = best[1]  # as good a coverage, and far fewer changes to start from
     stage_results["coverage"] = StageResult("coverage", "feasible", value / coverage_stage.divisor, None, spent)
-    _minimised(runner, "changes", changes_objective.expr, part(first_share * settings.repair_changes_share))
+    changes_budget = part(first_share * settings.repair_changes_share)
+    _, spent = _minimised(runner, "changes", changes_objective.expr, changes_budget)
+    overrun = max(0.0, spent - (changes_budget.limit or spent))
     for index, stage in enumerate(later):
         left = search.left()
+        if left is not None:
+            # a CP-SAT call takes longer than its limit (loading the model, stopping): keep that back
+            left -= overrun
         if left is not None and left < least_stage:
             break  # the later stages that found no time keep the roster as it is
         share = None if left is None else max(left / (len(later) - index), least_stage)
         expr = stage.build()
         value, spent = _minimised(runner, stage.name, expr, search.part(share))
+        overrun = max(overrun, spent - (share or spent))
         shown = None if value is None else value / stage.divisor
         stage_results[stage.name] = StageResult(stage.name, "feasible" if value is not None else "skipped", shown,
                                                 None, spent)
