@@ -34,6 +34,7 @@ from scheduler.repair.model import (
     changes_part,
     keep_old,
     old_solution_hint,
+    shortfall_room,
 )
 from scheduler.search.budget import Budget
 from scheduler.search.options import SolveOptions
@@ -112,10 +113,7 @@ def _short_days(calendar: Calendar, plan_old: dict[tuple[str, int, str], tuple[s
     for (checkpoint_id, day, shift_id), rule in calendar.demand.items():
         if day < now_day:
             continue
-        cadres = held.get((checkpoint_id, day, shift_id), [])
-        skilled = [calendar.cadre_facts[cadre_id].cadre.skills for cadre_id in cadres]
-        if len(cadres) < rule.min or any(sum(skill in skills for skills in skilled) < count
-                                         for skill, count in rule.skills.items()):
+        if shortfall_room(calendar, rule, held.get((checkpoint_id, day, shift_id), [])) > 0:
             short.setdefault(calendar.checkpoints[checkpoint_id].community, set()).add(day)
     return short
 
@@ -257,8 +255,10 @@ def _repair_with(
         that much is left."""
         if limit is None:
             return search.part(None)
-        left_now = max(search.left() or 0.0, 0.0)
-        return search.part(min(max(limit * share, least_stage), max(left_now, limit * share)))
+        given = limit * share
+        if given < least_stage:
+            given = min(least_stage, max(search.left() or 0.0, given))
+        return search.part(given)
 
     # the old roster with what the events struck left out, every decision fixed: a roster in hand
     # from the start, which the stages only improve (it makes no change that the events did not force)
