@@ -24,13 +24,14 @@ from models.roster import Assignment, Conflict, StandbyAssignment
 from scheduler.model.calendar import Calendar
 from scheduler.model.objective import ObjectiveStage, plan_stages
 from scheduler.model.roster_model import RosterModel, cycle_collection_paused
-from scheduler.model.variables import Expr, roster_of_keys
+from scheduler.model.variables import roster_of_keys
 from scheduler.search.budget import LEAST, Budget
 from scheduler.search.construction import Construction, construct, keys_of, ranking
 from scheduler.search.options import Progress, SolveOptions
+from scheduler.search.polish import polish
 from scheduler.search.runner import CpSatRunner
 from scheduler.search.stage_bounds import StageBounds, stage_bounds
-from scheduler.search.stage_search import StageSearch, search_stage
+from scheduler.search.stage_search import StageSearch, search_stage, stage_tie_break
 
 __all__ = ["Progress", "Result", "SolveOptions", "StageResult", "explain_infeasibility", "solve"]
 
@@ -63,16 +64,14 @@ class Result:
 
 
 def solve(instance: Instance, options: SolveOptions | None = None) -> Result:
-    """Construct a first roster, build the roster model and solve its stages; never worse than the construction."""
+    """Construct a first roster, build the model, solve its stages, polish; never worse than the construction."""
     options = options or SolveOptions()
     budget = options.budget()  # the limit covers building the model, and composing the roster after
     calendar = Calendar(instance)
     construction = construct(instance, calendar)
     search_budget = budget
     if construction is not None and not budget.deterministic:
-        # ranking the result and composing its file each repeat the checker's evaluation timed here
-        reserve = options.settings.compose_reserve * construction.ranking_seconds + options.settings.finish_margin
-        search_budget = budget.share(1.0, less=reserve)
+        search_budget = budget.share(1.0, less=_finishing_seconds(options, construction, polishing=True))
     roster_model = RosterModel.build(instance, calendar=calendar)
     plan = plan_stages(roster_model)
     counted = stage_bounds(instance, calendar)
@@ -81,11 +80,20 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> Result:
     result = _stage_loop(instance, options, plan, runner, search_budget, counted)
     if construction is not None:
         try:
-            result = _never_worse_than_constructed(instance, result, construction, plan)
+            result = _finished(instance, calendar, options, result, construction, plan, budget)
         except KeyboardInterrupt:
             result.interrupted = True
     result.seconds = time.monotonic() - budget.started
     return result
+
+
+def _finishing_seconds(options: SolveOptions, construction: Construction, *, polishing: bool) -> float:
+    """Time kept back after the search: ranking the result and composing its file each repeat the
+    checker's evaluation timed in the construction; a round of polishing repeats the dispatch too."""
+    settings = options.settings
+    rounds = settings.polish_reserve if polishing else 0.0
+    return (settings.compose_reserve * construction.ranking_seconds + settings.finish_margin
+            + rounds * (construction.dispatch_seconds + construction.ranking_seconds))
 
 
 def _stage_loop(instance: Instance, options: SolveOptions, plan: list[ObjectiveStage], runner: CpSatRunner,
@@ -111,7 +119,7 @@ def _stage_loop(instance: Instance, options: SolveOptions, plan: list[ObjectiveS
         share = budget.share(fraction)
         with cycle_collection_paused():  # a stage's parts add a variable or term per duty
             expr = stage.build()
-            tie_break = _tie_break(plan, index)
+            tie_break = stage_tie_break(plan, index)
         # standby first fills in around the duties as they stand, then searches freely
         duties_only = [variable.index for variable in roster_model.vars.duties.values()]
         try:
@@ -152,50 +160,45 @@ def _improved_earlier(result: Result, plan: list[ObjectiveStage], runner: CpSatR
         stage_result.value = min(stage_result.value, value / divisor_of[stage_result.name])
 
 
-def _never_worse_than_constructed(
-    instance: Instance, result: Result, construction: Construction, plan: list[ObjectiveStage]
-) -> Result:
-    """The solve's roster, or the constructed one where it ranks better (or the solve found none)."""
-    built, dispatched = construction.rank, construction.dispatched
-    if built is None:
-        return result
+def _finished(instance: Instance, calendar: Calendar, options: SolveOptions, result: Result,
+              construction: Construction, plan: list[ObjectiveStage], budget: Budget) -> Result:
+    """The solve's roster polished by hand where that ranks better; the constructed one where it ranks
+    better still (or the solve found none)."""
     has_roster = result.status in ("optimal", "feasible")
     searched = ranking(instance, result.assignments, result.standby) if has_roster else None
-    if searched is not None and searched <= built:
+    if searched is not None:
+        left = None if budget.deterministic else budget.left()  # a repeatable solve polishes by rounds alone
+        seconds = None if left is None else left - _finishing_seconds(options, construction, polishing=False)
+        polished = polish(instance, calendar, result.assignments, result.standby, searched,
+                          rounds=options.settings.polish_rounds, seconds=seconds)
+        if polished is not None:
+            logger.info("polished by hand: %s -> %s", searched, polished.rank)
+            result = _with_roster(instance, result, plan, polished.rank, polished.assignments, polished.standby)
+            searched = polished.rank
+    built = construction.rank
+    if built is None or (searched is not None and searched <= built):
         return result
     logger.info("the constructed roster ranks better than the search's: it is the result")
+    dispatched = construction.dispatched
+    return _with_roster(instance, result, plan, built, dispatched.assignments, dispatched.standby)
+
+
+def _with_roster(instance: Instance, result: Result, plan: list[ObjectiveStage], rank: tuple[float, ...],
+                 assignments: list[Assignment], standby: list[StandbyAssignment]) -> Result:
+    """``result`` with another roster, and its stage values as the checker ranked it; the bounds kept."""
     bounds = {stage.name: stage.bound for stage in result.stages}
     empties = {stage.name: stage.empty for stage in result.stages}
     seconds = {stage.name: stage.seconds for stage in result.stages}
     result.stages = []
-    values = built if instance.objective.mode == "lexicographic" else built * len(plan)
+    values = rank if instance.objective.mode == "lexicographic" else rank * len(plan)
     for stage, value in zip(plan, values, strict=True):
         bound = bounds.get(stage.name)
         status = "optimal" if bound is not None and value <= bound else "feasible"
-        stage_seconds = seconds.get(stage.name, 0.0)
-        result.stages.append(StageResult(stage.name, status, value, bound, stage_seconds, empties.get(stage.name)))
+        result.stages.append(StageResult(stage.name, status, value, bound, seconds.get(stage.name, 0.0),
+                                         empties.get(stage.name)))
     result.status = "optimal" if all(stage.status == "optimal" for stage in result.stages) else "feasible"
-    result.assignments, result.standby, result.conflicts = dispatched.assignments, dispatched.standby, []
+    result.assignments, result.standby, result.conflicts = assignments, standby, []
     return result
-
-
-# The stages whose search breaks ties by the next stage (each next one has a known largest value).
-TIE_BROKEN_BY = {"coverage": "standby", "standby": "target", "target": "fairness"}
-# A tie-broken objective stays below this (CP-SAT's objective is exact in 64 bits; this keeps a margin).
-LARGEST_TIE_BROKEN = 2**53
-
-
-def _tie_break(plan: list[ObjectiveStage], index: int) -> tuple[int, Expr] | None:
-    """(scale, the next stage's objective) where the stage breaks ties by the next one (see
-    CpSatRunner.begin): searching coverage alone, a better roster moves standby and targets at
-    random, and the stages after cannot win that back in their time."""
-    if index + 1 >= len(plan) or TIE_BROKEN_BY.get(plan[index].name) != plan[index + 1].name:
-        return None
-    after = plan[index + 1]
-    most, stage_most = after.most, plan[index].most
-    if most is None or stage_most is None or (most + 1) * (stage_most + 1) >= LARGEST_TIE_BROKEN:
-        return None
-    return most + 1, after.build()
 
 
 def _skipped(stage: ObjectiveStage, runner: CpSatRunner) -> StageResult:

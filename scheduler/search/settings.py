@@ -54,6 +54,14 @@ class SearchSettings:
     """Time kept back at the end, in checker evaluations of the constructed roster: ranking the
     result against it, and composing the roster file with its figures and shortfall reasons."""
 
+    polish_rounds: int = 3
+    """Rounds of filling by hand after the last stage (:mod:`scheduler.search.polish`); later rounds
+    fill what the moves of an earlier one opened, and stop once one gains nothing."""
+
+    polish_reserve: float = 1.5
+    """Time kept back at the end for polishing, in rounds; a round is taken to last as long as the hand
+    dispatch and its ranking (the filling works as the dispatch does)."""
+
     finish_margin: float = 2.0
     """Seconds kept back besides: the last search's loading past its limit, writing the file, and
     the process's own start before the clock."""

@@ -79,6 +79,25 @@ def search_stage(
     return StageSearch(status, solver, seconds, _searched(solver), runner.at_floor(stage.name))
 
 
+# The stages whose search breaks ties by the next stage (each next one has a known largest value).
+TIE_BROKEN_BY = {"coverage": "standby", "standby": "target", "target": "fairness"}
+# A tie-broken objective stays below this (CP-SAT's objective is exact in 64 bits; this keeps a margin).
+LARGEST_TIE_BROKEN = 2**53
+
+
+def stage_tie_break(plan: list[ObjectiveStage], index: int) -> tuple[int, Expr] | None:
+    """(scale, the next stage's objective) where the stage breaks ties by the next one (see
+    CpSatRunner.begin): searching coverage alone, a better roster moves standby and targets at
+    random, and the stages after cannot win that back in their time."""
+    if index + 1 >= len(plan) or TIE_BROKEN_BY.get(plan[index].name) != plan[index + 1].name:
+        return None
+    after = plan[index + 1]
+    most, stage_most = after.most, plan[index].most
+    if most is None or stage_most is None or (most + 1) * (stage_most + 1) >= LARGEST_TIE_BROKEN:
+        return None
+    return most + 1, after.build()
+
+
 def _by_hand(runner: CpSatRunner, stage: ObjectiveStage, budget: Budget) -> bool:
     """What a planner does by hand before the stage's search refines it (thousands of changes a
     second): fill the cells a free cadre can fill, and bring a cadre over from standby or from a cell
