@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from ortools.sat.python import cp_model
 
@@ -75,7 +75,13 @@ def improve_by_neighbourhoods(
     width = min(settings.lns_first_width, index.days)
     steps = improved = stalled = 0
     start_value = runner.values.get(stage.name)
-    with HeldDecisions(runner, index.domains).holding_all() as held:
+    model = runner.roster_model.cp
+    # each step on a model of its own where every constraint's kind is indexed and the incumbent gives
+    # every variable a value (a stage whose pass with the roster fixed ran out of time leaves it short)
+    complete = len(runner.solution) == len(model.proto.variables)
+    constraints = runner.constraint_index() if settings.lns_step_models and complete else None
+    holding = HeldDecisions(runner, index.domains).holding_all() if constraints is None else nullcontext(None)
+    with holding as held:
         while not runner.interrupted and runner.solution is not None:
             left = budget.left()
             if left is not None and left <= settings.lns_least_step:
@@ -90,12 +96,18 @@ def improve_by_neighbourhoods(
                 stalled += 1
                 continue
             before = runner.values.get(stage.name)
-            held.release(free)
-            runner.hint()
             limit = settings.lns_step_limit if left is None else min(settings.lns_step_limit, left)
             started = time.monotonic()
-            status, solver, _ = runner.search(budget, reporter, limit=limit, neighbourhood=True)
-            held.hold(free)
+            if held is None:
+                assert constraints is not None
+                small = constraints.step_model(model, free, runner.solution, index.domains)
+                status, solver = runner.search_small(small, budget, reporter, limit=max(limit - (
+                    time.monotonic() - started), settings.lns_least_step / 2))
+            else:
+                held.release(free)
+                runner.hint()
+                status, solver, _ = runner.search(budget, reporter, limit=limit, neighbourhood=True)
+                held.hold(free)
             steps += 1
             better = before is not None and runner.values.get(stage.name, before) < before
             if logger.isEnabledFor(logging.DEBUG):

@@ -27,6 +27,7 @@ from scheduler.model.variables import DutyKey, Expr, StandbyKey
 from scheduler.search.budget import Budget
 from scheduler.search.neighbourhoods import NeighbourhoodIndex
 from scheduler.search.options import Progress, SolveOptions
+from scheduler.search.submodel import ConstraintIndex, StepModel
 
 logger = logging.getLogger(__name__)
 Built = TypeVar("Built")
@@ -128,6 +129,7 @@ class CpSatRunner:
         self.build_seconds = build_seconds  # building the model took this long (presolve grows with it)
         self.fixed_seconds = 0.0  # the last pass with the duties fixed took this long: a search's least cost
         self._neighbourhoods: NeighbourhoodIndex | None = None
+        self._constraints: ConstraintIndex | None = None
         self.scales: dict[str, int] = {}  # a stage's tie-break scale (1: none)
         self.whole_model_proven = False  # a search of the whole model proved the first stage
 
@@ -139,6 +141,14 @@ class CpSatRunner:
         variables = self.roster_model.vars
         size = len(variables.duties) + len(variables.standbys)
         return self.constructed is not None and size >= self.settings.lns_least_decisions
+
+    def constraint_index(self) -> ConstraintIndex | None:
+        """Which constraint reads which variable, current with the model (a stage adds to it), for the
+        neighbourhood steps' own models; None where a constraint's kind is not indexed."""
+        model = self.roster_model.cp
+        if self._constraints is None or not self._constraints.current(model):
+            self._constraints = ConstraintIndex(model, self.neighbourhood_index().decisions, self._constraints)
+        return self._constraints if self._constraints.known else None
 
     def neighbourhood_index(self) -> NeighbourhoodIndex:
         """The decision variables by cadre and day, for the neighbourhood search (read once)."""
@@ -246,15 +256,35 @@ class CpSatRunner:
         ``neighbourhood`` search (most decisions held) runs as the settings say for such steps."""
         solver = self.parameters(budget.left() if limit is None else limit)
         if neighbourhood:
-            solver.parameters.num_workers = self.settings.lns_workers or max(self.options.workers, 1)
-            solver.parameters.cp_model_presolve = self.settings.lns_presolve
-            if solver.parameters.num_workers == 1:
-                solver.parameters.subsolvers.clear()
+            self._for_a_neighbourhood(solver)
         status, gave_up = self.run(solver, reporter, give_up_after=give_up_after)
         budget.charge(solver.response_proto.deterministic_time)
         if status in FOUND:
             self._keep(solver)
         return status, solver, gave_up
+
+    def search_small(self, small: StepModel, budget: Budget, reporter: FoundWatch, *,
+                     limit: float) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
+        """Search a neighbourhood's own model (:mod:`scheduler.search.submodel`) within ``limit``; a
+        solution found, every other variable at its incumbent value, becomes the incumbent."""
+        solver = self.parameters(limit)
+        self._for_a_neighbourhood(solver)
+        status, _ = self.run(solver, reporter, model=small.model)
+        budget.charge(solver.response_proto.deterministic_time)
+        if status in FOUND and self.solution is not None:
+            solution = list(self.solution)
+            for index, value in zip(small.variables.tolist(), solver.response_proto.solution, strict=True):
+                solution[index] = value
+            self.solution = solution
+            self.values = {name: _value_in(solution, built) for name, built in self.exprs.items()}
+        return status, solver
+
+    def _for_a_neighbourhood(self, solver: cp_model.CpSolver) -> None:
+        """Set ``solver`` up for a neighbourhood step (most decisions held), as the settings say."""
+        solver.parameters.num_workers = self.settings.lns_workers or max(self.options.workers, 1)
+        solver.parameters.cp_model_presolve = self.settings.lns_presolve
+        if solver.parameters.num_workers == 1:
+            solver.parameters.subsolvers.clear()
 
     def search_copy(self, model: cp_model.CpModel, budget: Budget) -> cp_model.CpSolverStatus:
         """Search ``model``, a copy of the roster model with constraints of its own (its variables are

@@ -90,6 +90,10 @@ class SearchSettings:
     lns_workers: int = 0
     """CP-SAT workers a neighbourhood step uses (0: the solve's own)."""
 
+    lns_step_models: bool = True
+    """Whether a neighbourhood step is solved on a model of its own, holding only the constraints its
+    free variables reach (:mod:`scheduler.search.submodel`), instead of on the whole model."""
+
     lns_presolve: bool = True
     """Whether a neighbourhood step presolves the model (most of whose decisions are held)."""
 
