@@ -42,3 +42,22 @@ def test_reason_names_the_resting_and_the_unit_bound_cadres() -> None:
     assert "张伟 (rest)" in reason and "min_rest_hours" in reason
     assert "office" in reason and "unit hours" in reason
     assert "free and not used" not in reason
+
+
+def test_a_cadre_whose_standby_the_duty_would_leave_uncallable_is_not_called_free() -> None:
+    # Two days, k1 asks one a day (08:00-16:00, 8 h), at most 8 h in any 7 days. a stands by for c1 on
+    # day 1 and holds nothing on day 0. Taking k1 on day 0 breaks none of a's own limits (a standby is
+    # not a duty's hours), but once called on day 1 a would work 16 h in the week: the standby would not
+    # be callable. So the reason for day 0's gap names that, and does not call a free.
+    from models.roster import Shortfall, StandbyAssignment
+    from scheduler.compose.explain import ShortfallExplainer
+
+    from .rules.helpers import START, cadre, day, instance
+
+    loaded = parse_instance(instance([cadre("a")], days=2, standby={"per_community": 1},
+                                     rules={"max_hours_per_7_days": 8}))
+    standing = [StandbyAssignment(cadre="a", date=day(1), shift="D", community="c1")]
+    gap = Shortfall(checkpoint="k1", date=START, shift="D", min=1, target=1, assigned=0)
+    reason = ShortfallExplainer(loaded, [], standing).shortfall(gap)
+    assert "not callable" in reason
+    assert "free and not used" not in reason

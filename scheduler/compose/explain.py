@@ -79,9 +79,13 @@ class ShortfallExplainer:
             what = f"{item.assigned} of {item.min} on duty; no more cadres of community {community} could serve"
         if not candidates:
             return f"{what}: nobody else may serve there"
-        return self._summarise(
-            candidates, lambda cadre_id: self.checker.why_not(cadre_id, item.date, item.shift, item.checkpoint), what
-        )
+        def why_not(cadre_id: str) -> list[str]:
+            # a cadre free in that shift may still be kept out by their own standby, which the duty
+            # would leave uncallable: why_not_instead asks that too
+            return (self.checker.why_not(cadre_id, item.date, item.shift, item.checkpoint)
+                    or self.checker.why_not_instead(cadre_id, item.date, item.shift, item.checkpoint))
+
+        return self._summarise(candidates, why_not, what)
 
     def standby_shortfall(self, item: StandbyShortfall) -> str:
         candidates = self.cadres_of_community.get(item.community, [])
