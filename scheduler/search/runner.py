@@ -324,6 +324,8 @@ class CpSatRunner:
         """
         if self.solution is None:
             return
+        if keep is None and self._fixed_on_a_step_model({}, budget) is not None:
+            return  # the new stage's variables completed on a model of their own
         fixed = range(len(self.solution)) if keep is None else keep
         proto = self.roster_model.cp.proto
         proto.clear_solution_hint()
@@ -341,6 +343,42 @@ class CpSatRunner:
             logger.info("no solution with the kept values fixed (%s)", solver.status_name(status))
             if not keep_on_failure:
                 self.solution = None
+
+    def _fixed_on_a_step_model(self, changed: dict[int, int], budget: Budget) -> bool | None:
+        """Complete the incumbent, with the decisions ``changed`` (index: new value) changed and every
+        decision fixed, on a model of its own (:mod:`scheduler.search.submodel`): only the auxiliary
+        variables that the changes and the variables a stage added since reach are searched; every
+        other value stays the incumbent's, which already satisfies every constraint they alone read.
+        Whether it found a solution (it becomes the incumbent; on failure the incumbent is kept), or
+        None where that does not apply (a model searched whole, or no constraint index) and the whole
+        model must do it."""
+        if self.solution is None or not self.by_neighbourhoods or not self.settings.lns_step_models:
+            return None
+        index = self.constraint_index()
+        if index is None:
+            return None
+        known = len(self.solution)
+        added = range(known, index.variable_count)  # a new stage's variables: no incumbent value yet
+        if not changed and not added:
+            return True
+        incumbent = [*self.solution, *([0] * len(added))]
+        for variable, value in changed.items():
+            incumbent[variable] = value
+        seeds = [*changed, *added]
+        small = index.step_model(self.roster_model.cp, seeds, incumbent,
+                                 {variable: [value, value] for variable, value in changed.items()})
+        solver = self.parameters(budget.left())
+        self._for_a_neighbourhood(solver)
+        status, _ = self.run(solver, model=small.model)
+        budget.charge(solver.response_proto.deterministic_time)
+        if status not in FOUND:
+            logger.info("no solution with the decisions fixed, on their own model (%s)", solver.status_name(status))
+            return False
+        for variable, value in zip(small.variables.tolist(), solver.response_proto.solution, strict=True):
+            incumbent[variable] = value
+        self.solution = incumbent
+        self.values = {name: _value_in(incumbent, built) for name, built in self.exprs.items()}
+        return True
 
     def _keep(self, solver: cp_model.CpSolver) -> None:
         self.solution = list(solver.response_proto.solution)
@@ -376,6 +414,15 @@ class CpSatRunner:
         Whether it was accepted."""
         self.guide(duties, standby)
         assert self.partial_hint is not None
+        if self.solution is not None and standby is not None:  # every decision given: only changes count
+            solution = self.solution
+            changed = {index: value for index, value in zip(*self.partial_hint, strict=True)
+                       if index >= len(solution) or solution[index] != value}
+            on_its_own = self._fixed_on_a_step_model(changed, budget)
+            if on_its_own is not None:
+                if on_its_own:
+                    logger.info("the changed roster's own model accepts it: %s", self.described(self.values))
+                return on_its_own
         self.solution = [0] * len(self.roster_model.cp.proto.variables)
         for index, value in zip(*self.partial_hint, strict=True):
             self.solution[index] = value
