@@ -35,14 +35,25 @@ FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
 class FoundWatch(cp_model.CpSolverSolutionCallback):
-    """Notes that the search has found a solution."""
+    """Notes that the search has found a solution, and when the stage's own value last improved
+    (the objective over the stage's tie-break ``scale``; see CpSatRunner.begin)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.found = False
+        self.scale = 1
+        self.best: int | None = None
+        self.last_gain = time.monotonic()
+
+    def restart(self, scale: int) -> None:
+        """Watch a new search whose stage has the tie-break ``scale``."""
+        self.scale, self.best, self.last_gain, self.found = scale, None, time.monotonic(), False
 
     def on_solution_callback(self) -> None:
         self.found = True
+        value = int(self.objective_value) // self.scale
+        if self.best is None or value < self.best:
+            self.best, self.last_gain = value, time.monotonic()
 
 
 class ProgressReporter(FoundWatch):
@@ -191,13 +202,16 @@ class CpSatRunner:
         model: cp_model.CpModel | None = None,
         give_up_after: float | None = None,
         enough_after: float | None = None,
+        patience: float | None = None,
     ) -> tuple[cp_model.CpSolverStatus, bool]:
         """Run CP-SAT in a thread, so that Ctrl-C reaches Python and stops the search cleanly:
         (status, whether it gave up).
 
         With ``give_up_after`` (seconds of search, presolve not counted) the search stops then if it
         has found nothing yet (it gave up). With ``enough_after`` (seconds) it stops then if it has
-        found something. Both need ``reporter`` to be a :class:`FoundWatch`.
+        found something. With ``patience`` (seconds) it stops once the stage's own value has not
+        improved for that long (its first solution, the hint, counts as a gain). These need ``reporter``
+        to be a :class:`FoundWatch`.
         """
         if self.interrupted:
             return cp_model.UNKNOWN, False
@@ -239,6 +253,9 @@ class CpSatRunner:
             elif enough_after is not None and reporter.found and elapsed > enough_after:
                 stopping = True  # the solution found is kept
                 solver.stop_search()
+            elif patience is not None and reporter.found and time.monotonic() - reporter.last_gain > patience:
+                stopping = True  # the rest would go to the tie-break: another neighbourhood gains more
+                solver.stop_search()
         thread.join()
         return outcome.get("status", cp_model.UNKNOWN), gave_up
 
@@ -269,7 +286,10 @@ class CpSatRunner:
         solution found, every other variable at its incumbent value, becomes the incumbent."""
         solver = self.parameters(limit)
         self._for_a_neighbourhood(solver)
-        status, _ = self.run(solver, reporter, model=small.model)
+        stage = next(reversed(self.stages))
+        reporter.restart(self.scales.get(stage, 1))
+        patience = None if self.options.deterministic or not self.settings.lns_patience else self.settings.lns_patience
+        status, _ = self.run(solver, reporter, model=small.model, patience=patience)
         budget.charge(solver.response_proto.deterministic_time)
         if status in FOUND and self.solution is not None:
             solution = list(self.solution)

@@ -94,6 +94,10 @@ class SearchSettings:
     """Whether a neighbourhood step is solved on a model of its own, holding only the constraints its
     free variables reach (:mod:`scheduler.search.submodel`), instead of on the whole model."""
 
+    lns_patience: float = 1.0
+    """A step on its own model stops once the stage's own value has not improved for this many seconds
+    (0: never; a repeatable solve never does): the rest of a step goes to the stage's tie-break."""
+
     lns_presolve: bool = True
     """Whether a neighbourhood step presolves the model (most of whose decisions are held)."""
 
