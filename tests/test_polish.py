@@ -15,7 +15,7 @@ from scheduler.model.calendar import Calendar
 from scheduler.search.construction import ranking
 from scheduler.search.polish import polish
 
-from .rules.helpers import START, cadre, instance
+from .rules.helpers import START, cadre, day, instance
 
 
 def test_a_free_cadre_fills_what_the_finished_roster_left_open() -> None:
@@ -64,3 +64,18 @@ def test_no_rounds_or_no_time_leaves_the_roster_as_it_is() -> None:
     assert rank is not None
     assert polish(loaded, calendar, assignments, [], rank, rounds=0, seconds=None) is None
     assert polish(loaded, calendar, assignments, [], rank, rounds=3, seconds=-1.0) is None
+
+
+def test_loads_are_balanced_once_nothing_is_left_to_fill() -> None:
+    # Two days, k1 asks one a day and both are held by a; b has nothing. Nothing is open, so only the
+    # balancing can help: one of a's duties goes to b, the loads become 1 and 1, and the fairness value
+    # falls while coverage, standby and target stay as they were.
+    loaded = parse_instance(instance([cadre("a"), cadre("b")], days=2))
+    assignments = [Assignment(cadre="a", date=START, shift="D", checkpoint="k1"),
+                   Assignment(cadre="a", date=day(1), shift="D", checkpoint="k1")]
+    rank = ranking(loaded, assignments, [])
+    assert rank is not None and rank[3] > 0
+    polished = polish(loaded, Calendar(loaded), assignments, [], rank, rounds=3, seconds=None)
+    assert polished is not None
+    assert polished.rank[:3] == rank[:3] and polished.rank[3] < rank[3]
+    assert sorted(item.cadre for item in polished.assignments) == ["a", "b"]

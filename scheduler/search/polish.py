@@ -6,8 +6,10 @@ a free cadre could fill, or one who gives up a standby within the week
 (:func:`scheduler.search.fill.fill_open_cells`, the fill the coverage,
 standby and target stages begin with). Nothing fills them after the last
 stage, so the solve ends with a few rounds of the same filling (minimum and
-skills, then standby, then targets up to ``target``), each kept only if the
-independent checker ranks it better and finds no rule broken. On the
+skills, then standby, then targets up to ``target``), and a balancing of the
+loads by hand (:mod:`scheduler.search.balance`, as before the fairness
+stage), each kept only if the independent checker ranks it better and finds
+no rule broken. On the
 generated field instances the finished rosters' minimum coverage improved by
 this on most rows (BENCHMARKS.md, nineteenth session).
 """
@@ -22,6 +24,7 @@ from models.instance import Instance
 from models.roster import Assignment, StandbyAssignment
 from scheduler.model.calendar import Calendar
 from scheduler.model.variables import DutyKey, StandbyKey, roster_of_keys
+from scheduler.search.balance import balance_loads
 from scheduler.search.construction import ranking
 from scheduler.search.fill import fill_open_cells
 
@@ -69,6 +72,16 @@ def polish(
             break  # a filling that breaks a rule (not expected: the dispatch checks each) or gains nothing
         best = Polished(entries[0], entries[1], filled_rank)
         duties, standing = filled.duties, filled.standby
+    # the fill hands the open cells to the least loaded who may take them; the loads are then balanced
+    # by hand as before the fairness stage, in what time is left
+    left = float("inf") if seconds is None else seconds - (time.monotonic() - started)
+    if left > longest:
+        balanced = balance_loads(calendar, duties, standing, left - longest)
+        if balanced.moves:
+            entries = roster_of_keys(calendar, balanced.duties, balanced.standby)
+            balanced_rank = ranking(instance, *entries)
+            if balanced_rank is not None and balanced_rank < (rank if best is None else best.rank):
+                best = Polished(entries[0], entries[1], balanced_rank)
     logger.info("polishing: %s, %.2f s", "kept" if best else "nothing better", time.monotonic() - started)
     return best
 
