@@ -71,9 +71,10 @@ class SearchSettings:
     """Models with fewer duty and standby variables are searched whole in every stage (a village or
     a scenario's small town is proven so); the neighbourhoods are for larger ones."""
 
-    whole_search_share: float = 0.3
-    """Share of a stage's time (after its completion pass) for a search of the whole model, which
-    bounds the stage and may prove it; the neighbourhoods get the rest."""
+    whole_search_share: float = 0.0
+    """Share of the first stage's time (after its completion pass), on a model searched by
+    neighbourhoods, for a search of the whole model before them (0: none, not even its loading); the
+    neighbourhoods get the rest. Its bound stayed 0 on every generated field instance."""
 
     alone_first_share: float = 0.3
     """Share of a whole search's time for the stage's own objective, before the search with its

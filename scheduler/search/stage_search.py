@@ -170,10 +170,10 @@ def _search_on(
     runner: CpSatRunner, stage: ObjectiveStage, budget: Budget, reporter: FoundWatch
 ) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
     """Search the whole model from the incumbent. On the field's instances (a roster was constructed)
-    the first stage's whole search gets ``whole_search_share`` of the time, which bounds the stage
-    and may prove it, and the later stages' none unless it did (on larger models their whole search
-    neither bounds nor improves in the time they have); the rest goes neighbourhood by
-    neighbourhood (:mod:`scheduler.search.lns`)."""
+    the first stage's whole search gets ``whole_search_share`` of the time (none since the nineteenth
+    session: its bound stayed 0 on every generated instance, and the neighbourhoods did better with
+    its time), and the later stages' none; the rest goes neighbourhood by neighbourhood
+    (:mod:`scheduler.search.lns`)."""
     left = budget.left()
     # a small model, or one whose first stage a whole search proved, is searched whole
     whole = not runner.by_neighbourhoods or runner.whole_model_proven
@@ -185,7 +185,7 @@ def _search_on(
         status, solver, _ = runner.search(budget, reporter)
         return status, solver
     status, solver = cp_model.UNKNOWN, cp_model.CpSolver()
-    if len(runner.stages) == 1:
+    if len(runner.stages) == 1 and runner.settings.whole_search_share > 0:
         status, solver, _ = runner.search(budget, reporter, limit=left * runner.settings.whole_search_share)
         runner.whole_model_proven = status == cp_model.OPTIMAL
     if status != cp_model.OPTIMAL and not runner.interrupted:
