@@ -193,6 +193,15 @@ class Variables:
         return duties, standby
 
 
+def keys_of_roster(
+    calendar: Calendar, assignments: Iterable[Assignment], standby: Iterable[StandbyAssignment]
+) -> tuple[list[DutyKey], list[StandbyKey]]:
+    """The roster file's entries as the model's keys (days by index): the inverse of :func:`roster_of_keys`."""
+    duties = [DutyKey(item.cadre, calendar.day_of(item.date), item.shift, item.checkpoint) for item in assignments]
+    standing = [StandbyKey(item.cadre, calendar.day_of(item.date), item.shift, item.community) for item in standby]
+    return duties, standing
+
+
 def roster_of_keys(
     calendar: Calendar, duties: Iterable[DutyKey], standby: Iterable[StandbyKey]
 ) -> tuple[list[Assignment], list[StandbyAssignment]]:

@@ -19,7 +19,7 @@ from models.instance import Instance
 from models.roster import Assignment, StandbyAssignment
 from scheduler.checker import evaluate
 from scheduler.model.calendar import Calendar
-from scheduler.model.variables import DutyKey, StandbyKey
+from scheduler.model.variables import keys_of_roster
 from scheduler.search.dispatch import Dispatch, dispatch
 from scheduler.search.runner import Constructed
 from scheduler.search.runs import only_sequence_rules
@@ -36,7 +36,7 @@ class Construction:
     dispatched: Dispatch
     rank: tuple[float, ...] | None
     ranking_seconds: float
-    dispatch_seconds: float = 0.0
+    dispatch_seconds: float
 
 
 def construct(instance: Instance, calendar: Calendar) -> Construction | None:
@@ -71,11 +71,5 @@ def keys_of(calendar: Calendar, construction: Construction | None) -> Constructe
     """The constructed roster by the model's keys (duties and standby by day index)."""
     if construction is None:
         return None
-    dispatched = construction.dispatched
-    duties = [
-        DutyKey(item.cadre, calendar.day_of(item.date), item.shift, item.checkpoint) for item in dispatched.assignments
-    ]
-    standby = [
-        StandbyKey(item.cadre, calendar.day_of(item.date), item.shift, item.community) for item in dispatched.standby
-    ]
+    duties, standby = keys_of_roster(calendar, construction.dispatched.assignments, construction.dispatched.standby)
     return Constructed(duties, standby)

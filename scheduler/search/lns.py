@@ -5,11 +5,14 @@ Each step frees the duty and standby variables of one neighbourhood
 a few days) and asks CP-SAT for the best roster of the current stage with
 every other decision held at the incumbent's value, the earlier stages held at
 their values by their constraints. The incumbent is a complete hint, so a step
-never returns worse. Holding is done on the model itself: every decision
-variable's domain is narrowed to its incumbent value once, and a step widens
-only its own variables and narrows them again after, so a step costs the
-neighbourhood, not the instance. The window widens while steps end proven
-quickly and narrows when they run out of time.
+never returns worse. A step is solved on a model of its own holding only
+the constraints its free variables reach (:mod:`scheduler.search.submodel`),
+so it costs the neighbourhood, not the instance; it stops once the stage's
+own value has not improved for ``lns_patience`` seconds. Where no such model
+can be made, holding is done on the whole model: every decision variable's
+domain is narrowed to its incumbent value once, and a step widens only its
+own variables and narrows them again after. The window widens while steps
+end proven quickly and narrows when they run out of time.
 """
 
 from __future__ import annotations
@@ -98,12 +101,13 @@ def improve_by_neighbourhoods(
             before = runner.values.get(stage.name)
             limit = settings.lns_step_limit if left is None else min(settings.lns_step_limit, left)
             started = time.monotonic()
-            if held is None:
-                assert constraints is not None
+            if constraints is not None:
                 small = constraints.step_model(model, free, runner.solution, index.domains)
-                status, solver = runner.search_small(small, budget, reporter, limit=max(limit - (
-                    time.monotonic() - started), settings.lns_least_step / 2))
+                made = time.monotonic() - started  # making the step's model counts against its limit
+                status, solver = runner.search_small(small, budget, reporter,
+                                                     limit=max(limit - made, settings.lns_least_step / 2))
             else:
+                assert held is not None
                 held.release(free)
                 runner.hint()
                 status, solver, _ = runner.search(budget, reporter, limit=limit, neighbourhood=True)

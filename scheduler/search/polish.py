@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from models.instance import Instance
 from models.roster import Assignment, StandbyAssignment
 from scheduler.model.calendar import Calendar
-from scheduler.model.variables import DutyKey, StandbyKey, roster_of_keys
+from scheduler.model.variables import DutyKey, StandbyKey, keys_of_roster, roster_of_keys
 from scheduler.search.balance import balance_loads
 from scheduler.search.construction import ranking
 from scheduler.search.fill import fill_open_cells
@@ -54,34 +54,35 @@ def polish(
     as long as the last still fits in ``seconds`` (None: no clock, for a repeatable solve); the best
     roster found if it ranks better than ``rank``, else None."""
     started = time.monotonic()
-    duties = [DutyKey(item.cadre, calendar.day_of(item.date), item.shift, item.checkpoint) for item in assignments]
-    standing = [StandbyKey(item.cadre, calendar.day_of(item.date), item.shift, item.community) for item in standby]
+    duties, standing = keys_of_roster(calendar, assignments, standby)
     best: Polished | None = None
+
+    def better(changed_duties: list[DutyKey], changed_standby: list[StandbyKey]) -> Polished | None:
+        """The changed roster, ranked, if the checker finds no rule broken and ranks it above the best."""
+        entries = roster_of_keys(calendar, changed_duties, changed_standby)
+        changed_rank = ranking(instance, *entries)
+        if changed_rank is None or changed_rank >= (rank if best is None else best.rank):
+            return None
+        return Polished(entries[0], entries[1], changed_rank)
+
     longest = 0.0
     for _ in range(rounds):
         if seconds is not None and time.monotonic() - started + longest > seconds:
             break
         round_started = time.monotonic()
         filled = fill_open_cells(calendar, duties, standing, move_cadres=True, up_to_target=True)
-        if not filled.added:
-            break
-        entries = roster_of_keys(calendar, filled.duties, filled.standby)
-        filled_rank = ranking(instance, *entries)
+        found = better(filled.duties, filled.standby) if filled.added else None
         longest = max(longest, time.monotonic() - round_started)
-        if filled_rank is None or filled_rank >= (rank if best is None else best.rank):
-            break  # a filling that breaks a rule (not expected: the dispatch checks each) or gains nothing
-        best = Polished(entries[0], entries[1], filled_rank)
-        duties, standing = filled.duties, filled.standby
+        if found is None:
+            break  # nothing more to fill, or nothing gained
+        best, duties, standing = found, filled.duties, filled.standby
     # the fill hands the open cells to the least loaded who may take them; the loads are then balanced
     # by hand as before the fairness stage, in what time is left
     left = float("inf") if seconds is None else seconds - (time.monotonic() - started)
     if left > longest:
         balanced = balance_loads(calendar, duties, standing, left - longest)
         if balanced.moves:
-            entries = roster_of_keys(calendar, balanced.duties, balanced.standby)
-            balanced_rank = ranking(instance, *entries)
-            if balanced_rank is not None and balanced_rank < (rank if best is None else best.rank):
-                best = Polished(entries[0], entries[1], balanced_rank)
+            best = better(balanced.duties, balanced.standby) or best
     logger.info("polishing: %s, %.2f s", "kept" if best else "nothing better", time.monotonic() - started)
     return best
 

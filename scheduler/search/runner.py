@@ -292,11 +292,7 @@ class CpSatRunner:
         status, _ = self.run(solver, reporter, model=small.model, patience=patience)
         budget.charge(solver.response_proto.deterministic_time)
         if status in FOUND and self.solution is not None:
-            solution = list(self.solution)
-            for index, value in zip(small.variables.tolist(), solver.response_proto.solution, strict=True):
-                solution[index] = value
-            self.solution = solution
-            self.values = {name: _value_in(solution, built) for name, built in self.exprs.items()}
+            self._keep_merged(list(self.solution), small, solver)
         return status, solver
 
     def _for_a_neighbourhood(self, solver: cp_model.CpSolver) -> None:
@@ -394,15 +390,19 @@ class CpSatRunner:
         if status not in FOUND:
             logger.info("no solution with the decisions fixed, on their own model (%s)", solver.status_name(status))
             return False
-        for variable, value in zip(small.variables.tolist(), solver.response_proto.solution, strict=True):
-            incumbent[variable] = value
-        self.solution = incumbent
-        self.values = {name: _value_in(incumbent, built) for name, built in self.exprs.items()}
+        self._keep_merged(incumbent, small, solver)
         return True
 
     def _keep(self, solver: cp_model.CpSolver) -> None:
         self.solution = list(solver.response_proto.solution)
         self.values = {name: _evaluate(solver, built) for name, built in self.exprs.items()}
+
+    def _keep_merged(self, base: list[int], small: StepModel, solver: cp_model.CpSolver) -> None:
+        """Keep ``base`` (a value for every variable) with the step model's solution written over it."""
+        for variable, value in zip(small.variables.tolist(), solver.response_proto.solution, strict=True):
+            base[variable] = value
+        self.solution = base
+        self.values = {name: _value_in(base, built) for name, built in self.exprs.items()}
 
     # -- the stage and the incumbent ----------------------------------------
     def begin(self, stage: ObjectiveStage, expr: Expr, tie_break: tuple[int, Expr] | None = None) -> None:

@@ -12,9 +12,10 @@ own:
   reached from them through shared constraints; every other variable keeps
   its incumbent value;
 - a constraint none of whose variables is free holds in the incumbent and
-  is left out; the others are copied, their held variables as constants
-  (fixed variables), everything renumbered;
-- the objective is the whole model's, its held terms fixed likewise.
+  is left out; the others are copied, everything renumbered: a held
+  variable becomes a constant in a linear constraint, and a variable fixed
+  at its incumbent value in the small boolean ones;
+- the objective is the whole model's, its held terms added to its offset.
 
 So a solution of the small model, with every other variable at its
 incumbent value, is a solution of the whole model, and its objective is the
@@ -67,8 +68,9 @@ class ConstraintIndex:
         self.parsed = _parsed(model)
         self.constraint_count = len(self.parsed.constraints)
         self.variable_count = len(self.parsed.variables)
-        reuse = earlier is not None and earlier.known and earlier.constraint_count <= self.constraint_count
-        first = earlier.constraint_count if reuse and earlier is not None else 0
+        if earlier is not None and not (earlier.known and earlier.constraint_count <= self.constraint_count):
+            earlier = None
+        first = 0 if earlier is None else earlier.constraint_count
         entries: list[int] = []  # the new constraints' literals and variables, one after the other
         counts: list[int] = []
         kinds = [constraint.WhichOneof("constraint") for constraint in self.parsed.constraints[first:]]
@@ -85,7 +87,7 @@ class ConstraintIndex:
         reads = np.where(signed >= 0, signed, -signed - 1)  # a negated literal reads its variable
         linear = np.fromiter((kind == "linear" for kind in kinds), dtype=bool, count=len(kinds))
         lengths = np.asarray(counts, dtype=np.int64)
-        if reuse and earlier is not None:
+        if earlier is not None:
             reads = np.concatenate((earlier.reads, reads))
             linear = np.concatenate((earlier.linear, linear))
             lengths = np.concatenate((np.diff(earlier.starts), lengths))
@@ -97,7 +99,6 @@ class ConstraintIndex:
         self.in_starts = np.searchsorted(self.reads[order], np.arange(self.variable_count + 1))
         self.auxiliary = np.ones(self.variable_count, dtype=bool)
         self.auxiliary[decisions] = False
-        self._kept = np.zeros(self.constraint_count, dtype=bool)
         logger.info("neighbourhood models: %d constraints (%d new) indexed in %.2f s", self.constraint_count,
                     self.constraint_count - first, time.monotonic() - started)
 
@@ -111,8 +112,7 @@ class ConstraintIndex:
                       domains: dict[int, list[int]]) -> StepModel:
         """The small model of a step freeing ``free_decisions`` (with their own ``domains``) from the
         incumbent ``solution``, hinted at it."""
-        free = self._reached(np.asarray(free_decisions, dtype=np.int64))
-        kept = self._kept
+        free, kept = self._reached(np.asarray(free_decisions, dtype=np.int64))
         constraints = np.flatnonzero(kept)
         # held variables are constants in linear constraints and the objective; elsewhere (small
         # boolean constraints) they stay, fixed at their incumbent values
@@ -159,9 +159,9 @@ class ConstraintIndex:
         proto.solution_hint.values.extend(solution[index] for index in free_variables.tolist())
         return StepModel(small, variables, free_variables)
 
-    def _reached(self, frontier: np.ndarray) -> np.ndarray:
-        """The free variables: ``frontier`` and every auxiliary variable reached from it through
-        constraints (which are kept, in ``self._kept``)."""
+    def _reached(self, frontier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(free variables, kept constraints) as masks: ``frontier`` and every auxiliary variable reached
+        from it through constraints, and the constraints that read any of them."""
         free = np.zeros(self.variable_count, dtype=bool)
         kept = np.zeros(self.constraint_count, dtype=bool)
         free[frontier] = True
@@ -173,8 +173,7 @@ class ConstraintIndex:
             reached = np.unique(read[self.auxiliary[read] & ~free[read]])
             free[reached] = True
             frontier = reached
-        self._kept = kept
-        return free
+        return free, kept
 
 
 def _parsed(model: cp_model.CpModel) -> cp_model_pb2.CpModelProto:
