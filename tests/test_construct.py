@@ -19,8 +19,9 @@ from scheduler.model.calendar import Calendar, horizon_dates
 from scheduler.model.roster_model import RosterModel
 from scheduler.search.budget import Budget
 from scheduler.search.cadre_by_cadre import Construction, construct, left_over
-from scheduler.search.runner import CpSatRunner, FoundWatch
+from scheduler.search.runner import CpSatRunner
 from scheduler.search.settings import SETTINGS
+from scheduler.search.watch import FoundWatch
 from scheduler.solver import SolveOptions
 
 from .rules.helpers import cadre, checkpoint, demand, instance, solve_checked

@@ -26,9 +26,10 @@ from scheduler.search.columns.builder import ColumnGenerationBuilder
 from scheduler.search.first_roster import build_first_roster
 from scheduler.search.improve import Improvement
 from scheduler.search.options import Progress
-from scheduler.search.runner import CpSatRunner, FoundWatch
+from scheduler.search.runner import CpSatRunner
 from scheduler.search.runs import _trim, only_sequence_rules, runs_roster, work_days
 from scheduler.search.settings import SETTINGS
+from scheduler.search.watch import FoundWatch
 from scheduler.solver import SolveOptions
 from scheduler.sources.curtois import CurtoisData, curtois_objective, curtois_violations, parse_curtois, to_instance
 

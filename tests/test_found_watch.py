@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from scheduler.search.runner import FoundWatch
+from scheduler.search.watch import FoundWatch
 
 
 def test_the_stage_value_is_the_objective_over_the_tie_break_scale() -> None:

@@ -7,7 +7,7 @@ import pytest
 from models.loading import parse_instance
 from scheduler.model.objective import plan_stages
 from scheduler.model.roster_model import RosterModel
-from scheduler.search.runner import integral_bound, scaled_down
+from scheduler.search.watch import integral_bound, scaled_down
 
 from .rules.helpers import D, N, cadre, checkpoint, demand, instance, solve_checked
 

@@ -38,8 +38,9 @@ from scheduler.repair.model import (
 )
 from scheduler.search.budget import Budget
 from scheduler.search.options import SolveOptions
-from scheduler.search.runner import FOUND, CpSatRunner, FoundWatch
+from scheduler.search.runner import FOUND, CpSatRunner
 from scheduler.search.settings import SETTINGS, SearchSettings
+from scheduler.search.watch import FoundWatch
 from scheduler.solver import Result, StageResult, roster_of
 
 logger = logging.getLogger(__name__)

@@ -91,9 +91,9 @@ class NeighbourhoodChooser:
         self.index = index
         self.random = random.Random(seed)
 
-    def draw(self, stage: str, solution: list[int], width: int) -> Neighbourhood:
-        """A neighbourhood of ``width`` days for the stage named ``stage`` under ``solution``."""
-        weights = self._weights(stage, solution)
+    def draw(self, stage: str, width: int, weights: dict[tuple[str, int], float]) -> Neighbourhood:
+        """A neighbourhood of ``width`` days for the stage named ``stage``, where ``weights`` (the
+        stage's :meth:`weights` under the incumbent) say it is worst."""
         if weights and self.random.random() < 0.85:
             places = list(weights)
             community, day = self.random.choices(places, weights=[weights[place] for place in places])[0]
@@ -110,7 +110,7 @@ class NeighbourhoodChooser:
         first = min(max(day - self.random.randrange(width), 0), self.index.days - width)
         return range(first, first + width)
 
-    def _weights(self, stage: str, solution: list[int]) -> dict[tuple[str, int], float]:
+    def weights(self, stage: str, solution: list[int]) -> dict[tuple[str, int], float]:
         """How bad each (community, day) is for the stage: shortfalls, missing standby, distance
         from target; for fairness each community's load spread; none for the last stage."""
         roster_model = self.index.roster_model

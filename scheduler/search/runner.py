@@ -12,11 +12,11 @@ incumbent, and charges every search to the :class:`Budget` it was given.
 from __future__ import annotations
 
 import logging
-import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TypeVar
 
 from ortools.sat.python import cp_model, cp_model_helper
@@ -28,52 +28,11 @@ from scheduler.search.budget import Budget
 from scheduler.search.neighbourhoods import NeighbourhoodIndex
 from scheduler.search.options import Progress, SolveOptions
 from scheduler.search.submodel import ConstraintIndex, StepModel
+from scheduler.search.watch import FoundWatch, ProgressReporter, Reporter, integral_bound, out_of_patience, scaled_down
 
 logger = logging.getLogger(__name__)
 Built = TypeVar("Built")
 FOUND = (cp_model.OPTIMAL, cp_model.FEASIBLE)
-
-
-class FoundWatch(cp_model.CpSolverSolutionCallback):
-    """Notes that the search has found a solution, and when the stage's own value last improved
-    (the objective over the stage's tie-break ``scale``; see CpSatRunner.begin)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.found = False
-        self.scale = 1
-        self.best: int | None = None
-        self.last_gain = time.monotonic()
-
-    def restart(self, scale: int) -> None:
-        """Watch a new search whose stage has the tie-break ``scale``."""
-        self.scale, self.best, self.last_gain, self.found = scale, None, time.monotonic(), False
-
-    def on_solution_callback(self) -> None:
-        self.found = True
-        value = int(self.objective_value) // self.scale
-        if self.best is None or value < self.best:
-            self.best, self.last_gain = value, time.monotonic()
-
-
-class ProgressReporter(FoundWatch):
-    """Reports each new solution of ``stage`` in reported units, with the seconds since ``started``."""
-
-    def __init__(
-        self, stage: ObjectiveStage, report: Callable[[Progress], None], started: float, scale: int = 1
-    ) -> None:
-        super().__init__()
-        self._stage = stage
-        self._report = report
-        self._started = started
-        self._scale = scale  # the stage's tie-break scale (see CpSatRunner.begin)
-
-    def on_solution_callback(self) -> None:
-        super().on_solution_callback()
-        divisor = self._stage.divisor
-        value = int(self.objective_value) // self._scale
-        bound = scaled_down(integral_bound(self.best_objective_bound), self._scale)
-        self._report(Progress(self._stage.name, value / divisor, bound / divisor, time.monotonic() - self._started))
 
 
 @dataclass(frozen=True)
@@ -82,21 +41,6 @@ class Constructed:
 
     duties: list[DutyKey]
     standby: list[StandbyKey]
-
-
-def integral_bound(bound: float) -> int:
-    """CP-SAT's objective bound (a float) as a bound on an integral objective: rounded up, less a
-    hair for floating-point noise above the true bound (truncating 9999.9999 to 9999 would leave a
-    proven optimum of 10000 looking unproven)."""
-    return math.ceil(bound - 1e-6)
-
-
-def scaled_down(bound: int, scale: int) -> int:
-    """A bound on ``expr`` from a bound on ``scale * expr + next`` with ``0 <= next < scale``:
-    ``scale * expr >= bound - next > bound - scale``."""
-    if scale <= 1:
-        return bound
-    return -((scale - 1 - bound) // scale)  # ceil((bound - scale + 1) / scale)
 
 
 def _evaluate(solver: cp_model.CpSolver, expr: Expr) -> int:
@@ -215,49 +159,73 @@ class CpSatRunner:
         """
         if self.interrupted:
             return cp_model.UNKNOWN, False
-        model = self.roster_model.cp if model is None else model
-        outcome: dict[str, cp_model.CpSolverStatus] = {}
-        done = threading.Event()
-
-        def work() -> None:
-            try:
-                outcome["status"] = solver.solve(model, reporter) if reporter else solver.solve(model)
-            finally:
-                done.set()
-
         started = time.monotonic()
         search_started: list[float] = []
         if give_up_after is not None:
             # CP-SAT reports its first objective bound when presolve is over and the search begins
             solver.best_bound_callback = lambda bound: search_started.append(time.monotonic())
-        stopping = gave_up = False  # stop_search() was called for give_up_after or enough_after
-        thread = threading.Thread(target=work, name="cp-sat", daemon=True)
-        thread.start()
-        # Wait on an event, not Thread.join: an interrupted join can leave is_alive() wrong (CPython < 3.12).
-        while not done.is_set():
+        gave_up: list[bool] = []
+
+        def enough() -> bool:
+            if not isinstance(reporter, FoundWatch):
+                return False
+            elapsed = time.monotonic() - started
+            searching = time.monotonic() - search_started[0] if search_started else 0.0
+            if give_up_after is not None and searching > give_up_after and not reporter.found:
+                logger.info("no roster after %.1f s (%.1f s of search): building one", elapsed, searching)
+                gave_up.append(True)
+                return True
+            if enough_after is not None and reporter.found and elapsed > enough_after:
+                return True  # the solution found is kept
+            return out_of_patience(reporter, patience)
+
+        model = self.roster_model.cp if model is None else model
+        return self._in_threads([(solver, model, reporter)], [enough])[0], bool(gave_up)
+
+    def run_together(self, searches: list[tuple[cp_model.CpSolver, cp_model.CpModel, FoundWatch]],
+                     patience: float | None) -> list[cp_model.CpSolverStatus]:
+        """Run several CP-SAT searches at once, each in its thread (CP-SAT lets go of Python while it
+        searches); each stops once its stage value has not improved for ``patience`` seconds."""
+        if self.interrupted:
+            return [cp_model.UNKNOWN] * len(searches)
+        checks: list[Callable[[], bool]] = [partial(out_of_patience, watch, patience) for _, _, watch in searches]
+        return self._in_threads(searches, checks)
+
+    def _in_threads(self, searches: Sequence[tuple[cp_model.CpSolver, cp_model.CpModel, Reporter]],
+                    enough: list[Callable[[], bool]]) -> list[cp_model.CpSolverStatus]:
+        """Each search's status. The searches run in threads while this one waits, stopping a search
+        once its ``enough`` says so, and every search on Ctrl-C."""
+        statuses = [cp_model.UNKNOWN] * len(searches)
+        finished = [threading.Event() for _ in searches]
+
+        def work(at: int) -> None:
+            solver, model, reporter = searches[at]
             try:
-                done.wait(0.2)
+                statuses[at] = solver.solve(model, reporter) if reporter else solver.solve(model)
+            finally:
+                finished[at].set()
+
+        threads = [threading.Thread(target=work, args=(at,), name="cp-sat", daemon=True)
+                   for at in range(len(searches))]
+        for thread in threads:
+            thread.start()
+        stopped = [False] * len(searches)
+        # Wait on events, not Thread.join: an interrupted join can leave is_alive() wrong (CPython < 3.12).
+        while not all(done.is_set() for done in finished):
+            try:
+                next(done for done in finished if not done.is_set()).wait(0.2)
             except KeyboardInterrupt:
                 logger.warning("interrupted: stopping the search and keeping the best roster found")
                 self.interrupted = True
-                solver.stop_search()
-            if not isinstance(reporter, FoundWatch) or stopping:
-                continue
-            elapsed = time.monotonic() - started
-            searching = time.monotonic() - search_started[0] if search_started else 0.0
-            late = give_up_after is not None and searching > give_up_after
-            if late and not reporter.found:
-                logger.info("no roster after %.1f s (%.1f s of search): building one", elapsed, searching)
-                gave_up = stopping = True
-                solver.stop_search()
-            elif enough_after is not None and reporter.found and elapsed > enough_after:
-                stopping = True  # the solution found is kept
-                solver.stop_search()
-            elif patience is not None and reporter.found and time.monotonic() - reporter.last_gain > patience:
-                stopping = True  # the rest would go to the tie-break: another neighbourhood gains more
-                solver.stop_search()
-        thread.join()
-        return outcome.get("status", cp_model.UNKNOWN), gave_up
+                for solver, _, _ in searches:
+                    solver.stop_search()
+            for at, (solver, _, _) in enumerate(searches):
+                if not stopped[at] and not finished[at].is_set() and enough[at]():
+                    stopped[at] = True
+                    solver.stop_search()
+        for thread in threads:
+            thread.join()
+        return statuses
 
     def search(
         self,
@@ -286,14 +254,38 @@ class CpSatRunner:
         solution found, every other variable at its incumbent value, becomes the incumbent."""
         solver = self.parameters(limit)
         self._for_a_neighbourhood(solver)
-        stage = next(reversed(self.stages))
-        reporter.restart(self.scales.get(stage, 1))
-        patience = None if self.options.deterministic or not self.settings.lns_patience else self.settings.lns_patience
-        status, _ = self.run(solver, reporter, model=small.model, patience=patience)
+        reporter.restart(self.scales.get(next(reversed(self.stages)), 1))
+        status, _ = self.run(solver, reporter, model=small.model, patience=self._patience())
         budget.charge(solver.response_proto.deterministic_time)
         if status in FOUND and self.solution is not None:
-            self._keep_merged(list(self.solution), small, solver)
+            self.keep_step(list(self.solution), small, solver)
         return status, solver
+
+    def search_small_together(self, smalls: list[StepModel], budget: Budget, *,
+                              limit: float) -> list[tuple[cp_model.CpSolverStatus, cp_model.CpSolver]]:
+        """Search several neighbourhoods' own models at once from the same incumbent, one CP-SAT worker
+        each, within ``limit``; nothing is kept (the solutions are merged by the caller)."""
+        scale = self.scales.get(next(reversed(self.stages)), 1)
+        searches = []
+        for small in smalls:
+            solver = self.parameters(limit)
+            self._for_a_neighbourhood(solver)
+            solver.parameters.num_workers = 1
+            solver.parameters.subsolvers.clear()
+            solver.parameters.linearization_level = 2  # as the solve's own worker that keeps every constraint in its LP
+            watch = FoundWatch()
+            watch.restart(scale)
+            searches.append((solver, small.model, watch))
+        statuses = self.run_together(searches, self._patience())
+        for solver, _, _ in searches:
+            budget.charge(solver.response_proto.deterministic_time)
+        return [(status, solver) for status, (solver, _, _) in zip(statuses, searches, strict=True)]
+
+    def _patience(self) -> float | None:
+        """How long a step may go on without improving its stage (None: to its limit; a repeatable
+        solve never stops on the clock)."""
+        patience = self.settings.lns_patience
+        return None if self.options.deterministic or not patience else patience
 
     def _for_a_neighbourhood(self, solver: cp_model.CpSolver) -> None:
         """Set ``solver`` up for a neighbourhood step (most decisions held), as the settings say."""
@@ -373,10 +365,33 @@ class CpSatRunner:
         index = self.constraint_index()
         if index is None:
             return None
-        known = len(self.solution)
-        added = range(known, index.variable_count)  # a new stage's variables: no incumbent value yet
-        if not changed and not added:
+        if not changed and len(self.solution) == index.variable_count:
             return True
+        completed = self._completed(index, changed, budget)
+        if completed is None:
+            return False
+        self.keep_step(*completed)
+        return True
+
+    def merge_step(self, changed: dict[int, int], budget: Budget, better_than: float) -> float | None:
+        """Change the incumbent's decisions ``changed`` (a neighbourhood's solution found beside another
+        one, already kept) and complete it on a model of its own, keeping it where its objective is
+        below ``better_than``: that objective, or None (the incumbent is kept as it was)."""
+        index = self.constraint_index()
+        if index is None or self.solution is None:
+            return None
+        completed = self._completed(index, changed, budget)
+        if completed is None or completed[2].objective_value >= better_than:
+            return None
+        self.keep_step(*completed)
+        return float(completed[2].objective_value)
+
+    def _completed(self, index: ConstraintIndex, changed: dict[int, int],
+                   budget: Budget) -> tuple[list[int], StepModel, cp_model.CpSolver] | None:
+        """The incumbent with ``changed`` fixed, and the model and solver that completed it (None: no
+        solution in time, or none with those values)."""
+        assert self.solution is not None
+        added = range(len(self.solution), index.variable_count)  # a new stage's variables: no value yet
         incumbent = [*self.solution, *([0] * len(added))]
         for variable, value in changed.items():
             incumbent[variable] = value
@@ -389,15 +404,14 @@ class CpSatRunner:
         budget.charge(solver.response_proto.deterministic_time)
         if status not in FOUND:
             logger.info("no solution with the decisions fixed, on their own model (%s)", solver.status_name(status))
-            return False
-        self._keep_merged(incumbent, small, solver)
-        return True
+            return None
+        return incumbent, small, solver
 
     def _keep(self, solver: cp_model.CpSolver) -> None:
         self.solution = list(solver.response_proto.solution)
         self.values = {name: _evaluate(solver, built) for name, built in self.exprs.items()}
 
-    def _keep_merged(self, base: list[int], small: StepModel, solver: cp_model.CpSolver) -> None:
+    def keep_step(self, base: list[int], small: StepModel, solver: cp_model.CpSolver) -> None:
         """Keep ``base`` (a value for every variable) with the step model's solution written over it."""
         for variable, value in zip(small.variables.tolist(), solver.response_proto.solution, strict=True):
             base[variable] = value

@@ -91,6 +91,10 @@ class SearchSettings:
     lns_workers: int = 0
     """CP-SAT workers a neighbourhood step uses (0: the solve's own)."""
 
+    lns_steps_at_once: int = 0
+    """Neighbourhood steps solved at once on models of their own, one CP-SAT worker each, then merged
+    (0: one per worker of the solve; 1: one at a time, on ``lns_workers``)."""
+
     lns_step_models: bool = True
     """Whether a neighbourhood step is solved on a model of its own, holding only the constraints its
     free variables reach (:mod:`scheduler.search.submodel`), instead of on the whole model."""

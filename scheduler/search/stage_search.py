@@ -26,8 +26,9 @@ from scheduler.search.construction import ranking
 from scheduler.search.fill import fill_open_cells
 from scheduler.search.first_roster import build_first_roster
 from scheduler.search.lns import improve_by_neighbourhoods
-from scheduler.search.runner import CpSatRunner, FoundWatch
+from scheduler.search.runner import CpSatRunner
 from scheduler.search.runs import only_sequence_rules
+from scheduler.search.watch import FoundWatch
 
 logger = logging.getLogger(__name__)
 

@@ -51,6 +51,7 @@ class StepModel:
     model: cp_model.CpModel
     variables: np.ndarray  # the whole model's index of each small-model variable, in order
     free: np.ndarray  # the whole model's indices of the variables free in the step
+    hinted_objective: float  # the whole model's objective at the incumbent the step starts from
 
 
 class ConstraintIndex:
@@ -145,19 +146,23 @@ class ConstraintIndex:
         objective = model.proto.objective  # each stage (and a search of a stage alone) sets its own
         target = proto.objective
         offset = objective.offset
+        hinted = 0
         for index, coefficient in zip(list(objective.vars), list(objective.coeffs), strict=True):
             if is_free[index]:
                 target.vars.append(mapping[index])
                 target.coeffs.append(coefficient)
+                hinted += coefficient * solution[index]
             else:
                 offset += coefficient * solution[index]
         target.offset = offset
+        hinted_objective = hinted + offset
         if objective.scaling_factor:
             target.scaling_factor = objective.scaling_factor
+            hinted_objective *= objective.scaling_factor
         free_variables = np.flatnonzero(free)
         proto.solution_hint.vars.extend(renumbered[free_variables].tolist())
         proto.solution_hint.values.extend(solution[index] for index in free_variables.tolist())
-        return StepModel(small, variables, free_variables)
+        return StepModel(small, variables, free_variables, float(hinted_objective))
 
     def _reached(self, frontier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(free variables, kept constraints) as masks: ``frontier`` and every auxiliary variable reached
