@@ -51,6 +51,20 @@ def test_one_cadre_with_a_day_off_a_week_leaves_two_of_fourteen_days_uncovered()
     assert bounds_of(data)["coverage"] == 400
 
 
+def test_skill_places_beyond_what_the_holders_can_give_are_missed() -> None:
+    # k1 asks one cadre a day with skill medical, 14 days; only a holds it, and a day off in 7 allows
+    # a 12 duties: 2 skill places missing at least (200), though b covers every person a leaves.
+    data = instance([cadre("a", skills=["medical"]), cadre("b")], days=14,
+                    rules={"max_duty_shifts_per_day": 1, "min_days_off_per_7_days": 1})
+    data["checkpoints"][0]["demand"] = [{"min": 1, "target": 1, "max": 1, "skills": {"medical": 1}}]
+    assert bounds_of(data)["coverage"] == 200
+    solved = solve_checked(data)
+    assert solved.evaluation.parts["coverage"] == 2  # the bound is reached: b on a's two days off
+    # with the skill held by both, nothing is missing and nothing is bounded
+    data["cadres"][1]["skills"] = ["medical"]
+    assert bounds_of(data)["coverage"] == 0
+
+
 def test_standby_takes_work_days_that_the_minimum_needs() -> None:
     # Two cadres, 7 days, shift D asked once a day (7 persons) and 1 on standby a day (7), one day off
     # in 7: 12 work days in all, each holding one period (D is the only shift). With the minimum held

@@ -22,11 +22,17 @@ models CP-SAT gives these stages no bound. Counting does, in milliseconds:
   target >= the cheapest targets left once the duties fit in
   ``min(sum D, sum P - standby the held standby needs)``.
 
+- Skill places: per skill and group of communities sharing its holders,
+  the places asked beyond the capacity LP's most
+  (:mod:`scheduler.compose.capacity`) are missing in every roster, each at
+  the cheapest risk weight asked there; the coverage part sums persons and
+  skill places, so this adds to the persons' count.
+
 Holding an earlier stage at the roster's value only shrinks the rosters
 counted, and each count gives every roster at least as much as it can have:
 a bound is never above the value of any roster with those earlier values.
-Skills, eligibility, nights, successions and unit presence are left out, which
-keeps the bounds sound (merely less tight). Fairness, requests and continuity
+Eligibility, nights, successions and unit presence are left out of the
+counts, which keeps the bounds sound (merely less tight). Fairness, requests and continuity
 are bounded by 0: every part is at least 0.
 """
 
@@ -40,7 +46,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from models.instance import Instance
-from scheduler.compose.capacity import CapacityBound, community_groups
+from scheduler.compose.capacity import LP_TOLERANCE, CapacityBound, community_groups, demand_cells
 from scheduler.model.calendar import CadreFacts, Calendar, Slot, hours_to_minutes, standby_wanted
 from scheduler.model.objective import scaled
 
@@ -92,6 +98,7 @@ class StageBounds:
         self.calendar = calendar
         self.capacity = CapacityBound(instance, calendar)
         self.groups = self._groups(instance)
+        self.skills_short = self._skills_short(instance)
         self.seconds = time.monotonic() - started
         logger.info("stage bounds: %d groups of communities counted in %.2f s", len(self.groups), self.seconds)
 
@@ -127,6 +134,39 @@ class StageBounds:
         for group in groups.values():
             group.minimum_weights.sort()
         return list(groups.values())
+
+    def _skills_short(self, instance: Instance) -> int:
+        """The least the skill places left unfilled cost in the coverage part: per skill and group of
+        communities sharing its holders, the places asked beyond the capacity LP's most (rounded down),
+        each at the cheapest risk weight asked there."""
+        calendar = self.calendar
+        serving: dict[str, list[str]] = defaultdict(list)
+        for cadre in instance.cadres:
+            for community in cadre.communities:
+                serving[community].append(cadre.id)
+        risk_weights = instance.objective.risk_weights
+        cost = 0
+        for skill in sorted({skill for rule in calendar.demand.values() for skill in rule.skills}):
+            weights: dict[str, list[int]] = defaultdict(list)  # each skill place's weight, by community
+            for (checkpoint_id, _day, _shift), rule in calendar.demand.items():
+                checkpoint = calendar.checkpoints[checkpoint_id]
+                asked = rule.skills.get(skill, 0)
+                weights[checkpoint.community].extend([scaled(getattr(risk_weights, checkpoint.risk))] * asked)
+
+            def asked_of(checkpoint: str, day: int, shift: str, skill: str = skill) -> int:
+                return calendar.demand[(checkpoint, day, shift)].skills.get(skill, 0)
+
+            cells = demand_cells(calendar, asked_of)
+            for group in community_groups(instance, {cell[0] for cell in cells}):
+                members = set(group)
+                own = {cell: asked for cell, asked in cells.items() if cell[0] in members}
+                holders = sorted({cadre_id for community in group for cadre_id in serving[community]
+                                  if skill in calendar.cadre_facts[cadre_id].cadre.skills})
+                most = int(self.capacity.bound(own, holders) + LP_TOLERANCE)
+                short = sum(own.values()) - most
+                if short > 0:
+                    cost += sum(sorted(weight for community in group for weight in weights[community])[:short])
+        return cost
 
     def _cadre_capacity(self, facts: CadreFacts) -> tuple[int, int]:
         """(most duties, most work periods) the cadre can hold over the horizon."""
@@ -217,7 +257,7 @@ class StageBounds:
         if stage not in COUNTED_STAGES:
             return 0
         if stage == "coverage":
-            return sum(self._coverage(group) for group in self.groups)
+            return sum(self._coverage(group) for group in self.groups) + self.skills_short
         lowest = {"coverage": [self._coverage(group) for group in self.groups]}
         if stage == "standby":
             return sum(self._standby(group, self._slack(held, "coverage", lowest, index))
@@ -227,13 +267,12 @@ class StageBounds:
         return sum(self._target(group, self._slack(held, "standby", lowest, index))
                    for index, group in enumerate(self.groups))
 
-    @staticmethod
-    def _slack(held: dict[str, int], stage: str, lowest: dict[str, list[int]], index: int) -> int | None:
-        """The most of ``stage``'s held value one group can have: the held value less the other groups'
-        least (None: not held, anything goes)."""
+    def _slack(self, held: dict[str, int], stage: str, lowest: dict[str, list[int]], index: int) -> int | None:
+        """The most of ``stage``'s held value one group's persons (or standby) can have: the held value
+        less the other groups' least, and for coverage less the skill places' least (None: not held)."""
         if stage not in held:
             return None
-        others = sum(lowest[stage]) - lowest[stage][index]
+        others = sum(lowest[stage]) - lowest[stage][index] + (self.skills_short if stage == "coverage" else 0)
         return max(held[stage] - others, 0)
 
     @staticmethod
