@@ -213,7 +213,7 @@ def _stage_result(stage: ObjectiveStage, searched: StageSearch, runner: CpSatRun
     if stage.name not in runner.values:
         # neither the hint nor the search gave this stage a value: keep the previous roster, fix nothing
         logger.info("stage %s: no solution within %.1f s", stage.name, searched.seconds)
-        return StageResult(stage.name, "unknown", None, None, searched.seconds)
+        return StageResult(stage.name, "unknown", None, runner.floor(stage.name) / stage.divisor, searched.seconds)
     value = runner.values[stage.name] / stage.divisor
     # a search of the whole model bounds the stage even when it found nothing better; every part
     # is >= 0, so a bound below 0 says nothing more than 0

@@ -101,3 +101,21 @@ def test_a_solve_with_steps_at_once_keeps_every_rule(caplog: pytest.LogCaptureFi
     assert built is not None and built.rank is not None
     searched = ranking(loaded, result.assignments, result.standby)
     assert searched is not None and searched <= built.rank
+
+
+def test_a_stage_without_a_value_of_its_own_still_reports_its_floor_as_bound() -> None:
+    # A stage whose search found nothing in time (no value under the incumbent) is "unknown"; its
+    # bound is still what is proven of it: here the counted 200 (two skill places no holder can give,
+    # see test_stage_bounds), 2 in reported units, not "-".
+    from scheduler.search.stage_search import StageSearch
+    from scheduler.solver import _stage_result
+
+    data = instance([cadre("a", skills=["medical"]), cadre("b")], days=14,
+                    rules={"max_duty_shifts_per_day": 1, "min_days_off_per_7_days": 1})
+    data["checkpoints"][0]["demand"] = [{"min": 1, "target": 1, "max": 1, "skills": {"medical": 1}}]
+    runner, _, _ = _runner_at_an_empty_roster(data)
+    stage = next(iter(runner.stages.values()))
+    runner.prove(stage.name, 200)
+    del runner.values[stage.name]
+    result = _stage_result(stage, StageSearch(cp_model.UNKNOWN, cp_model.CpSolver(), 1.0, bounded=False), runner)
+    assert (result.status, result.value, result.bound) == ("unknown", None, 2.0)
