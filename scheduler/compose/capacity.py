@@ -31,7 +31,7 @@ import logging
 import math
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -388,6 +388,32 @@ def community_groups(instance: Instance, communities: set[str]) -> list[list[str
     return sorted(groups.values())
 
 
+def cadres_serving(instance: Instance) -> dict[str, list[str]]:
+    """The cadres who may serve each community."""
+    serving: dict[str, list[str]] = defaultdict(list)
+    for cadre in instance.cadres:
+        for community in cadre.communities:
+            serving[community].append(cadre.id)
+    return serving
+
+
+def skill_groups(instance: Instance, calendar: Calendar) -> Iterator[tuple[str, list[str], dict[Cell, int], list[str]]]:
+    """Per skill asked and group of communities sharing its holders: (skill, the group, the skill
+    places asked per cell there, the holders who may serve there)."""
+    serving = cadres_serving(instance)
+    for skill in sorted({skill for rule in calendar.demand.values() for skill in rule.skills}):
+        def skill_count(checkpoint: str, day: int, shift: str, skill: str = skill) -> int:
+            return calendar.demand[(checkpoint, day, shift)].skills.get(skill, 0)
+
+        asked_skill = demand_cells(calendar, skill_count)
+        for group in community_groups(instance, {cell[0] for cell in asked_skill}):
+            members = set(group)
+            cells = {cell: asked for cell, asked in asked_skill.items() if cell[0] in members}
+            holders = sorted({cadre_id for community in group for cadre_id in serving[community]
+                              if skill in calendar.cadre_facts[cadre_id].cadre.skills})
+            yield skill, group, cells, holders
+
+
 def _floor(value: float) -> int:
     return math.floor(value + LP_TOLERANCE)
 
@@ -399,10 +425,7 @@ def capacity_report(instance: Instance, calendar: Calendar | None = None) -> Cap
     capacity = CapacityBound(instance, calendar)
     calendar = capacity.calendar
     minimum = demand_cells(calendar, lambda checkpoint, day, shift: calendar.demand[(checkpoint, day, shift)].min)
-    serving: dict[str, list[str]] = defaultdict(list)
-    for cadre in instance.cadres:
-        for community in cadre.communities:
-            serving[community].append(cadre.id)
+    serving = cadres_serving(instance)
     shortages: list[Shortage] = []
     total_demand = total_bound = 0
     for group in community_groups(instance, {cell[0] for cell in minimum}):
@@ -430,22 +453,11 @@ def capacity_report(instance: Instance, calendar: Calendar | None = None) -> Cap
             night_bound = min(_floor(capacity.bound(night, cadre_ids)), night_demand)
             if night_bound < night_demand:
                 shortages.append(Shortage("night", tuple(group), night_demand, night_bound))
-    for skill in sorted({skill for rule in calendar.demand.values() for skill in rule.skills}):
-        def skill_count(checkpoint: str, day: int, shift: str, skill: str = skill) -> int:
-            return calendar.demand[(checkpoint, day, shift)].skills.get(skill, 0)
-
-        asked_skill = demand_cells(calendar, skill_count)
-        for group in community_groups(instance, {cell[0] for cell in asked_skill}):
-            members = set(group)
-            cells = {cell: asked for cell, asked in asked_skill.items() if cell[0] in members}
-            holders = sorted(
-                {cadre_id for community in group for cadre_id in serving[community]
-                 if skill in calendar.cadre_facts[cadre_id].cadre.skills}
-            )
-            demand = sum(cells.values())
-            bound = min(_floor(capacity.bound(cells, holders)), demand)
-            if bound < demand:
-                shortages.append(Shortage("skill", tuple(group), demand, bound, skill=skill))
+    for skill, group, cells, holders in skill_groups(instance, calendar):
+        demand = sum(cells.values())
+        bound = min(_floor(capacity.bound(cells, holders)), demand)
+        if bound < demand:
+            shortages.append(Shortage("skill", tuple(group), demand, bound, skill=skill))
     seconds = time.monotonic() - started
     logger.info("capacity bound %d of %d minimum cadre-shifts in %.2f s", total_bound, total_demand, seconds)
     return CapacityReport(total_demand, total_bound, shortages, seconds)

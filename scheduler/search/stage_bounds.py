@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from models.instance import Instance
-from scheduler.compose.capacity import LP_TOLERANCE, CapacityBound, community_groups, demand_cells
+from scheduler.compose.capacity import LP_TOLERANCE, CapacityBound, community_groups, skill_groups
 from scheduler.model.calendar import CadreFacts, Calendar, Slot, hours_to_minutes, standby_wanted
 from scheduler.model.objective import scaled
 
@@ -140,32 +140,17 @@ class StageBounds:
         communities sharing its holders, the places asked beyond the capacity LP's most (rounded down),
         each at the cheapest risk weight asked there."""
         calendar = self.calendar
-        serving: dict[str, list[str]] = defaultdict(list)
-        for cadre in instance.cadres:
-            for community in cadre.communities:
-                serving[community].append(cadre.id)
         risk_weights = instance.objective.risk_weights
+        weights: dict[tuple[str, str], list[int]] = defaultdict(list)  # each place's weight, by skill and community
+        for (checkpoint_id, _day, _shift), rule in calendar.demand.items():
+            checkpoint = calendar.checkpoints[checkpoint_id]
+            for skill, asked in rule.skills.items():
+                weights[(skill, checkpoint.community)].extend([scaled(getattr(risk_weights, checkpoint.risk))] * asked)
         cost = 0
-        for skill in sorted({skill for rule in calendar.demand.values() for skill in rule.skills}):
-            weights: dict[str, list[int]] = defaultdict(list)  # each skill place's weight, by community
-            for (checkpoint_id, _day, _shift), rule in calendar.demand.items():
-                checkpoint = calendar.checkpoints[checkpoint_id]
-                asked = rule.skills.get(skill, 0)
-                weights[checkpoint.community].extend([scaled(getattr(risk_weights, checkpoint.risk))] * asked)
-
-            def asked_of(checkpoint: str, day: int, shift: str, skill: str = skill) -> int:
-                return calendar.demand[(checkpoint, day, shift)].skills.get(skill, 0)
-
-            cells = demand_cells(calendar, asked_of)
-            for group in community_groups(instance, {cell[0] for cell in cells}):
-                members = set(group)
-                own = {cell: asked for cell, asked in cells.items() if cell[0] in members}
-                holders = sorted({cadre_id for community in group for cadre_id in serving[community]
-                                  if skill in calendar.cadre_facts[cadre_id].cadre.skills})
-                most = int(self.capacity.bound(own, holders) + LP_TOLERANCE)
-                short = sum(own.values()) - most
-                if short > 0:
-                    cost += sum(sorted(weight for community in group for weight in weights[community])[:short])
+        for skill, group, cells, holders in skill_groups(instance, calendar):
+            short = sum(cells.values()) - int(self.capacity.bound(cells, holders) + LP_TOLERANCE)
+            if short > 0:
+                cost += sum(sorted(weight for community in group for weight in weights[(skill, community)])[:short])
         return cost
 
     def _cadre_capacity(self, facts: CadreFacts) -> tuple[int, int]:
