@@ -60,10 +60,12 @@ def search_stage(
     # a stage built as the previous one's tie-break is valued in the incumbent itself; changes by
     # hand, when there are any, are accepted in the pass that would otherwise complete the roster
     valued = fixed_first is None and runner.value_incumbent()
-    if not valued and runner.by_neighbourhoods and settings.lns_step_models and runner.solution is not None:
-        # the index of the stage's new constraints, which its steps need anyway, is made before the
-        # completion's share is counted: on a district it took 1.2-1.4 s of the last stage's 2.4 s
-        # share, and the completion on its own model then ran out of time
+    if not valued and fixed_first is None and runner.by_neighbourhoods and settings.lns_step_models \
+            and runner.solution is not None:
+        # a completion on a step model: the index of the stage's new constraints, which its steps need
+        # anyway, is made before the completion's share is counted (on a district it took 1.2-1.4 s of
+        # the last stage's 2.4 s share, and the completion then ran out of time). A pass with the duties
+        # fixed runs on the whole model and needs the whole share (on a city it then failed)
         runner.constraint_index()
     if not _by_hand(runner, stage, budget) and not valued:
         left = budget.left()
