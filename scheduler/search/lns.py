@@ -8,7 +8,11 @@ their values by their constraints. The incumbent is a complete hint, so a step
 never returns worse. A step is solved on a model of its own holding only
 the constraints its free variables reach (:mod:`scheduler.search.submodel`),
 so it costs the neighbourhood, not the instance; it stops once the stage's
-own value has not improved for ``lns_patience`` seconds. Where no such model
+own value has not improved for ``lns_patience`` seconds. With several
+workers, as many steps as ``lns_steps_at_once`` says run at once on
+neighbourhoods that share no decision, one CP-SAT worker each; the best is
+kept and the others' changes are added where the completed roster is
+better still. Where no such model
 can be made, holding is done on the whole model: every decision variable's
 domain is narrowed to its incumbent value once, and a step widens only its
 own variables and narrows them again after. The window widens while steps
