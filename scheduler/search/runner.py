@@ -269,10 +269,7 @@ class CpSatRunner:
         searches = []
         for small in smalls:
             solver = self.parameters(limit)
-            self._for_a_neighbourhood(solver)
-            solver.parameters.num_workers = 1
-            solver.parameters.subsolvers.clear()
-            solver.parameters.linearization_level = 2  # as the solve's own worker that keeps every constraint in its LP
+            self._for_a_neighbourhood(solver, beside_others=True)
             watch = FoundWatch()
             watch.restart(scale)
             searches.append((solver, small.model, watch))
@@ -287,12 +284,17 @@ class CpSatRunner:
         patience = self.settings.lns_patience
         return None if self.options.deterministic or not patience else patience
 
-    def _for_a_neighbourhood(self, solver: cp_model.CpSolver) -> None:
-        """Set ``solver`` up for a neighbourhood step (most decisions held), as the settings say."""
-        solver.parameters.num_workers = self.settings.lns_workers or max(self.options.workers, 1)
-        solver.parameters.cp_model_presolve = self.settings.lns_presolve
-        if solver.parameters.num_workers == 1:
-            solver.parameters.subsolvers.clear()
+    def _for_a_neighbourhood(self, solver: cp_model.CpSolver, *, beside_others: bool = False) -> None:
+        """Set ``solver`` up for a neighbourhood step (most decisions held), as the settings say; a step
+        ``beside_others`` (steps at once) gets one worker keeping every constraint in its LP, as the
+        solve's own second worker does (with CP-SAT's default LP a district's steps gained far less)."""
+        parameters = solver.parameters
+        parameters.num_workers = 1 if beside_others else self.settings.lns_workers or max(self.options.workers, 1)
+        parameters.cp_model_presolve = self.settings.lns_presolve
+        if parameters.num_workers == 1:
+            parameters.subsolvers.clear()
+        if beside_others:
+            parameters.linearization_level = 2
 
     def search_copy(self, model: cp_model.CpModel, budget: Budget) -> cp_model.CpSolverStatus:
         """Search ``model``, a copy of the roster model with constraints of its own (its variables are
