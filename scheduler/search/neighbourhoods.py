@@ -5,7 +5,7 @@ window of days and keeps the rest of the roster as it is. Its cadres are
 those of one community (everyone who may serve there, shared cadres
 included), or of one home unit; its window is a few consecutive days. Which
 community or unit, and which days, is drawn where the stage being solved is
-worst: the cells short of their minimum, of standby, or off their target;
+worst: the cells short of their minimum or of a skill, of standby, or off their target;
 for fairness, the communities whose cadres' loads lie furthest from their
 group's mean; for the last stage, any.
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scheduler.model.calendar import fairness_group, standby_wanted
@@ -54,6 +55,7 @@ class NeighbourhoodIndex:
             if cadre.unit is not None:
                 units[cadre.unit].add(cadre.id)
         self.community_cadres = {community: frozenset(ids) for community, ids in members.items() if ids}
+        self.skills_of = {cadre.id: frozenset(cadre.skills) for cadre in roster_model.instance.cadres}
         self.unit_cadres = {unit: frozenset(ids) for unit, ids in units.items() if len(ids) > 1}
         self._load_terms: dict[str, tuple[str, list[tuple[int, int]]]] | None = None
         checkpoints = roster_model.calendar.checkpoints
@@ -119,9 +121,13 @@ class NeighbourhoodChooser:
         if stage in ("coverage", "target"):
             for cell, rule in roster_model.calendar.demand.items():
                 checkpoint, day, _ = cell
-                held = sum(solution[variable.index] for _, variable in variables.duty_by_cell.get(cell, []))
-                gap = max(rule.min - held, 0) if stage == "coverage" else abs(rule.target - held)
-                if gap and variables.duty_by_cell.get(cell):
+                holders = variables.duty_by_cell.get(cell, [])
+                on_duty = [cadre for cadre, variable in holders if solution[variable.index]]
+                if stage == "coverage":  # the coverage part counts persons and skill places alike
+                    gap = max(rule.min - len(on_duty), 0) + self._skills_missing(rule.skills, on_duty, holders)
+                else:
+                    gap = abs(rule.target - len(on_duty))
+                if gap and holders:
                     weights[(self.index.community_of_checkpoint[checkpoint], day)] += gap
         elif stage == "standby":
             calendar = roster_model.calendar
@@ -133,6 +139,17 @@ class NeighbourhoodChooser:
         elif stage == "fairness":
             weights.update(self._load_spread(solution))
         return dict(weights)
+
+    def _skills_missing(self, skills: dict[str, int], on_duty: list[str],
+                        holders: Sequence[tuple[str, object]]) -> int:
+        """The skill places ``on_duty`` leave empty that some cadre who may serve the cell could fill."""
+        missing = 0
+        skills_of = self.index.skills_of
+        for skill, asked in skills.items():
+            held = sum(1 for cadre in on_duty if skill in skills_of[cadre])
+            if held < asked and any(skill in skills_of[cadre] for cadre, _ in holders):
+                missing += asked - held
+        return missing
 
     def _load_spread(self, solution: list[int]) -> dict[tuple[str, int], float]:
         """Per community (on every day alike): how far its cadres' loads lie from their groups'

@@ -1,0 +1,49 @@
+"""neighbourhoods: the chooser draws where the stage is worst, skill places counted as the coverage part counts them.
+
+One day, one checkpoint in c1 asking one cadre who holds ``medical``; c2 asks
+one cadre with no skill. Cadre a (no skill) is on duty at c1, b (medical)
+may serve c1 and is free, c serves c2 and is on duty there. Persons are
+all covered, so only the skill place makes c1 worse than c2.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models.loading import parse_instance
+from scheduler.model.roster_model import RosterModel
+from scheduler.search.neighbourhoods import NeighbourhoodChooser, NeighbourhoodIndex
+
+from .rules.helpers import cadre, checkpoint, demand, instance
+
+
+def _weights(skill_holder: dict[str, Any], stage: str) -> dict[tuple[str, int], float]:
+    data = instance(
+        [cadre("a"), skill_holder, cadre("c", communities=["c2"])],
+        days=1,
+        communities=["c1", "c2"],
+        checkpoints=[checkpoint("k1", "c1", rules=[demand(1, skills={"medical": 1})]),
+                     checkpoint("k2", "c2", rules=[demand(1)])],
+    )
+    roster_model = RosterModel.build(parse_instance(data))
+    solution = [0] * len(roster_model.cp.proto.variables)
+    for key, variable in roster_model.vars.duties.items():
+        if key.cadre in ("a", "c"):  # a at k1, c at k2; b free
+            solution[variable.index] = 1
+    chooser = NeighbourhoodChooser(NeighbourhoodIndex(roster_model), seed=0)
+    return chooser.weights(stage, solution)
+
+
+def test_a_missing_skill_place_that_a_holder_could_fill_weighs_in_coverage() -> None:
+    # c1: persons 1 of 1, medical 0 of 1 and b holds it: weight 1. c2: 1 of 1: no weight.
+    assert _weights(cadre("b", skills=["medical"]), "coverage") == {("c1", 0): 1}
+
+
+def test_a_skill_place_nobody_here_holds_does_not_draw_the_search() -> None:
+    # No cadre who may serve c1 holds medical: no step can fill the place, so c1 weighs nothing.
+    assert _weights(cadre("b"), "coverage") == {}
+
+
+def test_target_counts_persons_only() -> None:
+    # demand(1) has target 1, held by one cadre at each checkpoint: nothing off target.
+    assert _weights(cadre("b", skills=["medical"]), "target") == {}
