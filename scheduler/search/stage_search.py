@@ -17,13 +17,10 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from scheduler.model.calendar import Calendar
-from scheduler.model.objective import STAGE_ORDER, ObjectiveStage
-from scheduler.model.variables import DutyKey, Expr, StandbyKey, roster_of_keys
-from scheduler.search.balance import balance_loads
+from scheduler.model.objective import ObjectiveStage
+from scheduler.model.variables import Expr
 from scheduler.search.budget import Budget
-from scheduler.search.construction import ranking
-from scheduler.search.fill import fill_open_cells
+from scheduler.search.by_hand import change_by_hand
 from scheduler.search.first_roster import build_first_roster
 from scheduler.search.lns import improve_by_neighbourhoods
 from scheduler.search.runner import CpSatRunner
@@ -67,7 +64,7 @@ def search_stage(
         # the last stage's 2.4 s share, and the completion then ran out of time). A pass with the duties
         # fixed runs on the whole model and needs the whole share (on a city it then failed)
         runner.constraint_index()
-    if not _by_hand(runner, stage, budget) and not valued:
+    if not change_by_hand(runner, stage, budget) and not valued:
         left = budget.left()
         runner.solve_fixed(fixed_first, budget.part(None if left is None else left * share))
     runner.hint()
@@ -104,66 +101,6 @@ def stage_tie_break(plan: list[ObjectiveStage], index: int) -> tuple[int, Expr] 
     if most is None or stage_most is None or (most + 1) * (stage_most + 1) >= LARGEST_TIE_BROKEN:
         return None
     return most + 1, after.build()
-
-
-def _by_hand(runner: CpSatRunner, stage: ObjectiveStage, budget: Budget) -> bool:
-    """What a planner does by hand before the stage's search refines it (thousands of changes a
-    second): fill the cells a free cadre can fill, and bring a cadre over from standby or from a cell
-    above its minimum to one below it, or to open standby (coverage and standby stages; the target
-    stage only adds, up to the targets); or hand duties from the most to the least loaded cadres
-    (fairness stage). Filling is for the models searched by neighbourhoods (a small model's whole
-    search fills better from the roster as it stands: on the bundled one-community example a target
-    filled by hand first ended at 55.5 against 48.5). Filling never ranks worse, by construction; a
-    balanced roster must have a lower fairness value than the kept one (the checker ranks them first
-    where the kept one has no value yet). The changed roster becomes the incumbent once the whole
-    model accepts it with every decision fixed. Whether it did."""
-    if runner.solution is None or stage.name not in ("coverage", "standby", "target", "fairness"):
-        return False
-    if stage.name != "fairness" and not runner.by_neighbourhoods:
-        return False  # a small model's whole search fills better from the roster as it stands
-    calendar = runner.roster_model.calendar
-    duties, standby = runner.incumbent_keys()
-    if stage.name == "fairness":
-        left = budget.left()
-        seconds = float("inf") if budget.deterministic or left is None else left * runner.settings.balance_share
-        balanced = balance_loads(calendar, duties, standby, seconds)
-        if not balanced.moves:
-            return False
-        # the kept roster's fairness, to compare with: in the incumbent if it has it, else by the checker
-        if stage.name not in runner.values and not _ranks_better(
-            calendar, (balanced.duties, balanced.standby), (duties, standby)
-        ):
-            return False
-        changed = balanced.duties, balanced.standby
-    else:
-        # moves to the minimum or to standby cost targets, which the target stage must keep
-        filled = fill_open_cells(
-            calendar, duties, standby, move_cadres=stage.name != "target", up_to_target=stage.name == "target"
-        )
-        if not filled.added:
-            return False
-        changed = filled.duties, filled.standby
-    kept_solution, kept_values = runner.solution, runner.values
-    kept = runner.ranking(kept_values) if stage.name in kept_values else None
-    if runner.accept(changed[0], budget, changed[1]) and (kept is None or runner.ranking(runner.values) < kept):
-        logger.info("stage %s: changed by hand: %s -> %s", stage.name, runner.described(kept_values),
-                    runner.described(runner.values))
-        runner.keep_earlier_stages()
-        return True
-    logger.info("stage %s: the roster changed by hand was not accepted in time, or not better", stage.name)
-    runner.solution, runner.values = kept_solution, kept_values
-    return False
-
-
-def _ranks_better(
-    calendar: Calendar, changed: tuple[list[DutyKey], list[StandbyKey]], kept: tuple[list[DutyKey], list[StandbyKey]]
-) -> bool:
-    """Whether ``changed`` ranks better than ``kept`` up to the fairness stage, by the checker."""
-    position = STAGE_ORDER.index("fairness") + 1
-    ranks = [ranking(calendar.instance, *roster_of_keys(calendar, *roster)) for roster in (changed, kept)]
-    return ranks[0] is not None and ranks[1] is not None and ranks[0][:position] < ranks[1][:position]
-
-
 
 
 def _searched(solver: cp_model.CpSolver) -> bool:
@@ -239,7 +176,7 @@ def _first_roster_search(
     if runner.solution is None:
         build_first_roster(runner, budget)
     if runner.solution is not None and runner.constructed is not None:
-        _by_hand(runner, stage, budget)
+        change_by_hand(runner, stage, budget)
     # a search that could not get past loading and presolving the model would add nothing but overrun
     least = 0.0 if deterministic or runner.solution is None else settings.fixed_passes_before_search
     left = budget.left()
