@@ -1,4 +1,4 @@
-"""lns: neighbourhood steps solved at once from one incumbent, and merged only where the roster holds.
+"""lns: neighbourhood steps solved at once from one incumbent, merged only where the roster holds; sweeps by hand.
 
 Two cadres each freed in their own neighbourhood, from an empty roster: each
 step alone covers the checkpoint. Where the checkpoint takes two, both steps'
@@ -25,6 +25,7 @@ from scheduler.model.objective import plan_stages
 from scheduler.model.roster_model import RosterModel
 from scheduler.model.variables import roster_of_keys
 from scheduler.search.budget import Budget
+from scheduler.search.by_hand import change_by_hand
 from scheduler.search.lns import _steps_together, steps_at_once
 from scheduler.search.options import SolveOptions
 from scheduler.search.runner import Constructed, CpSatRunner
@@ -86,15 +87,35 @@ def test_steps_at_once_follow_the_workers_and_never_in_a_repeatable_solve() -> N
     assert steps_at_once(runner) == 1
 
 
-def test_a_solve_with_steps_at_once_keeps_every_rule(caplog: pytest.LogCaptureFixture) -> None:
-    # The bundled one-community example searched as a large model, two steps at a time: the result
-    # passes the independent checker and ranks no worse than the hand dispatch it started from.
+def test_a_sweep_by_hand_fills_what_the_roster_misses_and_is_taken_once() -> None:
+    # Two days, k1 asks 2 a day, a and b free: the empty roster misses 4 persons. The sweep puts both
+    # on both days (coverage 0, every rule kept); a second sweep finds nothing to add and changes
+    # nothing.
+    data = instance([cadre("a"), cadre("b")], days=2, checkpoints=[checkpoint(rules=[demand(2)])])
+    runner, calendar, loaded = _runner_at_an_empty_roster(data)
+    stage = next(iter(runner.stages.values()))
+    assert change_by_hand(runner, stage, Budget.unlimited())
+    assert runner.values["coverage"] == 0
+    duties, standby = runner.incumbent_keys()
+    assert sorted(key.cadre for key in duties) == ["a", "a", "b", "b"]
+    assert evaluate(loaded, *roster_of_keys(calendar, duties, standby)).violations == []
+    kept = list(runner.solution or ())
+    assert not change_by_hand(runner, stage, Budget.unlimited())
+    assert runner.solution == kept
+
+
+@pytest.mark.parametrize("by_hand_rounds", [0, 1])
+def test_a_solve_with_steps_at_once_keeps_every_rule(caplog: pytest.LogCaptureFixture, by_hand_rounds: int) -> None:
+    # The bundled one-community example searched as a large model, two steps at a time (and swept by
+    # hand after every round that changed it, or never): the result passes the independent checker
+    # and ranks no worse than the hand dispatch it started from.
     from scheduler.search.construction import construct, ranking
     from scheduler.solver import solve
 
     loaded = load_instance(Path(__file__).parent.parent / "instances" / "one_community.json")
+    settings = dataclasses.replace(LARGE, lns_by_hand_rounds=by_hand_rounds)
     with caplog.at_level(logging.INFO):
-        result = solve(loaded, SolveOptions(time_limit=8, workers=2, seed=0, settings=LARGE))
+        result = solve(loaded, SolveOptions(time_limit=8, workers=2, seed=0, settings=settings))
     assert any("(2 at once)" in record.getMessage() for record in caplog.records)
     assert evaluate(loaded, result.assignments, result.standby).violations == []
     built = construct(loaded, Calendar(loaded))
