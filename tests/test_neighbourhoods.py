@@ -3,12 +3,15 @@
 One day, one checkpoint in c1 asking one cadre who holds ``medical``; c2 asks
 one cadre with no skill. Cadre a (no skill) is on duty at c1, b (medical)
 may serve c1 and is free, c serves c2 and is on duty there. Persons are
-all covered, so only the skill place makes c1 worse than c2.
+all covered, so only the skill place makes c1 worse than c2. For the target
+stage, c2's demand varies: only a distance the target part charges for weighs.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+import pytest
 
 from models.loading import parse_instance
 from scheduler.model.roster_model import RosterModel
@@ -17,13 +20,14 @@ from scheduler.search.neighbourhoods import NeighbourhoodChooser, NeighbourhoodI
 from .rules.helpers import cadre, checkpoint, demand, instance
 
 
-def _weights(skill_holder: dict[str, Any], stage: str) -> dict[tuple[str, int], float]:
+def _weights(skill_holder: dict[str, Any], stage: str,
+             k2: dict[str, Any] | None = None) -> dict[tuple[str, int], float]:
     data = instance(
         [cadre("a"), skill_holder, cadre("c", communities=["c2"])],
         days=1,
         communities=["c1", "c2"],
         checkpoints=[checkpoint("k1", "c1", rules=[demand(1, skills={"medical": 1})]),
-                     checkpoint("k2", "c2", rules=[demand(1)])],
+                     checkpoint("k2", "c2", rules=[k2 or demand(1)])],
     )
     roster_model = RosterModel.build(parse_instance(data))
     solution = [0] * len(roster_model.cp.proto.variables)
@@ -47,3 +51,14 @@ def test_a_skill_place_nobody_here_holds_does_not_draw_the_search() -> None:
 def test_target_counts_persons_only() -> None:
     # demand(1) has target 1, held by one cadre at each checkpoint: nothing off target.
     assert _weights(cadre("b", skills=["medical"]), "target") == {}
+
+
+@pytest.mark.parametrize(("k2", "expected"), [
+    (demand(1, target=3, max_count=None), {("c2", 0): 2}),  # 1 on duty, target 3: 2 under
+    (demand(1, target=3, max_count=None, under_weight=0), {}),  # under target costs nothing there
+    (demand(0, target=0, max_count=None, over_weight=1), {("c2", 0): 1}),  # 1 over a target of 0
+    (demand(0, target=0, max_count=None), {}),  # over target costs nothing (over_weight 0)
+])
+def test_target_weighs_only_the_distance_the_target_part_charges(k2: dict[str, Any],
+                                                                  expected: dict[tuple[str, int], float]) -> None:
+    assert _weights(cadre("b", skills=["medical"]), "target", k2) == expected

@@ -1,9 +1,9 @@
 """Changes a planner makes by hand between searches: fill open cells, bring cadres over, hand load on.
 
 Thousands of changes a second, where a neighbourhood step makes a few
-hundred in a second or two: at the start of a stage, and between a stage's
-neighbourhood steps once they have changed the roster
-(:mod:`scheduler.search.lns`), the roster is swept by hand and the search
+hundred in a second or two: at the start of a stage (and, where the setting
+``lns_by_hand_rounds`` asks, between a stage's neighbourhood steps:
+:mod:`scheduler.search.lns`), the roster is swept by hand and the search
 goes on from the result if the model accepts it and it ranks better.
 """
 

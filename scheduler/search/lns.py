@@ -12,10 +12,10 @@ own value has not improved for ``lns_patience`` seconds. With several
 workers, as many steps as ``lns_steps_at_once`` says run at once on
 neighbourhoods that share no decision, one CP-SAT worker each; the best is
 kept and the others' changes are added where the completed roster is
-better still; every ``lns_by_hand_rounds`` rounds of steps, once they have
-changed the roster, it is swept by hand (:mod:`scheduler.search.by_hand`), which
-makes thousands of small changes across the whole roster that the steps,
-a neighbourhood at a time, would reach only one by one. Where no such model
+better still. With ``lns_by_hand_rounds`` set, the roster is also swept by
+hand (:mod:`scheduler.search.by_hand`) every that many rounds of steps that
+changed it (off by default: measured, it ranked below one sweep at the
+stage's start). Where no such model
 can be made, holding is done on the whole model: every decision variable's
 domain is narrowed to its incumbent value once, and a step widens only its
 own variables and narrows them again after. The window widens while steps

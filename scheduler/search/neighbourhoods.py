@@ -113,8 +113,9 @@ class NeighbourhoodChooser:
         return range(first, first + width)
 
     def weights(self, stage: str, solution: list[int]) -> dict[tuple[str, int], float]:
-        """How bad each (community, day) is for the stage: shortfalls, missing standby, distance
-        from target; for fairness each community's load spread; none for the last stage."""
+        """How bad each (community, day) is for the stage: persons and skill places short, missing
+        standby, distance from target where it costs; for fairness each community's load spread; none
+        for the last stage."""
         roster_model = self.index.roster_model
         variables = roster_model.vars
         weights: dict[tuple[str, int], float] = defaultdict(float)
@@ -125,8 +126,10 @@ class NeighbourhoodChooser:
                 on_duty = [cadre for cadre, variable in holders if solution[variable.index]]
                 if stage == "coverage":  # the coverage part counts persons and skill places alike
                     gap = max(rule.min - len(on_duty), 0) + self._skills_missing(rule.skills, on_duty, holders)
-                else:
-                    gap = abs(rule.target - len(on_duty))
+                else:  # only a distance the target part charges for (an over-weight of 0 charges none)
+                    under = rule.target - len(on_duty)
+                    charged = rule.under_weight if under > 0 else rule.over_weight
+                    gap = abs(under) if charged > 0 else 0
                 if gap and holders:
                     weights[(self.index.community_of_checkpoint[checkpoint], day)] += gap
         elif stage == "standby":
