@@ -12,10 +12,7 @@ own value has not improved for ``lns_patience`` seconds. With several
 workers, as many steps as ``lns_steps_at_once`` says run at once on
 neighbourhoods that share no decision, one CP-SAT worker each; the best is
 kept and the others' changes are added where the completed roster is
-better still. With ``lns_by_hand_rounds`` set, the roster is also swept by
-hand (:mod:`scheduler.search.by_hand`) every that many rounds of steps that
-changed it (off by default: measured, it ranked below one sweep at the
-stage's start). Where no such model
+better still. Where no such model
 can be made, holding is done on the whole model: every decision variable's
 domain is narrowed to its incumbent value once, and a step widens only its
 own variables and narrows them again after. The window widens while steps
@@ -33,7 +30,6 @@ from ortools.sat.python import cp_model
 
 from scheduler.model.objective import ObjectiveStage
 from scheduler.search.budget import Budget
-from scheduler.search.by_hand import change_by_hand
 from scheduler.search.neighbourhoods import NeighbourhoodChooser, NeighbourhoodIndex
 from scheduler.search.runner import FOUND, CpSatRunner
 from scheduler.search.submodel import ConstraintIndex
@@ -95,10 +91,6 @@ def improve_by_neighbourhoods(
     constraints = runner.constraint_index() if settings.lns_step_models and complete else None
     at_once = steps_at_once(runner) if constraints is not None else 1
     holding = HeldDecisions(runner, index.domains).holding_all() if constraints is None else nullcontext(None)
-    # steps on models of their own read the incumbent afresh, so it may change by hand between them
-    by_hand_every = settings.lns_by_hand_rounds if constraints is not None and stage.name in FILLED else 0
-    rounds_since_sweep = 0
-    changed_since_sweep = False
     with holding as held:
         while not runner.interrupted and runner.solution is not None:
             left = budget.left()
@@ -135,11 +127,6 @@ def improve_by_neighbourhoods(
                          status.name, before, runner.values.get(stage.name),
                          time.monotonic() - started)
             improved += better
-            changed_since_sweep = changed_since_sweep or better
-            rounds_since_sweep += 1
-            if by_hand_every and changed_since_sweep and rounds_since_sweep >= by_hand_every:
-                change_by_hand(runner, stage, budget)  # never worse: it is kept only if it ranks better
-                rounds_since_sweep, changed_since_sweep = 0, False
             stalled = 0 if better or status != cp_model.OPTIMAL else stalled + len(frees)
             if status == cp_model.OPTIMAL and len(frees[0]) == len(index.decisions):
                 break  # the neighbourhood was the whole roster, and it is proven
@@ -158,10 +145,6 @@ def improve_by_neighbourhoods(
         runner.values.get(stage.name),
         width,
     )
-
-
-# The stages a planner's sweep by hand fills (fairness balances loads, at the stage's start only).
-FILLED = ("coverage", "standby", "target")
 
 
 def steps_at_once(runner: CpSatRunner) -> int:

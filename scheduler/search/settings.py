@@ -95,12 +95,6 @@ class SearchSettings:
     """Neighbourhood steps solved at once on models of their own, one CP-SAT worker each, then merged
     (0: one per worker of the solve; 1: one at a time, on ``lns_workers``)."""
 
-    lns_by_hand_rounds: int = 0
-    """Rounds of neighbourhood steps (one step, or the steps solved at once) between sweeps of the
-    roster by hand (:mod:`scheduler.search.by_hand`) in the coverage, standby and target stages, once
-    a round has changed the roster (0: only at the stage's start; 5 ranked first on 2 of 9 field
-    rows against 0's 7)."""
-
     lns_step_models: bool = True
     """Whether a neighbourhood step is solved on a model of its own, holding only the constraints its
     free variables reach (:mod:`scheduler.search.submodel`), instead of on the whole model."""
