@@ -88,13 +88,15 @@ def test_no_handing_over_between_groups() -> None:
 
 
 
-def test_across_groups_both_stay_on_their_side_of_the_mean() -> None:
+def test_across_groups_the_pair_s_spread_shrinks() -> None:
     # Seconded: s1 (c1) holds k1 on all 4 days (48,000 a day), s2 (c2) holds k2 on days 0-1
-    # (24,000): mean 36,000, s1 one third above it. No unit: n2 (c3) holds k3 on days 0-1
-    # (24,000), n1 (c1) nothing: mean 12,000, n1 one whole mean below it. Only n1 may relieve s1
-    # (the same community); handing one day over leaves s1 at 36,000 (its group's mean) and lifts
-    # n1 to 12,000 (its group's mean): both distances shrink. A second would take s1 below its
-    # group's new mean (30,000), so it is not made; n2 has nobody in c3 to hand to.
+    # (24,000): mean 36,000, a quarter 9,000. No unit: n2 (c3) holds k3 on days 0-1 (24,000), n1
+    # (c1) nothing: mean 12,000, a quarter 3,000. Both groups have 2 cadres: weight 1 each. Only
+    # n1 may relieve s1 (the same community). One day handed over (12,000), against the means as
+    # they stand: s1 deviation 12,000 -> 0 (15,000 -> 0), n1 12,000 -> 0 (30,000 -> 0): taken.
+    # A second, against the new means 30,000 and 18,000: s1 6,000 -> 6,000 and n1 6,000 -> 6,000
+    # (6,000 and 7,500 either way): the pair's spread does not shrink, so it is not made; n2 has
+    # nobody in c3 to hand to.
     checkpoints = [
         {"id": "k1", "community": "c1", "risk": "low", "demand": [demand(1)]},
         {"id": "k2", "community": "c2", "risk": "low", "demand": [demand(0, 1)]},
@@ -198,3 +200,53 @@ def test_a_taker_kept_out_by_its_standby_that_week_trades_it_for_the_duty() -> N
     evaluation = evaluate(loaded, assignments, standby)
     assert evaluation.violations == [], [str(violation) for violation in evaluation.violations]
     assert evaluation.load_units == {"a": 20000, "b": 16000}
+
+
+def test_a_giver_below_its_mean_trades_a_duty_for_a_dual_cadre_s_standby() -> None:
+    # 3 days, D (8 h): a duty weighs 480 * 100 / 3 = 16,000 a day, a standby (load_factor 0.25)
+    # 4,000. k1 (c1) asks 1 a day, k2 (c2) up to 2; one standby a day in each community.
+    # Seconded (unit u1): a (c1) holds k1 on days 0 and 1 (32,000); h (c2) holds k2 on days 0 and 1
+    # and stands by on day 2 (36,000): mean 34,000, so a is below it.
+    # Dual (unit u2): b (c1, at most 8 duty hours in any 7 days) stands by in c1 on day 2 (4,000);
+    # b2 (c2) holds k2 on days 0 and 1 (32,000): mean 18,000, a quarter 4,500.
+    # b may not take a duty outright (its standby counts toward the 8 hours), but may trade: b takes
+    # a's duty of day 0 and a stands by for b on day 2. Against the means as they stand, a 32,000 ->
+    # 20,000 (deviation 2,000 -> 14,000: 2,000 -> 14,000 + 5,500) and b 4,000 -> 16,000 (14,000 ->
+    # 2,000: 14,000 + 9,500 + 5,000 + 500 -> 2,000): the pair's spread shrinks, 31,000 -> 21,500.
+    # A giver below its group's mean, so only a move across groups could make it.
+    # The checker's spread after, with the groups' new means: seconded a 20,000, h 36,000, mean
+    # 28,000, a quarter 7,000: 2 * (8,000 + 1,000) = 18,000; dual b 16,000, b2 32,000, mean 24,000,
+    # a quarter 6,000: 2 * (8,000 + 2,000) = 20,000 -> 38,000 (62,000 before: 4,000 + 2 * 29,000).
+    checkpoints = [
+        {"id": "k1", "community": "c1", "risk": "low", "demand": [demand(1)]},
+        {"id": "k2", "community": "c2", "risk": "low", "demand": [demand(1, 2)]},
+    ]
+    data = instance(
+        [
+            cadre("a", unit="u1", mode="seconded"),
+            cadre("h", unit="u1", mode="seconded", communities=["c2"]),
+            cadre("b", unit="u2", mode="dual", limits={"max_duty_hours_per_7_days": 8}),
+            cadre("b2", unit="u2", mode="dual", communities=["c2"]),
+        ],
+        days=3,
+        checkpoints=checkpoints,
+        communities=["c1", "c2"],
+        units=[{"id": "u1"}, {"id": "u2", "workdays": []}],  # no unit hours to keep the dual cadres out
+        standby={"per_community": 1},
+    )
+    loaded = parse_instance(data)
+    calendar = Calendar(loaded)
+    duties = [DutyKey("a", 0, "D", "k1"), DutyKey("a", 1, "D", "k1")]
+    duties += [DutyKey(name, offset, "D", "k2") for name in ("h", "b2") for offset in range(2)]
+    standby = [StandbyKey("h", 2, "D", "c2"), StandbyKey("b", 2, "D", "c1")]
+    assignments, standing = roster_of_keys(calendar, duties, standby)
+    assert evaluate(loaded, assignments, standing).load_spread == 62000
+    result = balance_loads(calendar, duties, standby, seconds=10.0)
+    assert result.moves == 1
+    assert sorted((key.cadre, key.day) for key in result.duties if key.checkpoint == "k1") == [("a", 1), ("b", 0)]
+    assert sorted((key.cadre, key.day, key.community) for key in result.standby) == [("a", 2, "c1"), ("h", 2, "c2")]
+    assignments, standing = roster_of_keys(calendar, result.duties, result.standby)
+    evaluation = evaluate(loaded, assignments, standing)
+    assert evaluation.violations == [], [str(violation) for violation in evaluation.violations]
+    assert evaluation.load_units == {"a": 20000, "h": 36000, "b": 16000, "b2": 32000}
+    assert evaluation.load_spread == 38000

@@ -93,12 +93,18 @@ def fairness(ctx: Context, roster: RosterIndex, loads: dict[str, int]) -> tuple[
     """(load_spread, unit_spread) over cadres with available days > 0."""
     load_spread = 0
     unit_spread = 0
+    members_of = {group: [cadre_id for cadre_id in loads if group_of(ctx.cadres[cadre_id].cadre) == group]
+                  for group in FAIRNESS_GROUPS}
+    largest = max((len(members) for members in members_of.values()), default=0)
     for group in FAIRNESS_GROUPS:
-        members = [cadre_id for cadre_id in loads if group_of(ctx.cadres[cadre_id].cadre) == group]
+        members = members_of[group]
         if not members:
             continue
         mean = sum(loads[cadre_id] for cadre_id in members) // len(members)
-        load_spread += sum(_spread_of(abs(loads[cadre_id] - mean), mean) for cadre_id in members)
+        # the largest group's size over this one's, rounded half up: each group counts by its
+        # cadres' average spread
+        weight = (2 * largest + len(members)) // (2 * len(members))
+        load_spread += weight * sum(_spread_of(abs(loads[cadre_id] - mean), mean) for cadre_id in members)
         if group == "none":
             continue
         count = len(members)

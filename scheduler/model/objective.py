@@ -172,7 +172,9 @@ def fairness(roster: RosterModel) -> Part:
     """Spread of load within each group, plus each unit's distance from its fair share of duty.
 
     A cadre's distance from its group's mean load weighs more the further it is (1, then 2, 3 and 4
-    past each quarter of the mean: a convex spread, so that evening out the extremes pays).
+    past each quarter of the mean: a convex spread, so that evening out the extremes pays). Each
+    group's spread is multiplied by its size weight (:func:`group_weights`), so that a small group
+    counts by its cadres' average spread, not by how few they are.
 
     Written with linear constraints only (no division or abs constraints over
     long sums, which make presolve crawl): ``mean`` is pinned to the floor of
@@ -186,7 +188,9 @@ def fairness(roster: RosterModel) -> Part:
     for cadre in roster.instance.cadres:
         if roster.facts(cadre.id).available_days > 0:
             groups.setdefault(fairness_group(cadre), []).append(cadre.id)
+    weight_of = group_weights({group: len(members) for group, members in groups.items()})
     for group, members in groups.items():
+        weight = weight_of[group]
         pairs_of = {cadre_id: load_coefficients(roster, cadre_id) for cadre_id in members}
         if len(members) < 2 or not any(pairs_of.values()):
             continue
@@ -205,19 +209,28 @@ def fairness(roster: RosterModel) -> Part:
             deviation = model.new_int_var(0, highest, f"load_deviation[{cadre_id}]")
             model.add(deviation >= load - mean)
             model.add(deviation >= mean - load)
-            terms.append(deviation)
-            most += highest
+            terms.append(weight * deviation)
+            most += weight * highest
             # each quarter of the mean further away weighs one more: minimised, a step is
             # max(0, ceil(deviation - quarters * mean / 4)); a sum of |load - mean| alone is flat to
             # a duty moved from a cadre below the mean to another one, which widens the spread
             for quarters in range(1, DEVIATION_STEPS + 1):
                 step = model.new_int_var(0, highest, f"load_deviation_step[{cadre_id},{quarters}]")
                 model.add(4 * step >= 4 * deviation - quarters * mean)
-                terms.append(step)
-                most += highest
+                terms.append(weight * step)
+                most += weight * highest
     unit_terms, unit_most = _unit_spread(roster, groups)
     expr = cp_model.LinearExpr.sum(terms + unit_terms) if terms or unit_terms else 0
     return Part("fairness", expr, 1, most + unit_most)
+
+
+def group_weights(sizes: dict[str, int]) -> dict[str, int]:
+    """Each fairness group's weight: the largest group's size over its own, rounded half up (the
+    largest weighs 1). A group's spread is a sum over its cadres; weighed so, every group counts by
+    its cadres' average distance from its mean, and the few dual cadres are not drowned by the
+    many seconded ones."""
+    largest = max(sizes.values(), default=1)
+    return {group: (2 * largest + size) // (2 * size) for group, size in sizes.items() if size > 0}
 
 
 def _unit_spread(roster: RosterModel, groups: dict[str, list[str]]) -> tuple[list[Expr], int]:

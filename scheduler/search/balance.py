@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from scheduler.model.calendar import Calendar, fairness_group
+from scheduler.model.objective import DEVIATION_STEPS, group_weights
 from scheduler.model.variables import DutyKey, StandbyKey
 from scheduler.search.dispatch.cadre import DUTY, CadreState, Held
 from scheduler.search.dispatch.dispatcher import Cell, Dispatcher, StandbyCell
@@ -65,8 +66,9 @@ class _Balancer:
     A cadre's place in its group is ``excess = load per available day / group mean - 1``. A move hands
     one item from a cadre to one of lower excess. Within a group the pair must end closer than it
     began (the spread of the group shrinks). Across groups (a dual cadre's community may be served
-    by seconded cadres only) the giver must stay at or above its group's mean and the taker at or
-    below its own, so that both groups' distances from their means shrink.
+    by seconded cadres too) the pair's terms of the fairness part, each against its group's mean
+    and weighed by its group's weight, must shrink: a dual cadre with a standby may take a
+    seconded colleague's duty for it and end a little above the dual mean, far closer than before.
     """
 
     def __init__(self, dispatcher: Dispatcher) -> None:
@@ -80,6 +82,7 @@ class _Balancer:
                 self.group_of[cadre.index] = group
                 self.members.setdefault(group, []).append(cadre)
         self.totals = {group: sum(_per_day(cadre) for cadre in members) for group, members in self.members.items()}
+        self.weights = group_weights({group: len(members) for group, members in self.members.items()})
 
     def _mean(self, group: str) -> float:
         return self.totals[group] / len(self.members[group])
@@ -89,8 +92,8 @@ class _Balancer:
         return _per_day(cadre, change) / mean - 1 if mean > 0 else 0.0
 
     def balance(self, deadline: float) -> int:
-        """Rounds of moves: in each, every cadre above its group's mean, furthest first, hands over at
-        most one item; until a round moves nothing or the deadline."""
+        """Rounds of moves: in each, every cadre, highest excess first, hands over at most one item;
+        until a round moves nothing or the deadline."""
         moves = 0
         moved = True
         while moved and time.monotonic() < deadline:
@@ -100,8 +103,11 @@ class _Balancer:
                 key=self._excess,
                 reverse=True,
             )
+            # a giver below its mean still hands on within its group to one further below (the pair
+            # ends closer) and across groups where the pair's weighed spread shrinks: a community
+            # whose seconded cadres all sit below their mean may still relieve a dual cadre of a standby
             for giver in givers:
-                if time.monotonic() >= deadline or self._excess(giver) <= 0:
+                if time.monotonic() >= deadline:
                     break
                 if self._hand_over(giver, deadline):
                     moves += 1
@@ -162,7 +168,17 @@ class _Balancer:
         taker_after = self._excess(taker, amount)
         if self.group_of[taker.index] == self.group_of[giver.index]:
             return abs(after - taker_after) < before - taker_before
-        return after >= 0 and taker_after <= 0
+        change = self._spread(giver, -amount) + self._spread(taker, amount) - self._spread(giver) - self._spread(taker)
+        return change < 0
+
+    def _spread(self, cadre: CadreState, change: int = 0) -> float:
+        """The cadre's term of the fairness part's spread, in load units a day, times its group's
+        weight, with its group's mean as it stands."""
+        group = self.group_of[cadre.index]
+        mean = self._mean(group)
+        deviation = abs(_per_day(cadre, change) - mean)
+        convex = sum(max(0.0, deviation - quarters * mean / 4) for quarters in range(DEVIATION_STEPS + 1))
+        return self.weights[group] * convex
 
     def _lighter_nearby(self, taker: CadreState, held: Held, load: int) -> list[Held]:
         """The taker's items lighter than ``held`` on the other days of the weeks around its day,

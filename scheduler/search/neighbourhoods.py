@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from scheduler.model.calendar import fairness_group, standby_wanted
-from scheduler.model.objective import load_coefficients
+from scheduler.model.objective import group_weights, load_coefficients
 from scheduler.model.roster_model import RosterModel
 
 
@@ -156,16 +156,18 @@ class NeighbourhoodChooser:
 
     def _load_spread(self, solution: list[int]) -> dict[tuple[str, int], float]:
         """Per community (on every day alike): how far its cadres' loads lie from their groups'
-        means, in the fairness part's own load units; the communities of the most and least
+        means, in the fairness part's own load units and group weights; the communities of the most and least
         loaded cadres weigh most."""
         loads = self.index.loads(solution)
         by_group: dict[str, list[float]] = defaultdict(list)
         for group, load in loads.values():
             by_group[group].append(load)
         means = {group: sum(values) / len(values) for group, values in by_group.items()}
+        weights = group_weights({group: len(values) for group, values in by_group.items()})
         spread: dict[tuple[str, int], float] = {}
         for community, cadres in self.index.community_cadres.items():
-            distance = sum(abs(loads[cadre][1] - means[loads[cadre][0]]) for cadre in cadres if cadre in loads)
+            distance = sum(weights[loads[cadre][0]] * abs(loads[cadre][1] - means[loads[cadre][0]])
+                           for cadre in cadres if cadre in loads)
             for day in range(self.index.days):
                 spread[(community, day)] = distance
         return spread

@@ -160,3 +160,22 @@ def test_cadre_without_available_days_is_left_out_of_fairness() -> None:
     assert evaluation.parts["fairness"] == 0
     assert evaluation.metrics["groups"]["none"]["cadres"] == 1
     assert evaluation.metrics["cadres"]["gone"]["available_days"] == 0
+
+
+def test_each_group_spread_weighed_by_the_largest_group_over_its_size() -> None:
+    # 4 days, D at k1 (c1) every day; a duty's load 480 * 100 / 4 = 12000 (per available day).
+    # Seconded s1 (c1) and z1-z3 (c2, no duty: load 0); no unit n1 (c1) and m1 (c2, load 0).
+    # n1 holds all four duties: seconded loads all 0 -> spread 0. None: 48000 and 0, mean 24000,
+    # a quarter 6000: each deviation 24000 weighs 24000 + 18000 + 12000 + 6000 = 60000 -> 120000.
+    # Group weights: largest group 4; seconded 4 / 4 = 1, none 4 / 2 = 2 -> load_spread 240000.
+    # (The model test `test_fairness_weighs_each_group_by_its_size` finds the roster the weights prefer.)
+    members = [cadre("s1", unit="u1", mode="seconded")]
+    members += [cadre(name, unit="u1", mode="seconded", communities=["c2"]) for name in ("z1", "z2", "z3")]
+    members += [cadre("n1"), cadre("m1", communities=["c2"])]
+    checkpoints = [{"id": "k1", "community": "c1", "risk": "low", "demand": [demand()]}]
+    instance = make_instance(members, days=4, shifts=[{"id": "D", "start": "08:00", "end": "16:00"}],
+                             checkpoints=checkpoints, units=[{"id": "u1"}])
+    evaluation = evaluate(instance, [duty("n1", day(offset)) for offset in range(4)], [])
+    assert evaluation.violations == []
+    assert evaluation.load_units == {"s1": 0, "z1": 0, "z2": 0, "z3": 0, "n1": 48000, "m1": 0}
+    assert (evaluation.load_spread, evaluation.unit_spread) == (240000, 0)

@@ -178,6 +178,24 @@ def test_fairness_is_per_available_day() -> None:
     assert solved.value("fairness") == 12000
 
 
+def test_fairness_weighs_each_group_by_its_size() -> None:
+    # 4 days, one D duty a day at k1 (c1): load 480 * 100 / 4 = 12000 a duty. Seconded s1 (c1) and
+    # z1-z3 (c2, no duty: load 0); no unit n1 (c1) and m1 (c2, load 0). With k duties for s1 and
+    # 4 - k for n1:
+    #   seconded: s1 12000 k, three at 0; mean 3000 k, a quarter 750 k: s1's deviation 9000 k weighs
+    #     (9000 + 8250 + 7500 + 6750) k = 31500 k, each 0 weighs (3000 + 2250 + 1500 + 750) k = 7500 k:
+    #     54000 k.
+    #   none: n1 12000 (4 - k), m1 0; mean 6000 (4 - k): each deviation weighs 15000 (4 - k): 30000 (4 - k).
+    # Unweighed, 120000 + 24000 k: n1 would take all four. The none group has 2 cadres against 4, so its
+    # spread weighs 2: 54000 k + 60000 (4 - k) = 240000 - 6000 k, least at k = 4: 216000.
+    members = [cadre("s1", unit="u1", mode="seconded")]
+    members += [cadre(name, unit="u1", mode="seconded", communities=["c2"]) for name in ("z1", "z2", "z3")]
+    members += [cadre("n1"), cadre("m1", communities=["c2"])]
+    solved = solve_checked(instance(members, days=4, communities=["c1", "c2"], units=[{"id": "u1"}]))
+    assert solved.per_cadre() == {"s1": 4}
+    assert solved.value("fairness") == 216000
+
+
 def test_vulnerable_cadre_never_at_high_risk() -> None:
     # Checkpoints low (k-low) and high (k-high), 1 duty each, 1 day; cadres v (vulnerable) and n: coverage 0
     # only with v at the low-risk checkpoint and n at the high one.
