@@ -184,9 +184,10 @@ def main() -> int:
             gaps.setdefault(name, []).append(gap)
             failed |= row["check"] != "ok"
             bound = row.get("bound")
+            bound_shown = None if bound is None else round(float(str(bound)), 1)
             print(
                 f"| {name} | {seed} | {row['days']} | {row['staff']} | {row['shifts']} | {best} | {lower} | "
-                f"{objective} | {gap} | {bound if bound is None else round(float(bound), 1)} | {row['status']} | "
+                f"{objective} | {gap} | {bound_shown} | {row['status']} | "
                 f"{row['check']} | {row['seconds']} |",
                 flush=True,
             )
