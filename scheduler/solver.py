@@ -74,7 +74,7 @@ def solve(instance: Instance, options: SolveOptions | None = None) -> Result:
         search_budget = budget.share(1.0, less=_finishing_seconds(options, construction, polishing=True))
     roster_model = RosterModel.build(instance, calendar=calendar)
     plan = plan_stages(roster_model)
-    counted = stage_bounds(instance, calendar)
+    counted = stage_bounds(instance, calendar, options.settings)
     build_seconds = time.monotonic() - budget.started
     runner = CpSatRunner(roster_model, options, build_seconds, constructed=keys_of(calendar, construction))
     result = _stage_loop(instance, options, plan, runner, search_budget, counted)
@@ -105,7 +105,7 @@ def _stage_loop(instance: Instance, options: SolveOptions, plan: list[ObjectiveS
     carried = 0.0
     for index, stage in enumerate(plan):
         if counted is not None:  # a stage that reaches this bound ends: nothing can be better
-            runner.prove(stage.name, counted.bound(stage.name, runner.held_at))
+            runner.prove(stage.name, counted.bound(stage.name, runner.held_at, budget))
         left = budget.left()
         if runner.interrupted or (left is not None and left <= LEAST and runner.solution is not None):
             result.stages.append(_skipped(stage, runner))

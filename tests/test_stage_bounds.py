@@ -15,7 +15,7 @@ from tests.rules.helpers import cadre, cadres, instance, solve_checked
 from tests.test_properties import SCALE, accepted_stage_values, instances, roster_choices
 
 # A stage value in reported units times its divisor is the part's integer value (objective.plan_stages).
-DIVISOR = {"coverage": 100, "standby": 1, "target": 100}
+DIVISOR = {"coverage": 100, "standby": 1, "target": 100, "fairness": 1}
 
 
 def bounds_of(data: dict[str, Any], held: dict[str, int] | None = None) -> dict[str, int]:
@@ -105,3 +105,16 @@ def test_no_roster_is_below_a_counted_bound(data: dict[str, Any]) -> None:
             event(f"{stage} bound > 0: {bound > 0}")
             assert bound <= own[stage], (stage, bound, own, held)
             held[stage] = own[stage]
+
+
+def test_fairness_is_bounded_where_one_community_asks_more_of_its_cadres() -> None:
+    # 2 days, k1 (c1) asks 1 on D each day; a serves c1, b only c2 (nothing asked there). Held at
+    # coverage 0, a holds both duties: loads 2 * 480 * 100 / 2 = 48000 and 0, mean 24000, a quarter
+    # 6000: each deviation 24000 weighs 24000 + 18000 + 12000 + 6000 = 60000 -> 120000, and the LP
+    # (a mean between 23999.5 and 24000 costs 192000 - 3 * mean) gives the same. Without coverage
+    # held, an empty roster has spread 0.
+    data = instance([cadre("a"), cadre("b", communities=["c2"])], days=2, communities=["c1", "c2"])
+    held = {"coverage": 0, "standby": 0, "target": 0}
+    assert bounds_of(data, held)["fairness"] == 120000
+    assert bounds_of(data)["fairness"] == 0
+    assert solve_checked(data).value("fairness") == 120000

@@ -80,6 +80,11 @@ class SearchSettings:
     """Share of a whole search's time for the stage's own objective, before the search with its
     tie-break by the next stage (which can keep the whole search from proving the stage)."""
 
+    bound_share: float = 0.1
+    """Most of the time left that a stage's counted bound may take where it solves a linear programme
+    (the fairness stage's, :mod:`scheduler.search.fairness_bound`); past it the stage is bounded by 0.
+    In deterministic units the programme is solved to the end."""
+
     balance_share: float = 0.25
     """Most of the fairness stage's time (in seconds) that handing duties from the most to the least
     loaded cadres may take before the search (:mod:`scheduler.search.balance`); in deterministic

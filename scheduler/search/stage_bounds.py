@@ -32,8 +32,9 @@ Holding an earlier stage at the roster's value only shrinks the rosters
 counted, and each count gives every roster at least as much as it can have:
 a bound is never above the value of any roster with those earlier values.
 Eligibility, nights, successions and unit presence are left out of the
-counts, which keeps the bounds sound (merely less tight). Fairness, requests and continuity
-are bounded by 0: every part is at least 0.
+counts, which keeps the bounds sound (merely less tight). Fairness is bounded by a linear
+programme over loads built on the same capacities (:mod:`scheduler.search.fairness_bound`);
+requests and continuity by 0: every part is at least 0.
 """
 
 from __future__ import annotations
@@ -49,11 +50,14 @@ from models.instance import Instance
 from scheduler.compose.capacity import LP_TOLERANCE, CapacityBound, community_groups, skill_groups
 from scheduler.model.calendar import CadreFacts, Calendar, Slot, hours_to_minutes, standby_wanted
 from scheduler.model.objective import scaled
+from scheduler.search.budget import Budget
+from scheduler.search.fairness_bound import fairness_bound
+from scheduler.search.settings import SETTINGS, SearchSettings
 
 logger = logging.getLogger(__name__)
 
-# The stages counted here; the later ones are bounded by 0.
-COUNTED_STAGES = ("coverage", "standby", "target")
+# The stages counted here (fairness by a linear programme over loads); the last is bounded by 0.
+COUNTED_STAGES = ("coverage", "standby", "target", "fairness")
 
 
 @dataclass
@@ -93,10 +97,13 @@ def most_in_windows(caps: list[int], windows: Iterable[tuple[int, int, int]]) ->
 class StageBounds:
     """Per-cadre capacities counted once per solve; :meth:`bound` counts a stage's bound from them."""
 
-    def __init__(self, instance: Instance, calendar: Calendar) -> None:
+    def __init__(self, instance: Instance, calendar: Calendar, settings: SearchSettings = SETTINGS) -> None:
         started = time.monotonic()
+        self.settings = settings
+        self.instance = instance
         self.calendar = calendar
         self.capacity = CapacityBound(instance, calendar)
+        self.capacities: dict[str, tuple[int, int]] = {}  # each cadre's (duties, work periods), once
         self.groups = self._groups(instance)
         self.skills_short = self._skills_short(instance)
         self.seconds = time.monotonic() - started
@@ -114,7 +121,7 @@ class StageBounds:
             if not served:
                 continue
             group = groups[group_of[served[0]]]
-            duties, periods = self._cadre_capacity(calendar.cadre_facts[cadre.id])
+            duties, periods = self.cadre_capacity(calendar.cadre_facts[cadre.id])
             group.duty_capacity += duties
             group.period_capacity += periods
         for (checkpoint_id, _day, _shift), rule in calendar.demand.items():
@@ -153,8 +160,14 @@ class StageBounds:
                 cost += sum(sorted(weight for community in group for weight in weights[(skill, community)])[:short])
         return cost
 
-    def _cadre_capacity(self, facts: CadreFacts) -> tuple[int, int]:
+    def cadre_capacity(self, facts: CadreFacts) -> tuple[int, int]:
         """(most duties, most work periods) the cadre can hold over the horizon."""
+        known = self.capacities.get(facts.cadre.id)
+        if known is None:
+            known = self.capacities[facts.cadre.id] = self._cadre_capacity(facts)
+        return known
+
+    def _cadre_capacity(self, facts: CadreFacts) -> tuple[int, int]:
         calendar, rules = self.calendar, facts.rules
         days = calendar.days
         open_by_day: list[list[Slot]] = [[] for _ in range(days)]
@@ -236,11 +249,17 @@ class StageBounds:
             return None
         return units / divisor
 
-    def bound(self, stage: str, held: dict[str, int]) -> int:
+    def bound(self, stage: str, held: dict[str, int], budget: Budget | None = None) -> int:
         """The least value of ``stage``'s part (its integer units) that any roster can have whose earlier
-        stages are at most ``held`` (same units)."""
+        stages are at most ``held`` (same units); the fairness LP gets ``bound_share`` of what is left of
+        ``budget`` in seconds (bound 0 past it), and runs to the end in deterministic units."""
         if stage not in COUNTED_STAGES:
             return 0
+        if stage == "fairness":
+            left = None if budget is None or budget.deterministic else budget.left()
+            seconds = None if left is None else left * self.settings.bound_share
+            return fairness_bound(self.instance, self.calendar, self.cadre_capacity, self.capacity.slot_usable,
+                                  held, seconds)
         if stage == "coverage":
             return sum(self._coverage(group) for group in self.groups) + self.skills_short
         lowest = {"coverage": [self._coverage(group) for group in self.groups]}
@@ -306,11 +325,11 @@ def _most_apart(slots: list[Slot], rest: int) -> int:
     return min(len(ordered), 1)
 
 
-def stage_bounds(instance: Instance, calendar: Calendar) -> StageBounds | None:
+def stage_bounds(instance: Instance, calendar: Calendar, settings: SearchSettings = SETTINGS) -> StageBounds | None:
     """The counted bounds for a lexicographic instance (a weighted one is bounded by CP-SAT alone)."""
     if instance.objective.mode != "lexicographic":
         return None
-    return StageBounds(instance, calendar)
+    return StageBounds(instance, calendar, settings)
 
 
 __all__ = ["COUNTED_STAGES", "StageBounds", "most_in_windows", "stage_bounds"]
