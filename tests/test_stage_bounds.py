@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from models.loading import parse_instance
 from scheduler.model.calendar import Calendar
 from scheduler.search.stage_bounds import COUNTED_STAGES, StageBounds, most_in_windows
-from tests.rules.helpers import cadre, cadres, instance, solve_checked
+from tests.rules.helpers import D, E, cadre, cadres, instance, solve_checked
 from tests.test_properties import SCALE, accepted_stage_values, instances, roster_choices
 
 # A stage value in reported units times its divisor is the part's integer value (objective.plan_stages).
@@ -118,3 +118,17 @@ def test_fairness_is_bounded_where_one_community_asks_more_of_its_cadres() -> No
     assert bounds_of(data, held)["fairness"] == 120000
     assert bounds_of(data)["fairness"] == 0
     assert solve_checked(data).value("fairness") == 120000
+
+
+def test_duty_minutes_capacity_counts_the_longest_shifts_within_the_hours() -> None:
+    # 7 days, D (8 h) and E (18-22, 4 h), one duty a day: at most 7 * 480 = 3360 minutes; with 8 duty
+    # hours in any 7 days, 480 (the duty count, in the shortest shift, would allow two E: 2 duties).
+    shifts = [D, E]
+    free = parse_instance(instance([cadre("a")], days=7, shifts=shifts))
+    limited = parse_instance(instance([cadre("a", limits={"max_duty_hours_per_7_days": 8})], days=7, shifts=shifts))
+    for loaded, minutes, duties in ((free, 3360, 7), (limited, 480, 2)):
+        calendar = Calendar(loaded)
+        counted = StageBounds(loaded, calendar)
+        facts = calendar.cadre_facts["a"]
+        assert counted.duty_minutes_capacity(facts) == minutes
+        assert counted.cadre_capacity(facts)[0] == duties

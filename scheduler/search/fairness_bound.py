@@ -10,8 +10,9 @@ see. This LP relaxes the roster to loads:
   risk and under-weight), how many duties the cadre holds there, at most one a
   day where a duty is possible for it at all, never at high risk for a
   vulnerable cadre; per cadre and community standby class, how many standby;
-- each cadre's duties at most its duty capacity, duties and standby together at
-  most its work-period capacity (both counted by :mod:`scheduler.search.stage_bounds`);
+- each cadre's duties at most its duty capacity, their minutes at most its duty
+  minutes capacity, duties and standby together at most its work-period
+  capacity (all counted by :mod:`scheduler.search.stage_bounds`);
 - per class at most the cells' ``max`` (where every rule has one); the minimum
   persons left uncovered, weighted by risk, at most the coverage held; the
   targets' under-weighted shortfall, summed per class, at most the target
@@ -84,6 +85,7 @@ def fairness_bound(
     instance: Instance,
     calendar: Calendar,
     capacity_of: Callable[[CadreFacts], tuple[int, int]],
+    minutes_of: Callable[[CadreFacts], int],
     usable: Callable[[CadreFacts, Slot], bool],
     held: dict[str, int],
     seconds: float | None = None,
@@ -122,7 +124,7 @@ def fairness_bound(
             return 0
         cadre = facts.cadre
         duty_most, period_most = capacity_of(facts)
-        duty_terms, standby_terms, load_terms = [], [], []
+        duty_terms, standby_terms, load_terms, minute_terms = [], [], [], []
         for index in (index for community in cadre.communities for index in duty_classes_of[community]):
             duty_class = duty_classes[index]
             if duty_class.high and cadre.vulnerable:
@@ -139,6 +141,7 @@ def fairness_bound(
             coefficient = round_half_up(duty_class.minutes * factor * LOAD_SCALE / facts.available_days)
             class_duties[index].append(count)
             duty_terms.append(count)
+            minute_terms.append(duty_class.minutes * count)
             load_terms.append(coefficient * count)
         for index in (index for community in cadre.communities for index in standby_classes_of[community]):
             standby_class = standby_classes[index]
@@ -149,6 +152,7 @@ def fairness_bound(
             load_terms.append(coefficient * count)
         if duty_terms:
             solver.Add(solver.Sum(duty_terms) <= duty_most)
+            solver.Add(solver.Sum(minute_terms) <= minutes_of(facts))
         if duty_terms or standby_terms:
             solver.Add(solver.Sum(duty_terms + standby_terms) <= period_most)
         loads[cadre.id] = solver.Sum(load_terms) if load_terms else solver.Sum([])

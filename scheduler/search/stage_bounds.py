@@ -225,6 +225,42 @@ class StageBounds:
         duties = min(most_in_windows(duty_caps, duty_windows), periods_total)
         return duties, periods_total
 
+    def duty_minutes_capacity(self, facts: CadreFacts) -> int:
+        """The most duty minutes the cadre can hold over the horizon: per day its longest open slots (as
+        many as its duties a day and the rest between them allow) within its daily hours, per 7 days its
+        hours and duty hours, and its total hours. (The duty capacity counts duties in the shortest
+        shift; a cadre limited in hours holds fewer long ones.)"""
+        calendar, rules = self.calendar, facts.rules
+        days = calendar.days
+        open_by_day: list[list[Slot]] = [[] for _ in range(days)]
+        for (day, _shift), slot in calendar.slots.items():
+            if 0 <= day < days and self.capacity.slot_usable(facts, slot):
+                open_by_day[day].append(slot)
+        per_day = rules.max_duty_shifts_per_day
+        daily = hours_to_minutes(rules.max_hours_per_day)
+        caps = []
+        for day, slots in enumerate(open_by_day):
+            most = _most_apart(slots, facts.rest_minutes) if slots else 0
+            if per_day is not None:
+                most = min(most, per_day)
+            cap = sum(sorted((slot.minutes for slot in slots), reverse=True)[:most])
+            if daily is not None:
+                cap = min(cap, max(daily - facts.fixed_minutes.get(day, 0), 0))
+            caps.append(cap)
+        windows = []
+        for limit_hours, fixed_by_day in ((rules.max_hours_per_7_days, facts.fixed_minutes),
+                                          (rules.max_duty_hours_per_7_days, facts.fixed_duty_minutes)):
+            weekly = hours_to_minutes(limit_hours)
+            if weekly is None:
+                continue
+            for last in range(days):
+                used = sum(fixed_by_day.get(day, 0) for day in range(last - 6, last + 1))
+                windows.append((last - 6, last, max(weekly - used, 0)))
+        total = hours_to_minutes(rules.max_total_hours)
+        if total is not None:
+            windows.append((0, days - 1, total))
+        return most_in_windows(caps, windows)
+
     @staticmethod
     def _work_day_limits(facts: CadreFacts) -> list[tuple[int, int]]:
         rules = facts.rules
@@ -258,8 +294,8 @@ class StageBounds:
         if stage == "fairness":
             left = None if budget is None or budget.deterministic else budget.left()
             seconds = None if left is None else left * self.settings.bound_share
-            return fairness_bound(self.instance, self.calendar, self.cadre_capacity, self.capacity.slot_usable,
-                                  held, seconds)
+            return fairness_bound(self.instance, self.calendar, self.cadre_capacity, self.duty_minutes_capacity,
+                                  self.capacity.slot_usable, held, seconds)
         if stage == "coverage":
             return sum(self._coverage(group) for group in self.groups) + self.skills_short
         lowest = {"coverage": [self._coverage(group) for group in self.groups]}
