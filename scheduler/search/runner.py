@@ -404,6 +404,9 @@ class CpSatRunner:
         self._for_a_neighbourhood(solver)
         status, _ = self.run(solver, model=small.model)
         budget.charge(solver.response_proto.deterministic_time)
+        logger.debug("completion on its own model: %d constraints, %d fixed, %s in %.2f s (limit %s)",
+                     len(small.model.proto.constraints), len(changed), solver.status_name(status),
+                     solver.wall_time, budget.left())
         if status not in FOUND:
             logger.info("no solution with the decisions fixed, on their own model (%s)", solver.status_name(status))
             return None
@@ -444,21 +447,23 @@ class CpSatRunner:
             return ProgressReporter(stage, self.options.progress, self.stage_started, self.scales.get(stage.name, 1))
         return FoundWatch()
 
-    def accept(self, duties: list[DutyKey], budget: Budget, standby: list[StandbyKey] | None = None) -> bool:
+    def accept(self, duties: list[DutyKey], budget: Budget, standby: list[StandbyKey] | None = None,
+               *, on_its_own: bool = True) -> bool:
         """Take built duties (and standby, when given) as the hint and, once the whole model accepts
         them with those variables fixed (only the auxiliary variables are searched), as the incumbent.
+        Where every decision is given and ``on_its_own``, only a model of the changes is solved.
         Whether it was accepted."""
         self.guide(duties, standby)
         assert self.partial_hint is not None
-        if self.solution is not None and standby is not None:  # every decision given: only changes count
+        if self.solution is not None and standby is not None and on_its_own:  # only changes count
             solution = self.solution
             changed = {index: value for index, value in zip(*self.partial_hint, strict=True)
                        if index >= len(solution) or solution[index] != value}
-            on_its_own = self._fixed_on_a_step_model(changed, budget)
-            if on_its_own is not None:
-                if on_its_own:
+            accepted = self._fixed_on_a_step_model(changed, budget)
+            if accepted is not None:
+                if accepted:
                     logger.info("the changed roster's own model accepts it: %s", self.described(self.values))
-                return on_its_own
+                return accepted
         self.solution = [0] * len(self.roster_model.cp.proto.variables)
         for index, value in zip(*self.partial_hint, strict=True):
             self.solution[index] = value

@@ -80,7 +80,7 @@ class SearchSettings:
     """Share of a whole search's time for the stage's own objective, before the search with its
     tie-break by the next stage (which can keep the whole search from proving the stage)."""
 
-    bound_share: float = 0.1
+    bound_share: float = 0.03
     """Most of the time left that a stage's counted bound may take where it solves a linear programme
     (the fairness stage's, :mod:`scheduler.search.fairness_bound`); past it the stage is bounded by 0.
     In deterministic units the programme is solved to the end."""
