@@ -170,10 +170,7 @@ class StageBounds:
     def _cadre_capacity(self, facts: CadreFacts) -> tuple[int, int]:
         calendar, rules = self.calendar, facts.rules
         days = calendar.days
-        open_by_day: list[list[Slot]] = [[] for _ in range(days)]
-        for (day, _shift), slot in calendar.slots.items():
-            if 0 <= day < days and self.capacity.slot_usable(facts, slot):
-                open_by_day[day].append(slot)
+        open_by_day = self._open_by_day(facts)
         open_slots = [slot for slots in open_by_day for slot in slots]
         if not open_slots:
             return 0, 0
@@ -210,18 +207,7 @@ class StageBounds:
             open_in = sum(1 for day in range(max(first, 0), last + 1) if day not in facts.fixed_work_days)
             fixed_duty_days = sum(1 for day in range(max(first, 0), last + 1) if day in facts.fixed_work_days)
             duty_windows.append((first, last, (min(limit, open_in) + fixed_duty_days) * most_a_day))
-        for limit_hours, fixed_by_day in ((rules.max_hours_per_7_days, facts.fixed_minutes),
-                                          (rules.max_duty_hours_per_7_days, facts.fixed_duty_minutes)):
-            weekly = hours_to_minutes(limit_hours)
-            if weekly is None:
-                continue
-            for last in range(days):
-                first = last - 6
-                used = sum(fixed_by_day.get(day, 0) for day in range(first, last + 1))
-                duty_windows.append((first, last, max(weekly - used, 0) // shortest))
-        total = hours_to_minutes(rules.max_total_hours)
-        if total is not None:
-            duty_windows.append((0, days - 1, total // shortest))
+        duty_windows.extend((first, last, minutes // shortest) for first, last, minutes in self._hour_windows(facts))
         duties = min(most_in_windows(duty_caps, duty_windows), periods_total)
         return duties, periods_total
 
@@ -230,12 +216,8 @@ class StageBounds:
         many as its duties a day and the rest between them allow) within its daily hours, per 7 days its
         hours and duty hours, and its total hours. (The duty capacity counts duties in the shortest
         shift; a cadre limited in hours holds fewer long ones.)"""
-        calendar, rules = self.calendar, facts.rules
-        days = calendar.days
-        open_by_day: list[list[Slot]] = [[] for _ in range(days)]
-        for (day, _shift), slot in calendar.slots.items():
-            if 0 <= day < days and self.capacity.slot_usable(facts, slot):
-                open_by_day[day].append(slot)
+        rules = facts.rules
+        open_by_day = self._open_by_day(facts)
         per_day = rules.max_duty_shifts_per_day
         daily = hours_to_minutes(rules.max_hours_per_day)
         caps = []
@@ -247,6 +229,21 @@ class StageBounds:
             if daily is not None:
                 cap = min(cap, max(daily - facts.fixed_minutes.get(day, 0), 0))
             caps.append(cap)
+        return most_in_windows(caps, self._hour_windows(facts))
+
+    def _open_by_day(self, facts: CadreFacts) -> list[list[Slot]]:
+        """Per day of the horizon, the slots where a duty is possible for the cadre at all."""
+        days = self.calendar.days
+        open_by_day: list[list[Slot]] = [[] for _ in range(days)]
+        for (day, _shift), slot in self.calendar.slots.items():
+            if 0 <= day < days and self.capacity.slot_usable(facts, slot):
+                open_by_day[day].append(slot)
+        return open_by_day
+
+    def _hour_windows(self, facts: CadreFacts) -> list[tuple[int, int, int]]:
+        """(first day, last day, duty minutes left) for every 7 days under the weekly hours and duty
+        hours (less what fixed work already takes), and for the horizon under the total hours."""
+        rules, days = facts.rules, self.calendar.days
         windows = []
         for limit_hours, fixed_by_day in ((rules.max_hours_per_7_days, facts.fixed_minutes),
                                           (rules.max_duty_hours_per_7_days, facts.fixed_duty_minutes)):
@@ -259,7 +256,7 @@ class StageBounds:
         total = hours_to_minutes(rules.max_total_hours)
         if total is not None:
             windows.append((0, days - 1, total))
-        return most_in_windows(caps, windows)
+        return windows
 
     @staticmethod
     def _work_day_limits(facts: CadreFacts) -> list[tuple[int, int]]:
