@@ -20,6 +20,7 @@ from scheduler.model.calendar import fairness_group, standby_wanted
 from scheduler.model.variables import Expr
 
 if TYPE_CHECKING:
+    from models.instance import Instance
     from scheduler.model.roster_model import RosterModel
 
 WEIGHT_SCALE = 100
@@ -146,25 +147,42 @@ def target(roster: RosterModel) -> Part:
     return Part("target", sum(terms), WEIGHT_SCALE, most)
 
 
+@dataclass(frozen=True)
+class LoadWeights:
+    """The instance's load weights as exact fractions: a duty's minutes are multiplied by ``night``
+    on a night shift and by ``high_risk`` at a high-risk checkpoint, a standby's by ``standby``."""
+
+    night: Fraction
+    high_risk: Fraction
+    standby: Fraction
+
+    @classmethod
+    def of(cls, instance: Instance) -> LoadWeights:
+        weights = instance.objective.load_weights
+        return cls(exact(weights.night), exact(weights.high_risk), exact(instance.standby.load_factor))
+
+    def duty(self, minutes: int, night: bool, high_risk: bool, available_days: int) -> int:
+        """A duty's load units for a cadre with ``available_days``."""
+        factor = (self.night if night else Fraction(1)) * (self.high_risk if high_risk else Fraction(1))
+        return round_half_up(minutes * factor * LOAD_SCALE / available_days)
+
+    def standby_load(self, minutes: int, available_days: int) -> int:
+        """A standby's load units for a cadre with ``available_days``."""
+        return round_half_up(minutes * self.standby * LOAD_SCALE / available_days)
+
+
 def load_coefficients(roster: RosterModel, cadre_id: str) -> list[tuple[int, cp_model.IntVar]]:
     """A cadre's load in load units as (coefficient, variable) pairs (see docs/SEMANTICS.md)."""
-    facts = roster.facts(cadre_id)
-    weights = roster.instance.objective.load_weights
-    night_weight, risk_weight = exact(weights.night), exact(weights.high_risk)
-    standby_weight = exact(roster.instance.standby.load_factor)
-    available = facts.available_days
+    available = roster.facts(cadre_id).available_days
+    weights = LoadWeights.of(roster.instance)
     pairs: list[tuple[int, cp_model.IntVar]] = []
     for key, variable in roster.vars.duties_of_cadre(cadre_id):
         slot = roster.calendar.slots[(key.day, key.shift)]
-        factor = Fraction(1)
-        if slot.night:
-            factor *= night_weight
-        if roster.calendar.checkpoints[key.checkpoint].risk == "high":
-            factor *= risk_weight
-        pairs.append((round_half_up(slot.minutes * factor * LOAD_SCALE / available), variable))
+        high = roster.calendar.checkpoints[key.checkpoint].risk == "high"
+        pairs.append((weights.duty(slot.minutes, slot.night, high, available), variable))
     for standby_key, variable in roster.vars.standbys_of_cadre(cadre_id):
         slot = roster.calendar.slots[(standby_key.day, standby_key.shift)]
-        pairs.append((round_half_up(slot.minutes * standby_weight * LOAD_SCALE / available), variable))
+        pairs.append((weights.standby_load(slot.minutes, available), variable))
     return pairs
 
 

@@ -40,13 +40,12 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 from ortools.linear_solver import pywraplp
 
 from models.instance import Instance
 from scheduler.model.calendar import CadreFacts, Calendar, Slot, fairness_group, standby_wanted
-from scheduler.model.objective import DEVIATION_STEPS, LOAD_SCALE, exact, group_weights, round_half_up, scaled
+from scheduler.model.objective import DEVIATION_STEPS, LoadWeights, group_weights, scaled
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +81,6 @@ class _StandbyClass:
 
 
 def fairness_bound(
-    instance: Instance,
     calendar: Calendar,
     capacity_of: Callable[[CadreFacts], tuple[int, int]],
     minutes_of: Callable[[CadreFacts], int],
@@ -93,6 +91,7 @@ def fairness_bound(
     """The least fairness value (load spread, its integer units) of any roster whose coverage, standby
     and target parts are at most ``held`` (solver units); 0 where the LP is not solved in ``seconds``."""
     started = time.monotonic()
+    instance = calendar.instance
     cadres = [calendar.cadre_facts[cadre.id] for cadre in instance.cadres]
     cadres = [facts for facts in cadres if facts.available_days > 0]
     groups: dict[str, list[CadreFacts]] = defaultdict(list)
@@ -107,9 +106,7 @@ def fairness_bound(
     if solver is None:
         return 0
     infinity = solver.infinity()
-    load_weights = instance.objective.load_weights
-    night_weight, risk_weight = exact(load_weights.night), exact(load_weights.high_risk)
-    standby_weight = exact(instance.standby.load_factor)
+    load_weights = LoadWeights.of(instance)
     class_duties: dict[int, list[pywraplp.Variable]] = defaultdict(list)
     class_standby: dict[int, list[pywraplp.Variable]] = defaultdict(list)
     loads: dict[str, pywraplp.LinearExpr] = {}
@@ -133,12 +130,8 @@ def fairness_bound(
             if not days:
                 continue
             count = solver.NumVar(0, days, "")
-            factor = Fraction(1)
-            if duty_class.night:
-                factor *= night_weight
-            if duty_class.high:
-                factor *= risk_weight
-            coefficient = round_half_up(duty_class.minutes * factor * LOAD_SCALE / facts.available_days)
+            coefficient = load_weights.duty(duty_class.minutes, duty_class.night, duty_class.high,
+                                            facts.available_days)
             class_duties[index].append(count)
             duty_terms.append(count)
             minute_terms.append(duty_class.minutes * count)
@@ -146,7 +139,7 @@ def fairness_bound(
         for index in (index for community in cadre.communities for index in standby_classes_of[community]):
             standby_class = standby_classes[index]
             count = solver.NumVar(0, standby_class.days, "")
-            coefficient = round_half_up(standby_class.minutes * standby_weight * LOAD_SCALE / facts.available_days)
+            coefficient = load_weights.standby_load(standby_class.minutes, facts.available_days)
             class_standby[index].append(count)
             standby_terms.append(count)
             load_terms.append(coefficient * count)

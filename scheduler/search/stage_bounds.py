@@ -100,7 +100,6 @@ class StageBounds:
     def __init__(self, instance: Instance, calendar: Calendar, settings: SearchSettings = SETTINGS) -> None:
         started = time.monotonic()
         self.settings = settings
-        self.instance = instance
         self.calendar = calendar
         self.capacity = CapacityBound(instance, calendar)
         self.capacities: dict[str, tuple[int, int]] = {}  # each cadre's (duties, work periods), once
@@ -291,7 +290,7 @@ class StageBounds:
         if stage == "fairness":
             left = None if budget is None or budget.deterministic else budget.left()
             seconds = None if left is None else left * self.settings.bound_share
-            return fairness_bound(self.instance, self.calendar, self.cadre_capacity, self.duty_minutes_capacity,
+            return fairness_bound(self.calendar, self.cadre_capacity, self.duty_minutes_capacity,
                                   self.capacity.slot_usable, held, seconds)
         if stage == "coverage":
             return sum(self._coverage(group) for group in self.groups) + self.skills_short
