@@ -27,6 +27,7 @@ from models.loading import parse_instance
 from scheduler.model.roster_model import RosterModel
 from scheduler.search.budget import Budget
 from scheduler.search.columns.generation import ColumnGeneration
+from scheduler.search.settings import SETTINGS, SearchSettings, settings_with
 from scheduler.sources.curtois import (
     CurtoisData,
     CurtoisFormatError,
@@ -53,10 +54,10 @@ class Outcome:
     dive_seconds: float
 
 
-def solve(data: CurtoisData, time_limit: float, dive: bool) -> Outcome:
+def solve(data: CurtoisData, time_limit: float, dive: bool, settings: SearchSettings = SETTINGS) -> Outcome:
     """The column-generation LP of ``data`` (and, with ``dive``, a roster by price-and-dive)."""
     instance = parse_instance(to_instance(data, "benchmark"))
-    generated = ColumnGeneration(RosterModel.build(instance), Budget(time_limit)).run(dive=dive)
+    generated = ColumnGeneration(RosterModel.build(instance), Budget(time_limit), settings=settings).run(dive=dive)
     if generated is None:
         raise ValueError("some staff member has no roster that keeps every hard rule")
     roster = {(key.cadre, key.day): key.shift for key in generated.duties} if dive else None
@@ -87,7 +88,13 @@ def main() -> int:
     parser.add_argument(
         "--time-limit", type=float, default=600.0, help="seconds after which column generation stops early"
     )
+    parser.add_argument("--setting", action="append", default=[], metavar="NAME=VALUE",
+                        help="a search setting other than its tuned value (as schedule solve --setting); repeatable")
     arguments = parser.parse_args()
+    try:
+        settings = settings_with(arguments.setting)
+    except ValueError as error:
+        parser.error(f"--setting: {error}")
     loaded = []
     for name in arguments.instances:
         path = _instance_path(name)
@@ -96,11 +103,11 @@ def main() -> int:
         except (OSError, UnicodeDecodeError, CurtoisFormatError) as error:
             print(f"{path}: {error}", file=sys.stderr)
             return 2
-    print(f"# {platform.machine()}, Python {platform.python_version()}")
+    print(f"# {platform.machine()}, Python {platform.python_version()}" + "".join(f", {s}" for s in arguments.setting))
     print("| instance | LP bound | LP converged | rounds | columns | s | dive roster | rules kept | dive s |")
     print("|---|---|---|---|---|---|---|---|---|")
     for name, data in loaded:
-        outcome = solve(data, arguments.time_limit, arguments.dive)
+        outcome = solve(data, arguments.time_limit, arguments.dive, settings)
         dive_value = dive_rules = dive_seconds = "—"
         if outcome.dive_roster is not None:
             dive_value = str(curtois_objective(data, outcome.dive_roster))

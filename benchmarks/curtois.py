@@ -36,6 +36,7 @@ from pathlib import Path
 from models.loading import parse_instance
 from scheduler.checker import check
 from scheduler.compose.roster import compose_roster
+from scheduler.search.settings import settings_with
 from scheduler.solver import SolveOptions, solve
 from scheduler.sources.curtois import (
     curtois_objective,
@@ -156,12 +157,19 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed of the first run")
     parser.add_argument("--repeat", type=int, default=1, help="runs per instance, with seeds --seed, --seed + 1, ...")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON lines to this file")
+    parser.add_argument("--setting", action="append", default=[], metavar="NAME=VALUE",
+                        help="a search setting other than its tuned value (as schedule solve --setting); repeatable")
     arguments = parser.parse_args()
+    try:
+        settings = settings_with(arguments.setting)
+    except ValueError as error:
+        parser.error(f"--setting: {error}")
     known = best_known()
     machine = f"{platform.machine()} {platform.processor() or ''}".strip()
     print(f"# machine: {machine}, {os.cpu_count()} cores, python {platform.python_version()}")
     seeds = [arguments.seed + offset for offset in range(max(arguments.repeat, 1))]
-    print(f"# time limit {arguments.time_limit} s, {arguments.workers} workers, seeds {', '.join(map(str, seeds))}")
+    print(f"# time limit {arguments.time_limit} s, {arguments.workers} workers, seeds {', '.join(map(str, seeds))}"
+          + "".join(f", {setting}" for setting in arguments.setting))
     columns = ["instance", "seed", "days", "staff", "shifts", "best known", "lower bound", "ours", "gap %"]
     columns += ["our bound", "status", "check", "s"]
     print("| " + " | ".join(columns) + " |")
@@ -171,7 +179,8 @@ def main() -> int:
     gaps: dict[str, list[float | None]] = {}
     for name in arguments.instances:
         for seed in seeds:
-            options = SolveOptions(time_limit=arguments.time_limit, workers=arguments.workers, seed=seed)
+            options = SolveOptions(time_limit=arguments.time_limit, workers=arguments.workers, seed=seed,
+                                   settings=settings)
             try:
                 row = run_alone(name, options)
             except Exception as error:  # one failed run is a row of the table, not the end of the benchmark

@@ -14,8 +14,10 @@ the duals of the duties) must be the pricer's.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import itertools
+import logging
 import math
 import random
 import signal
@@ -47,7 +49,7 @@ from scheduler.search.columns.pricer import CadrePricer
 from scheduler.search.columns.problems import CadreProblem, cadre_problems
 from scheduler.search.runs import only_sequence_rules
 from scheduler.search.settings import SETTINGS
-from scheduler.solver import SolveOptions
+from scheduler.solver import SolveOptions, solve
 from scheduler.sources.curtois import (
     CurtoisData,
     curtois_objective,
@@ -760,7 +762,7 @@ def test_without_time_for_a_second_lp_the_first_is_dived_twice(monkeypatch: pyte
     values = [outcome.value for outcome in alone if outcome is not None]
     assert len(set(values)) == 2
     cheapest = alone[values.index(min(values))]
-    monkeypatch.setattr(processes_module, "second_lp_fits", lambda first_lp_work, left: False)
+    monkeypatch.setattr(processes_module, "second_lp_fits", lambda first_lp_work, left, settings: False)
 
     both, _ = processes_module.two_dives(roster_model, None, processes=2)
 
@@ -977,3 +979,31 @@ def test_a_dive_step_stops_pricing_within_the_gap() -> None:
 
     assert (stopped_converged, stopped_rounds) == (False, 1) and stopped_bound <= stopped_value
     assert converged and rounds >= 1 and value <= stopped_value + 1e-9 and bound <= value + 1e-9
+
+
+def test_the_settings_given_reach_the_generation() -> None:
+    # A finite budget for a dive keeps the first LP to its share; with least_lp_rounds absurdly high,
+    # the pace of the first rosters says the LP cannot end in time and it is abandoned at once. With the
+    # tuned value the same LP ends (two cadres, a week). So the generation reads the settings given,
+    # not the module's defaults.
+    data = parse_instance(to_instance(parse_curtois(SMALL), "small"))
+    slow = dataclasses.replace(SETTINGS, least_lp_rounds=10**12)
+
+    tuned = ColumnGeneration(RosterModel.build(data), Budget(30.0)).lp()
+    given = ColumnGeneration(RosterModel.build(data), Budget(30.0), settings=slow).lp()
+
+    assert tuned is not None and tuned.converged and not tuned.abandoned
+    assert given is not None and given.abandoned and not given.converged
+
+
+def test_a_solve_s_settings_reach_its_column_generation(caplog: pytest.LogCaptureFixture) -> None:
+    # The same, through schedule's solve: the builder hands the solve's settings to the dives.
+    data = parse_instance(to_instance(parse_curtois(SMALL), "small"))
+    slow = dataclasses.replace(SETTINGS, least_lp_rounds=10**12)
+    with caplog.at_level(logging.INFO, logger="scheduler.search.columns.generation"):
+        solve(data, SolveOptions(time_limit=20, workers=1, settings=slow))
+    assert "the LP would not end in time" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="scheduler.search.columns.generation"):
+        solve(data, SolveOptions(time_limit=20, workers=1))
+    assert "column generation: LP" in caplog.text and "the LP would not end in time" not in caplog.text

@@ -65,7 +65,7 @@ class RunsBuilder:
         return only_sequence_rules(runner.roster_model.instance)
 
     def build(self, runner: CpSatRunner, budget: Budget) -> Built | None:
-        from_runs = runs_roster(runner.roster_model)
+        from_runs = runs_roster(runner.roster_model, settings=runner.settings)
         if from_runs is None or from_runs.short:
             return None
         return Built(from_runs.duties)
@@ -144,7 +144,7 @@ def _completed(runner: CpSatRunner, built: Built) -> list[DutyKey] | None:
     """The built duties with runs for the cadres left unplaced, or None (the duties then only guide)."""
     if not built.unplaced:
         return built.duties
-    rest = runs_roster(runner.roster_model, placed=built.duties, only=built.unplaced)
+    rest = runs_roster(runner.roster_model, placed=built.duties, only=built.unplaced, settings=runner.settings)
     if rest is None or rest.short:
         still = built.unplaced if rest is None else rest.short
         logger.info("cadres without a built roster: %s", ", ".join(still))
@@ -166,7 +166,8 @@ def improve_incumbent(runner: CpSatRunner, duties: list[DutyKey], budget: Budget
     roster_model = runner.roster_model
     better = runner.unless_interrupted(
         "making the roster better",
-        lambda: improve(roster_model.instance, roster_model.calendar, duties, runner, budget.part(share)),
+        lambda: improve(roster_model.instance, roster_model.calendar, duties, runner, budget.part(share),
+                        least_cadre_search=runner.settings.least_cadre_search),
     )
     if better is None or not better.changed:
         return

@@ -75,7 +75,12 @@ def _with_duties_fixed(roster_model: RosterModel, duties: set[DutyKey]) -> cp_mo
 
 
 def improve(
-    instance: Instance, calendar: Calendar, duties: list[DutyKey], solver: SideModelSolver, budget: Budget
+    instance: Instance,
+    calendar: Calendar,
+    duties: list[DutyKey],
+    solver: SideModelSolver,
+    budget: Budget,
+    least_cadre_search: float = SETTINGS.least_cadre_search,
 ) -> Improvement:
     """``duties`` (a whole roster) made cheaper cadre by cadre (see the module doc).
 
@@ -85,7 +90,7 @@ def improve(
     units. No step is begun when less is left than the steps so far took on average.
     """
     started = time.monotonic()
-    least = SETTINGS.least_cadre_search
+    least = least_cadre_search
     own: dict[str, set[DutyKey]] = {cadre.id: set() for cadre in instance.cadres}
     holders: dict[Cell, list[str]] = {}
     for key in duties:

@@ -36,7 +36,7 @@ from models.instance import Instance, Rules
 from scheduler.model.calendar import Calendar, effective_rules, hours_to_minutes
 from scheduler.model.roster_model import RosterModel
 from scheduler.model.variables import DutyKey
-from scheduler.search.settings import SETTINGS
+from scheduler.search.settings import SETTINGS, SearchSettings
 
 logger = logging.getLogger(__name__)
 
@@ -171,8 +171,11 @@ class TypedRun:
 class RunsConstruction:
     """Builds the duties cadre by cadre; ``left`` is the demand (target) still wanted per cell."""
 
-    def __init__(self, roster_model: RosterModel, placed: Iterable[DutyKey] = ()) -> None:
+    def __init__(
+        self, roster_model: RosterModel, placed: Iterable[DutyKey] = (), settings: SearchSettings = SETTINGS
+    ) -> None:
         self.roster_model = roster_model
+        self.settings = settings
         self.calendar: Calendar = roster_model.calendar
         self.left = {cell: rule.target for cell, rule in self.calendar.demand.items()}
         self.held: dict[tuple[str, int, str], int] = defaultdict(int)
@@ -205,8 +208,9 @@ class RunsConstruction:
         budget = dict(rules.max_shifts_by_type or {})
         shifts = [shift for shift in calendar.shift_ids if (shift, shift) not in forbidden and budget.get(shift, 1) > 0]
         open_days = {day for day, by_shift in options.items() if any(shift in by_shift for shift in shifts)}
+        tie_break = self.settings.demand_tie_break
         bonus = [
-            SETTINGS.demand_tie_break * max((self._wanted(day, s, options[day].get(s, [])) for s in shifts), default=0)
+            tie_break * max((self._wanted(day, s, options[day].get(s, [])) for s in shifts), default=0)
             if day in open_days
             else 0.0
             for day in range(calendar.days)
@@ -323,8 +327,8 @@ class RunsConstruction:
         pattern = work_days(days, open_days, rules, self.weekend_starts, 0.0, bonus)
         if pattern is None or rules.max_weekends is None or self._weekends(pattern) <= rules.max_weekends:
             return pattern
-        low, high, kept = 0.0, SETTINGS.highest_weekend_price, None
-        for _ in range(SETTINGS.weekend_price_steps):
+        low, high, kept = 0.0, self.settings.highest_weekend_price, None
+        for _ in range(self.settings.weekend_price_steps):
             price = (low + high) / 2
             candidate = work_days(days, open_days, rules, self.weekend_starts, price, bonus)
             if candidate is not None and self._weekends(candidate) <= rules.max_weekends:
@@ -374,7 +378,10 @@ class RunsRoster:
 
 
 def runs_roster(
-    roster_model: RosterModel, placed: Iterable[DutyKey] = (), only: Collection[str] | None = None
+    roster_model: RosterModel,
+    placed: Iterable[DutyKey] = (),
+    only: Collection[str] | None = None,
+    settings: SearchSettings = SETTINGS,
 ) -> RunsRoster | None:
     """Duties for every cadre it can (see the module doc); None if the construction does not apply.
 
@@ -382,7 +389,7 @@ def runs_roster(
     """
     if not only_sequence_rules(roster_model.instance):
         return None
-    construction = RunsConstruction(roster_model, placed)
+    construction = RunsConstruction(roster_model, placed, settings)
     built = RunsRoster()
     for cadre in roster_model.instance.cadres:
         if only is not None and cadre.id not in only:

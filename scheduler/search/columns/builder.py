@@ -55,7 +55,8 @@ class ColumnGenerationBuilder:
         from scheduler.search.first_roster import Built
 
         share = budget.share(runner.settings.columns_share)
-        if share.limit is not None and not budget.deterministic and runner.build_seconds > lp_share(share.limit):
+        too_long = share.limit is not None and runner.build_seconds > lp_share(share.limit, runner.settings)
+        if too_long and not budget.deterministic:
             # reading every duty variable into the pricing problems is work of the model's own scale
             logger.info("the model took %.1f s to build: no time for column generation", runner.build_seconds)
             return None
@@ -68,6 +69,7 @@ class ColumnGenerationBuilder:
                 processes=runner.options.workers,
                 deterministic=budget.deterministic,
                 stopped=lambda: runner.interrupted,
+                settings=runner.settings,
             ),
         )
         if generated is None:

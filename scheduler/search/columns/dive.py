@@ -25,7 +25,6 @@ from scheduler.search.columns.master import MasterFailed
 from scheduler.search.columns.outcome import Outcome
 from scheduler.search.columns.pricer import Priced, PricingStopped
 from scheduler.search.columns.problems import OFF
-from scheduler.search.settings import SETTINGS
 
 if TYPE_CHECKING:
     from scheduler.search.columns.generation import ColumnGeneration
@@ -76,7 +75,7 @@ def _fix_in_steps(generation: ColumnGeneration, outcome: Outcome) -> dict[str, P
             outcome.unfixed = list(active)
             break
         try:
-            lp_value, _, _, more = generation.generate(active, gap=SETTINGS.dive_gap * abs(lp_value))
+            lp_value, _, _, more = generation.generate(active, gap=generation.settings.dive_gap * abs(lp_value))
         except PricingStopped:  # as above, with the columns generated so far
             outcome.unfixed = list(active)
             break
@@ -95,15 +94,15 @@ def _fix_in_steps(generation: ColumnGeneration, outcome: Outcome) -> dict[str, P
 def _batch(generation: ColumnGeneration, step_work: Sequence[float], left: int, share: float) -> int:
     """How many cadres the next dive step fixes: ``share`` of the ``left`` (at least one) while
     the steps' pace lets the steps needed so end before the budget does, else as many as spread
-    the cadres left over the steps that fit (at the pace of the last SETTINGS.dive_pace_steps steps)."""
+    the cadres left over the steps that fit (at the pace of the last ``dive_pace_steps`` steps)."""
     wanted = max(math.ceil(left * share), 1)
     if generation.budget.limit is None or not step_work:
         return wanted
-    recent = step_work[-SETTINGS.dive_pace_steps:]
+    recent = step_work[-generation.settings.dive_pace_steps:]
     pace = max(sum(recent) / len(recent), 1e-9)
     time_left = generation.budget.left()
     assert time_left is not None
-    steps_left = max(math.floor(time_left * SETTINGS.dive_time_safety / pace), 1)
+    steps_left = max(math.floor(time_left * generation.settings.dive_time_safety / pace), 1)
     return max(math.ceil(left / steps_left), wanted)
 
 

@@ -18,7 +18,7 @@ together only by the demand. Column generation solves its linear relaxation:
 
 The dive then fixes the cadre whose column has the largest LP value to that
 column, generates columns for the others again (until the LP is within
-SETTINGS.dive_gap of its bound), and repeats until every cadre has a roster. When
+``dive_gap`` of its bound), and repeats until every cadre has a roster. When
 the pace of its steps says the time left will not give every cadre a step
 of their own, a step fixes as many cadres (the largest values first) as
 spread them over the steps that fit. Any choice of one column per cadre
@@ -57,14 +57,14 @@ from scheduler.search.columns.master import MasterFailed, MasterLP
 from scheduler.search.columns.outcome import Outcome
 from scheduler.search.columns.pricer import CadrePricer, Priced, PricingStopped, PricingTooLarge, WorkCounter, warm_up
 from scheduler.search.columns.problems import cadre_problems
-from scheduler.search.settings import SETTINGS
+from scheduler.search.settings import SETTINGS, SearchSettings
 
 logger = logging.getLogger(__name__)
 
 
-def lp_share(budget: float) -> float:
+def lp_share(budget: float, settings: SearchSettings = SETTINGS) -> float:
     """The most of ``budget`` the first LP before a dive may take (see ``first_dive_to_lp``)."""
-    return budget / (1 + SETTINGS.first_dive_to_lp)
+    return budget / (1 + settings.first_dive_to_lp)
 
 
 class ColumnGeneration:
@@ -77,13 +77,15 @@ class ColumnGeneration:
         *,
         deterministic: bool = False,
         stopped: Callable[[], bool] = lambda: False,
-        lp_settings: str = SETTINGS.lp_settings,
+        lp_settings: str | None = None,
+        settings: SearchSettings = SETTINGS,
     ) -> None:
         given = budget if budget is not None else Budget.unlimited(deterministic=deterministic)
         left = given.left()
         warm_up()  # compiling (or loading the compiled code) is not the pricing's pace
         self.roster_model = roster_model
-        self.lp_settings = lp_settings
+        self.settings = settings
+        self.lp_settings = settings.lp_settings if lp_settings is None else lp_settings
         self.deterministic = deterministic
         self.stopped = stopped
         self.counter = WorkCounter()
@@ -92,15 +94,16 @@ class ColumnGeneration:
         self.started = self.budget.started
         self.limit: float | None = self.budget.limit  # the work the current phase may reach (the LP's is lower)
         self.pricers = {
-            cadre: CadrePricer(problem, self.counter, lambda: self.out_of_time(self.limit))
+            cadre: CadrePricer(problem, self.counter, lambda: self.out_of_time(self.limit),
+                                days_per_call=settings.days_per_call)
             for cadre, problem in cadre_problems(roster_model).items()
         }
-        self.master = MasterLP(roster_model, lp_settings)
+        self.master = MasterLP(roster_model, self.lp_settings, settings.retry_lp_settings)
         self._pool: ThreadPoolExecutor | None = None  # the LP's pricing threads, while it runs
 
     def _labels(self) -> float:
         """The work done, in deterministic units."""
-        return self.counter.labels / SETTINGS.labels_per_unit
+        return self.counter.labels / self.settings.labels_per_unit
 
     def used(self) -> float:
         """What the generation has spent of its budget: seconds, or labels in deterministic units."""
@@ -165,13 +168,13 @@ class ColumnGeneration:
 
     def _lp_too_slow(self, lp_limit: float, pricing_started: float, priced: int) -> bool:
         """Whether, at the pace of the first ``priced`` cadres' first rosters (begun at ``pricing_started``),
-        SETTINGS.least_lp_rounds rounds of pricing every cadre would not fit before ``lp_limit``."""
+        ``least_lp_rounds`` rounds of pricing every cadre would not fit before ``lp_limit``."""
         if self.out_of_time(lp_limit):
             return True
-        if priced < min(SETTINGS.pace_sample, len(self.pricers)):
+        if priced < min(self.settings.pace_sample, len(self.pricers)):
             return False
         round_work = (self.used() - pricing_started) / priced * len(self.pricers)
-        return self.used() + round_work * SETTINGS.least_lp_rounds > lp_limit
+        return self.used() + round_work * self.settings.least_lp_rounds > lp_limit
 
     def run(self, *, dive: bool = True, dive_share: float = 0.0) -> Outcome | None:
         """The LP and (with ``dive``) the dive's roster, fixing at least ``dive_share`` of the cadres
@@ -209,7 +212,7 @@ class ColumnGeneration:
 
     def _lp(self, for_dive: bool) -> Outcome | None:
         outcome = Outcome(lp_settings=self.lp_settings)
-        lp_limit = None if self.budget.limit is None or not for_dive else lp_share(self.budget.limit)
+        lp_limit = None if self.budget.limit is None or not for_dive else lp_share(self.budget.limit, self.settings)
         self.limit = lp_limit if lp_limit is not None else self.budget.limit
         pricing_started = self.used()  # building the pricers is not the pricing's pace
         for priced, (cadre, pricer) in enumerate(self.pricers.items(), start=1):

@@ -31,6 +31,7 @@ class MasterLP:
     columns: dict[str, list[tuple[Priced, pywraplp.Variable]]] = field(init=False, default_factory=dict)
     held: dict[str, set[tuple[Column, tuple[str | None, ...]]]] = field(init=False, default_factory=dict)
     settings: str = ""  # GLOP's
+    retry_settings: str = SETTINGS.retry_lp_settings  # GLOP's, solving again after an ABNORMAL end
 
     def __post_init__(self) -> None:
         solver = pywraplp.Solver.CreateSolver("GLOP")
@@ -94,7 +95,7 @@ class MasterLP:
             # GLOP now and then ends ABNORMAL on a re-solve (seen in dives of 120-180 cadres over
             # 4-26 weeks); solved again without presolve, it ended OPTIMAL (BENCHMARKS.md)
             logger.info("column generation: GLOP ended with status %d; solving again otherwise", status)
-            self.solver.SetSolverSpecificParametersAsString(SETTINGS.retry_lp_settings)
+            self.solver.SetSolverSpecificParametersAsString(self.retry_settings)
             status = self.solver.Solve()
             self.solver.SetSolverSpecificParametersAsString(self.settings)
         if status != pywraplp.Solver.OPTIMAL:

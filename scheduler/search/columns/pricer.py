@@ -63,11 +63,13 @@ class CadrePricer:
         problem: CadreProblem,
         counter: WorkCounter | None = None,
         should_stop: Callable[[], bool] = lambda: False,
+        days_per_call: int = SETTINGS.days_per_call,
     ) -> None:
         self.problem = problem
+        self.days_per_call = days_per_call
         self.rules = problem.rules
         self.counter = counter or WorkCounter()
-        self.should_stop = should_stop  # asked every SETTINGS.days_per_call days of the labelling: labels can be many
+        self.should_stop = should_stop  # asked every days_per_call days of the labelling: labels can be many
         self.shifts = sorted({shift for day in problem.options for shift in day})
         self.counted: list[str] = []  # shift types whose count the labels carry (in the last call)
         self.most_minutes_from = [0] * (problem.days + 1)
@@ -234,10 +236,10 @@ class CadrePricer:
         compiled: Callable[..., tuple[Any, ...]] = extend_days  # typed loosely: the labels are passed unpacked
         trail: list[tuple[np.ndarray, np.ndarray]] = []  # per day: (label it came from, choice)
         extended = 0
-        for first_day in range(0, problem.days, SETTINGS.days_per_call):
+        for first_day in range(0, problem.days, self.days_per_call):
             *labels, trail_parent, trail_choice, trail_start, extended_now = compiled(
                 first_day,
-                min(first_day + SETTINGS.days_per_call, problem.days),
+                min(first_day + self.days_per_call, problem.days),
                 *labels,
                 self.next_state_table,
                 self.last_shift,

@@ -18,7 +18,7 @@ from multiprocessing.process import BaseProcess
 from scheduler.model.roster_model import RosterModel
 from scheduler.search.budget import Budget
 from scheduler.search.columns.generation import ColumnGeneration, Outcome
-from scheduler.search.settings import SETTINGS
+from scheduler.search.settings import SETTINGS, SearchSettings
 
 logger = logging.getLogger(__name__)
 
@@ -34,10 +34,10 @@ def _dive_in_child(generation: ColumnGeneration, outcome: Outcome, share: float,
         sender.close()
 
 
-def second_lp_fits(first_lp_work: float, left: float | None) -> bool:
-    """Whether a second LP, taken to need SETTINGS.second_lp_slower times the first's work (``first_lp_work``),
-    would leave its dive SETTINGS.dive_to_lp times as long of what is ``left`` of the budget."""
-    return left is None or first_lp_work * SETTINGS.second_lp_slower * (1 + SETTINGS.dive_to_lp) <= left
+def second_lp_fits(first_lp_work: float, left: float | None, settings: SearchSettings = SETTINGS) -> bool:
+    """Whether a second LP, taken to need ``second_lp_slower`` times the first's work (``first_lp_work``),
+    would leave its dive ``dive_to_lp`` times as long of what is ``left`` of the budget."""
+    return left is None or first_lp_work * settings.second_lp_slower * (1 + settings.dive_to_lp) <= left
 
 
 def two_dives(
@@ -47,30 +47,31 @@ def two_dives(
     processes: int,
     deterministic: bool = False,
     stopped: Callable[[], bool] = lambda: False,
+    settings: SearchSettings = SETTINGS,
 ) -> tuple[Outcome | None, float]:
     """Column generation and dives, two side by side with two processes; (the outcome with the cheapest
     complete dive, else this process's; the budget this process used).
 
-    The first LP (GLOP as SETTINGS.lp_settings) prices its cadres in threads, one per process. With one process
+    The first LP (GLOP as ``lp_settings``) prices its cadres in threads, one per process. With one process
     (or without fork) it is then dived at least a twentieth of the cadres left a step
-    (SETTINGS.first_dive_share), and that is all. With two, a forked process dives it so, while this one
-    generates a second LP (SETTINGS.second_lp_settings, from scratch) and dives that fixing at least a tenth
+    (``first_dive_share``), and that is all. With two, a forked process dives it so, while this one
+    generates a second LP (``second_lp_settings``, from scratch) and dives that fixing at least a tenth
     of the cadres left a step; where the second LP would not fit its share of
     the time left (:func:`second_lp_fits`) or does not end in it, this process dives the first LP
     that way instead.
     """
-    first = ColumnGeneration(roster_model, budget, deterministic=deterministic, stopped=stopped)
+    first = ColumnGeneration(roster_model, budget, deterministic=deterministic, stopped=stopped, settings=settings)
     two = processes >= 2 and "fork" in multiprocessing.get_all_start_methods()
-    lp = first.lp(threads=min(max(processes, 1), SETTINGS.pricing_threads))
+    lp = first.lp(threads=min(max(processes, 1), settings.pricing_threads))
     if lp is None or lp.abandoned or stopped():
         return lp, first.used()
     if not two:
-        return first.dive(lp, SETTINGS.first_dive_share), first.used()
+        return first.dive(lp, settings.first_dive_share), first.used()
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     # forked after the first LP's threads have ended
     child: BaseProcess = context.Process(
-        target=_dive_in_child, args=(first, lp, SETTINGS.first_dive_share, sender), daemon=True
+        target=_dive_in_child, args=(first, lp, settings.first_dive_share, sender), daemon=True
     )
     child.start()
     sender.close()
@@ -79,7 +80,7 @@ def two_dives(
         outcomes: list[Outcome | None] = [own]
         # the child keeps the same budget; a little more for its last LP and the pickling
         left = first.budget.left()
-        patience = None if left is None or deterministic else max(left, 0.0) + SETTINGS.child_grace
+        patience = None if left is None or deterministic else max(left, 0.0) + settings.child_grace
         if not stopped() and receiver.poll(patience):
             received = receiver.recv()
             if isinstance(received, str):
@@ -115,23 +116,25 @@ def _second_dive(
 ) -> Outcome:
     """This process's side of :func:`two_dives` (see there): its dive. The first generation's work
     counter takes the second's work, so that ``first.used()`` is this process's, in work too."""
+    settings = first.settings
     left = first.budget.left()
-    if not second_lp_fits(first.used(), left):
-        return first.dive(lp, SETTINGS.second_dive_share)
+    if not second_lp_fits(first.used(), left, settings):
+        return first.dive(lp, settings.second_dive_share)
     second = ColumnGeneration(
         first.roster_model,
         Budget(left, deterministic=deterministic),
         deterministic=deterministic,
         stopped=stopped,
-        lp_settings=SETTINGS.second_lp_settings,
+        lp_settings=settings.second_lp_settings,
+        settings=settings,
     )
     second_lp = second.lp()
     outcome = None
     if second_lp is not None and not second_lp.abandoned and not stopped():
-        outcome = second.dive(second_lp, SETTINGS.second_dive_share)
+        outcome = second.dive(second_lp, settings.second_dive_share)
     first.counter.add(second.counter.labels)
     if outcome is not None:
         return outcome
     logger.info("column generation: the second LP did not end in its share; the first is dived again")
-    return first.dive(lp, SETTINGS.second_dive_share)
+    return first.dive(lp, settings.second_dive_share)
 
