@@ -114,8 +114,10 @@ def main() -> int:
             broken = curtois_violations(data, outcome.dive_roster)
             dive_rules = "yes" if not broken else f"no ({len(broken)} broken)"
             dive_seconds = f"{outcome.dive_seconds:.1f}"
+        # an LP given up (its pace said it would not end in time) has no bound
+        bound = str(math.ceil(outcome.bound - 1e-6)) if math.isfinite(outcome.bound) else "—"
         print(
-            f"| {Path(name).stem} | {math.ceil(outcome.bound - 1e-6)} | {'yes' if outcome.converged else 'no'} "
+            f"| {Path(name).stem} | {bound} | {'yes' if outcome.converged else 'no'} "
             f"| {outcome.rounds} | {outcome.columns} | {outcome.seconds:.1f} | {dive_value} | {dive_rules} "
             f"| {dive_seconds} |",
             flush=True,

@@ -78,3 +78,28 @@ def test_a_missing_or_malformed_file_is_named_and_nothing_is_solved(
         captured = capsys.readouterr()
         assert captured.out == ""  # no table begun
         assert Path(argument).name in captured.err
+
+
+@needs_benchmarks
+def test_a_setting_given_reaches_the_generation_and_an_lp_given_up_has_no_bound(
+    script: ModuleType, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # With least_lp_rounds absurdly high and a time limit, the pace of the first rosters says the LP
+    # cannot end: it is given up, and its row says so instead of failing on an infinite bound.
+    monkeypatch.setattr(sys, "argv", ["column_generation.py", "Instance1", "--dive", "--time-limit", "30",
+                                      "--setting", "least_lp_rounds=1000000000000"])
+
+    assert script.main() == 0
+
+    out = capsys.readouterr().out
+    assert "least_lp_rounds=1000000000000" in out.splitlines()[0]
+    row = next(line for line in out.splitlines() if line.startswith("| Instance1 "))
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert (cells[1], cells[2], cells[6]) == ("—", "no", "—")
+
+
+def test_a_wrong_setting_is_refused_with_exit_2(script: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "argv", ["column_generation.py", "Instance1", "--setting", "dive_pace=3"])
+    with pytest.raises(SystemExit) as stopped:
+        script.main()
+    assert stopped.value.code == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -62,3 +63,13 @@ def test_a_failed_run_is_a_row_without_a_roster(script: ModuleType) -> None:
     assert row["objective"] is None and row["status"] == "error"
     assert row["check"] == "error: MemoryError: out of memory"
     assert script.failed_row("Instance1", RuntimeError())["check"] == "error: RuntimeError"
+
+
+def test_a_wrong_setting_is_refused_before_any_solve(script: ModuleType, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys, "argv", ["curtois.py", "Instance1", "--setting", "lns_step_limit=fast"])
+    with pytest.raises(SystemExit) as stopped:
+        script.main()
+    assert stopped.value.code == 2
+    captured = capsys.readouterr()
+    assert "expected float" in captured.err and "| Instance1 |" not in captured.out
