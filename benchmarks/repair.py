@@ -37,7 +37,8 @@ cadres absent at once on day D (and the next).
 
 ``--keep DIR`` writes each day's inputs and repaired roster; ``--replay DIR``
 repairs those days again, each from its own inputs, so that variants
-(``--setting NAME=VALUE``) are compared on the same days:
+(``--setting NAME=VALUE``) are compared on the same days; ``--max-changes N``
+gives every day (played or replayed) that budget of changes the events did not force:
 
     python benchmarks/repair.py --replay days/ --full-seconds 0 --setting repair_open_gaps=false
 """
@@ -337,6 +338,8 @@ def replay(args: argparse.Namespace) -> int:
         instance = load_instance(args.replay / f"{stem}.instance.json")
         roster = load_roster(args.replay / f"{stem}.roster.json")
         changes = parse_changes(json.loads(kept.read_text(encoding="utf-8")), instance)
+        if args.max_changes is not None:
+            changes = changes.model_copy(update={"max_changes": args.max_changes})
         figures, _, _ = play_day(instance, roster, changes, args)
         days.append(figures)
         show(figures)
@@ -364,6 +367,8 @@ def main() -> int:
     parser.add_argument("--notice-hours", type=float, default=12.0,
                         help="The changes files' notice_hours (DESIGN.md section 7; 12 is its default).")
     parser.add_argument("--days", type=int, default=None, help="Days played (default: the whole horizon).")
+    parser.add_argument("--max-changes", type=int, default=None,
+                        help="The changes files' max_changes (DESIGN.md section 7), also on days replayed.")
     parser.add_argument("--shock-day", type=int, default=None, help="Also a 30 %% shock on this day index.")
     parser.add_argument("--json", type=Path, default=None, help="Write the figures here.")
     parser.add_argument("--keep", type=Path, default=None,
@@ -400,7 +405,8 @@ def main() -> int:
         events = absences(current_instance, today, last, args.absence, rng)
         changes = parse_changes({"now": datetime.combine(today, datetime.min.time()).replace(hour=6)
                                  .strftime("%Y-%m-%dT%H:%M"), "events": events,
-                                 "notice_hours": args.notice_hours}, current_instance)
+                                 "notice_hours": args.notice_hours, "max_changes": args.max_changes},
+                                current_instance)
         before_instance, before_roster = current_instance, current_roster
         figures, current_instance, current_roster = play_day(current_instance, current_roster, changes, args)
         if args.keep is not None:
@@ -413,7 +419,7 @@ def main() -> int:
         today = first + timedelta(days=args.shock_day)
         events = absences(instance, today, last, 0.30, random.Random(args.seed + 1000))
         changes = parse_changes({"now": f"{today.isoformat()}T06:00", "events": events,
-                                 "notice_hours": args.notice_hours}, instance)
+                                 "notice_hours": args.notice_hours, "max_changes": args.max_changes}, instance)
         figures, _, _ = play_day(instance, start_roster, changes, args)
         print("shock day (30 % absent):")
         show(figures)

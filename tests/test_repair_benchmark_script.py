@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -112,3 +113,31 @@ def test_a_wrong_setting_stops_before_any_work(monkeypatch: pytest.MonkeyPatch, 
     with pytest.raises(SystemExit) as stopped:
         script.main()
     assert stopped.value.code == 2
+
+
+def test_a_budget_of_changes_reaches_every_replayed_day(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # --max-changes 1 on replay: every day is repaired with that budget (the kept files say none), so
+    # at most one change the events did not force is made a day. (0 may leave no roster: on this town
+    # the struck roster can break a rule that only a change mends.)
+    script = load_script()
+    kept, again = tmp_path / "days", tmp_path / "again.json"
+    common = ["--workers", "1", "--repair-seconds", "3", "--full-seconds", "0"]
+    monkeypatch.setattr(sys, "argv", ["repair.py", "--instance", str(ROOT / "instances" / "tiny.json"),
+                                      "--solve-seconds", "5", "--absence", "0.5", "--days", "2", "--keep",
+                                      str(kept), *common])
+    assert script.main() == 0
+    assert all(json.loads(path.read_text()).get("max_changes") is None for path in kept.glob("*.changes.json"))
+    budgets: list[int | None] = []
+    play_day = script.play_day
+
+    def noted(instance: Any, roster: Any, changes: Any, args: Any) -> Any:
+        budgets.append(changes.max_changes)
+        return play_day(instance, roster, changes, args)
+
+    monkeypatch.setattr(script, "play_day", noted)
+    monkeypatch.setattr(sys, "argv", ["repair.py", "--replay", str(kept), "--json", str(again),
+                                      "--max-changes", "1", *common])
+    assert script.main() == 0
+    assert budgets == [1, 1]
+    replayed = json.loads(again.read_text())["daily"]
+    assert all(day["budgeted_changes"] <= 1 and day["check_problems"] == 0 for day in replayed)

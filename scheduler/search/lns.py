@@ -83,6 +83,7 @@ def improve_by_neighbourhoods(
     chooser = NeighbourhoodChooser(index, runner.options.seed + len(runner.stages))
     width = min(settings.lns_first_width, index.days)
     steps = improved = stalled = 0
+    ended = "no roster"  # why the search ended, for the log (the settings' measurements count them)
     start_value = runner.values.get(stage.name)
     model = runner.roster_model.cp
     # each step on a model of its own where every constraint's kind is indexed and the incumbent gives
@@ -95,10 +96,13 @@ def improve_by_neighbourhoods(
         while not runner.interrupted and runner.solution is not None:
             left = budget.left()
             if left is not None and left <= settings.lns_least_step:
+                ended = "out of time (less than a step left)"
                 break
             if stalled >= settings.lns_stall_steps:
+                ended = "stalled"
                 break  # every neighbourhood drawn lately was proven as it stands
             if runner.at_floor(stage.name):
+                ended = "at its bound"
                 break  # the stage is proven (at 0 or at its bound), and its time goes to the stages after
             frees = _draw_apart(chooser, index, stage.name, runner.solution, width, at_once)
             if not frees:
@@ -129,6 +133,7 @@ def improve_by_neighbourhoods(
             improved += better
             stalled = 0 if better or status != cp_model.OPTIMAL else stalled + len(frees)
             if status == cp_model.OPTIMAL and len(frees[0]) == len(index.decisions):
+                ended = "the whole roster proven"
                 break  # the neighbourhood was the whole roster, and it is proven
             # widen while steps are proven, narrow while they neither prove nor improve
             if status == cp_model.OPTIMAL:
@@ -136,7 +141,7 @@ def improve_by_neighbourhoods(
             elif not better:
                 width = max(width - 1, 1)
     logger.info(
-        "stage %s: %d neighbourhood steps (%d at once), %d rounds improved, value %s -> %s (window now %d days)",
+        "stage %s: %d neighbourhood steps (%d at once), %d rounds improved, value %s -> %s (window now %d days; %s)",
         stage.name,
         steps,
         at_once,
@@ -144,6 +149,7 @@ def improve_by_neighbourhoods(
         start_value,
         runner.values.get(stage.name),
         width,
+        "interrupted" if runner.interrupted else ended,
     )
 
 
