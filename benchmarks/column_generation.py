@@ -18,28 +18,21 @@ from __future__ import annotations
 
 import argparse
 import math
-import platform
-import sys
 from dataclasses import dataclass
-from pathlib import Path
+
+from curtois_files import add_instances_and_setting, parsed
 
 from models.loading import parse_instance
 from scheduler.model.roster_model import RosterModel
 from scheduler.search.budget import Budget
 from scheduler.search.columns.generation import ColumnGeneration
-from scheduler.search.settings import SETTINGS, SearchSettings, settings_with
+from scheduler.search.settings import SETTINGS, SearchSettings
 from scheduler.sources.curtois import (
     CurtoisData,
-    CurtoisFormatError,
     curtois_objective,
     curtois_violations,
-    parse_curtois,
     to_instance,
 )
-
-ROOT = Path(__file__).resolve().parents[1]
-
-BENCHMARK = ROOT.parent / "shared" / "benchmarks" / "curtois"
 
 
 @dataclass
@@ -73,37 +66,17 @@ def solve(data: CurtoisData, time_limit: float, dive: bool, settings: SearchSett
     )
 
 
-def _instance_path(name: str) -> Path:
-    """A file path as given; a bare name such as ``Instance8`` from the shared benchmark folder."""
-    path = Path(name)
-    if path.suffix or len(path.parts) > 1:
-        return path
-    return BENCHMARK / f"{name}.txt"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("instances", nargs="+", help="InstanceN (from the shared benchmark folder) or a file path")
+    add_instances_and_setting(parser)
     parser.add_argument("--dive", action="store_true", help="also build a roster by price-and-dive")
     parser.add_argument(
         "--time-limit", type=float, default=600.0, help="seconds after which column generation stops early"
     )
-    parser.add_argument("--setting", action="append", default=[], metavar="NAME=VALUE",
-                        help="a search setting other than its tuned value (as schedule solve --setting); repeatable")
-    arguments = parser.parse_args()
-    try:
-        settings = settings_with(arguments.setting)
-    except ValueError as error:
-        parser.error(f"--setting: {error}")
-    loaded = []
-    for name in arguments.instances:
-        path = _instance_path(name)
-        try:
-            loaded.append((name, parse_curtois(path.read_text(encoding="ascii"))))
-        except (OSError, UnicodeDecodeError, CurtoisFormatError) as error:
-            print(f"{path}: {error}", file=sys.stderr)
-            return 2
-    print(f"# {platform.machine()}, Python {platform.python_version()}" + "".join(f", {s}" for s in arguments.setting))
+    given = parsed(parser)
+    if given is None:
+        return 2
+    arguments, settings, loaded = given
     print("| instance | LP bound | LP converged | rounds | columns | s | dive roster | rules kept | dive s |")
     print("|---|---|---|---|---|---|---|---|---|")
     for name, data in loaded:
@@ -117,7 +90,7 @@ def main() -> int:
         # an LP given up (its pace said it would not end in time) has no bound
         bound = str(math.ceil(outcome.bound - 1e-6)) if math.isfinite(outcome.bound) else "—"
         print(
-            f"| {Path(name).stem} | {bound} | {'yes' if outcome.converged else 'no'} "
+            f"| {name} | {bound} | {'yes' if outcome.converged else 'no'} "
             f"| {outcome.rounds} | {outcome.columns} | {outcome.seconds:.1f} | {dive_value} | {dive_rules} "
             f"| {dive_seconds} |",
             flush=True,

@@ -33,10 +33,11 @@ import sys
 import time
 from pathlib import Path
 
+from curtois_files import add_setting_option, settings_given
+
 from models.loading import parse_instance
 from scheduler.checker import check
 from scheduler.compose.roster import compose_roster
-from scheduler.search.settings import settings_with
 from scheduler.solver import SolveOptions, solve
 from scheduler.sources.curtois import (
     curtois_objective,
@@ -157,13 +158,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed of the first run")
     parser.add_argument("--repeat", type=int, default=1, help="runs per instance, with seeds --seed, --seed + 1, ...")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON lines to this file")
-    parser.add_argument("--setting", action="append", default=[], metavar="NAME=VALUE",
-                        help="a search setting other than its tuned value (as schedule solve --setting); repeatable")
+    add_setting_option(parser)
     arguments = parser.parse_args()
-    try:
-        settings = settings_with(arguments.setting)
-    except ValueError as error:
-        parser.error(f"--setting: {error}")
+    settings = settings_given(parser, arguments)
     known = best_known()
     machine = f"{platform.machine()} {platform.processor() or ''}".strip()
     print(f"# machine: {machine}, {os.cpu_count()} cores, python {platform.python_version()}")

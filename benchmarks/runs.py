@@ -18,54 +18,27 @@ beside the tuned one:
 from __future__ import annotations
 
 import argparse
-import platform
-import sys
 import time
-from pathlib import Path
+
+from curtois_files import add_instances_and_setting, parsed
 
 from models.loading import parse_instance
 from scheduler.model.roster_model import RosterModel
 from scheduler.search.runs import runs_roster
-from scheduler.search.settings import settings_with
 from scheduler.sources.curtois import (
-    CurtoisFormatError,
     curtois_objective,
     curtois_violations,
-    parse_curtois,
     to_instance,
 )
-
-ROOT = Path(__file__).resolve().parents[1]
-BENCHMARK = ROOT.parent / "shared" / "benchmarks" / "curtois"
-
-
-def _instance_path(name: str) -> Path:
-    """A file path as given; a bare name such as ``Instance8`` from the shared benchmark folder."""
-    path = Path(name)
-    if path.suffix or len(path.parts) > 1:
-        return path
-    return BENCHMARK / f"{name}.txt"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("instances", nargs="+", help="InstanceN (from the shared benchmark folder) or a file path")
-    parser.add_argument("--setting", action="append", default=[], metavar="NAME=VALUE",
-                        help="a search setting other than its tuned value; repeatable")
-    arguments = parser.parse_args()
-    try:
-        settings = settings_with(arguments.setting)
-    except ValueError as error:
-        parser.error(f"--setting: {error}")
-    loaded = []
-    for name in arguments.instances:
-        path = _instance_path(name)
-        try:
-            loaded.append((path.stem, parse_curtois(path.read_text(encoding="ascii"))))
-        except (OSError, UnicodeDecodeError, CurtoisFormatError) as error:
-            print(f"{path}: {error}", file=sys.stderr)
-            return 2
-    print(f"# {platform.machine()}, Python {platform.python_version()}" + "".join(f", {s}" for s in arguments.setting))
+    add_instances_and_setting(parser)
+    given = parsed(parser)
+    if given is None:
+        return 2
+    arguments, settings, loaded = given
     print("| instance | staff × days | runs roster | staff without runs | rules kept | s |")
     print("|---|---|---|---|---|---|")
     for name, data in loaded:

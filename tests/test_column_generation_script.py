@@ -6,7 +6,6 @@ bound, dive roster (judged by the benchmark's own rules, scheduler.sources.curto
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -14,6 +13,7 @@ from types import ModuleType
 import pytest
 
 from scheduler.sources.curtois import curtois_objective_parts, curtois_violations, parse_curtois
+from tests.benchmark_scripts import load_benchmark_script
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "benchmarks" / "column_generation.py"
@@ -23,12 +23,7 @@ needs_benchmarks = pytest.mark.skipif(not BENCHMARKS.is_dir(), reason=f"benchmar
 
 @pytest.fixture(scope="module")
 def script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("column_generation", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark_script("column_generation.py", "column_generation")
 
 
 @needs_benchmarks
