@@ -311,7 +311,9 @@ def totals(days: list[DayFigures]) -> dict[str, object]:
         "missing_inside_notice_struck_repaired_full": [sum(item.struck_inside for item in with_full),
                                                        sum(item.repaired_inside for item in with_full),
                                                        sum(item.full_inside or 0 for item in with_full)],
-        "missing_struck": struck, "missing_repaired": repaired, "missing_full": full if with_full else None,
+        # over every day (the won-back shares above compare only the days with a full solve)
+        "missing_struck": sum(item.struck for item in days), "missing_repaired": sum(item.repaired for item in days),
+        "missing_full": full if with_full else None,
         "changes_per_lost": round(sum(item.budgeted_changes for item in days) / lost, 3) if lost else None,
         "standby_share": round(sum(item.standby_calls for item in days) / added, 3) if added else None,
         "repair_seconds_max": max((item.repair_seconds for item in days), default=0.0),

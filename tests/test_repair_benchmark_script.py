@@ -105,6 +105,11 @@ def test_kept_days_are_replayed_from_their_own_inputs_with_a_setting(monkeypatch
     assert [(day["day"], day["absent"], day["lost_duties"], day["struck"]) for day in replayed] == \
         [(day["day"], day["absent"], day["lost_duties"], day["struck"]) for day in played]
     assert all(day["check_problems"] == 0 for day in replayed)
+    # without full solves the totals still count every day's missing (the won-back shares need full solves)
+    total = json.loads(again.read_text())["total"]
+    assert total["missing_struck"] == sum(day["struck"] for day in replayed) > 0
+    assert total["missing_repaired"] == sum(day["repaired"] for day in replayed)
+    assert total["won_back"] is None
 
 
 def test_a_wrong_setting_stops_before_any_work(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
