@@ -20,7 +20,7 @@ import argparse
 import math
 from dataclasses import dataclass
 
-from curtois_files import add_instances_and_setting, parsed
+from curtois_files import add_instances_and_setting, parsed, rules_kept
 
 from models.loading import parse_instance
 from scheduler.model.roster_model import RosterModel
@@ -30,7 +30,6 @@ from scheduler.search.settings import SETTINGS, SearchSettings
 from scheduler.sources.curtois import (
     CurtoisData,
     curtois_objective,
-    curtois_violations,
     to_instance,
 )
 
@@ -84,8 +83,7 @@ def main() -> int:
         dive_value = dive_rules = dive_seconds = "—"
         if outcome.dive_roster is not None:
             dive_value = str(curtois_objective(data, outcome.dive_roster))
-            broken = curtois_violations(data, outcome.dive_roster)
-            dive_rules = "yes" if not broken else f"no ({len(broken)} broken)"
+            dive_rules = rules_kept(data, outcome.dive_roster)
             dive_seconds = f"{outcome.dive_seconds:.1f}"
         # an LP given up (its pace said it would not end in time) has no bound
         bound = str(math.ceil(outcome.bound - 1e-6)) if math.isfinite(outcome.bound) else "—"

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from scheduler.search.settings import SearchSettings, settings_with
-from scheduler.sources.curtois import CurtoisData, CurtoisFormatError, parse_curtois
+from scheduler.sources.curtois import CurtoisData, CurtoisFormatError, curtois_violations, parse_curtois
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCHMARK = ROOT.parent / "shared" / "benchmarks" / "curtois"
@@ -72,3 +72,9 @@ def settings_given(parser: argparse.ArgumentParser, arguments: argparse.Namespac
         return settings_with(arguments.setting)
     except ValueError as error:
         parser.error(f"--setting: {error}")
+
+
+def rules_kept(data: CurtoisData, roster: dict[tuple[str, int], str]) -> str:
+    """A table cell: whether ``roster`` keeps every rule of the benchmark (its own rules, not the model's)."""
+    broken = curtois_violations(data, roster)
+    return "yes" if not broken else f"no ({len(broken)} broken)"
