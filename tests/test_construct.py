@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-import threading
 
 import pytest
 from ortools.sat.python import cp_model
 
-import scheduler.search.options as options_module
 import scheduler.solver as solver_module
 from models.instance import DemandRule, Instance
 from models.loading import parse_instance
 from models.roster import Assignment
 from scheduler.checker import evaluate
 from scheduler.model.calendar import Calendar, horizon_dates
-from scheduler.model.roster_model import RosterModel
 from scheduler.search.budget import Budget
 from scheduler.search.cadre_by_cadre import Construction, construct, left_over
-from scheduler.search.runner import CpSatRunner
-from scheduler.search.settings import SETTINGS
-from scheduler.search.watch import FoundWatch
 from scheduler.solver import SolveOptions
 
 from .rules.helpers import cadre, checkpoint, demand, instance, solve_checked
@@ -112,7 +105,6 @@ def construct_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """The solver builds its first roster cadre by cadre before any search of the whole model (the
     hand dispatch, which comes first on such instances, is left out: tests/test_dispatch.py covers it)."""
     monkeypatch.setattr(solver_module, "construct", lambda instance, calendar: None)
-    monkeypatch.setattr(options_module, "SETTINGS", dataclasses.replace(SETTINGS, give_up_share=0))
 
 
 def test_solver_starts_from_the_built_roster(construct_at_once: None, caplog: pytest.LogCaptureFixture) -> None:
@@ -142,30 +134,3 @@ def test_a_built_roster_that_breaks_max_away_only_guides_the_search(
     assert solved.value("coverage") == 1
     assert len(solved.result.assignments) == 1
     assert any("kept values fixed" in record.getMessage() for record in caplog.records)
-
-
-class PresolvingSolver:
-    """Stands in for a CpSolver whose presolve never ends: no solution, no first bound, until stopped
-    (or ``patience`` seconds)."""
-
-    def __init__(self, patience: float) -> None:
-        self.patience = patience
-        self.stopped = threading.Event()
-        self.best_bound_callback = None
-
-    def solve(self, model: object, reporter: object) -> cp_model.CpSolverStatus:
-        self.stopped.wait(self.patience)
-        return cp_model.UNKNOWN
-
-    def stop_search(self) -> None:
-        self.stopped.set()
-
-
-def test_a_search_still_in_presolve_is_not_given_up() -> None:
-    # give_up_after counts search seconds only: a search that never leaves presolve never reaches
-    # it, and runs its full patience (0.6 s) without being marked as given up.
-    data = parse_instance(instance([cadre("a")], days=1))
-    runner = CpSatRunner(RosterModel.build(data), SolveOptions())
-    search_only = PresolvingSolver(patience=0.6)
-    _, gave_up = runner.run(search_only, FoundWatch(), give_up_after=0.0)  # type: ignore[arg-type]
-    assert not gave_up and not search_only.stopped.is_set()

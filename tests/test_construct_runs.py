@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from typing import Any
 
@@ -10,7 +9,6 @@ import pytest
 from ortools.sat.python import cp_model
 
 import scheduler.search.first_roster as first_roster_module
-import scheduler.search.options as options_module
 import scheduler.search.stage_search as stage_search_module
 from models.instance import Instance, Rules
 from models.loading import parse_instance
@@ -28,7 +26,6 @@ from scheduler.search.improve import Improvement
 from scheduler.search.options import Progress
 from scheduler.search.runner import CpSatRunner
 from scheduler.search.runs import _trim, only_sequence_rules, runs_roster, work_days
-from scheduler.search.settings import SETTINGS
 from scheduler.search.watch import FoundWatch
 from scheduler.solver import SolveOptions
 from scheduler.sources.curtois import CurtoisData, curtois_objective, curtois_violations, parse_curtois, to_instance
@@ -233,12 +230,6 @@ def without_column_generation(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ColumnGenerationBuilder, "applies", lambda self, runner, budget: False)
 
 
-@pytest.fixture
-def construct_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The solver builds its first roster before any search of the whole model."""
-    monkeypatch.setattr(options_module, "SETTINGS", dataclasses.replace(SETTINGS, give_up_share=0))
-
-
 def own_models_only_for(monkeypatch: pytest.MonkeyPatch, cadre_ids: list[str]) -> None:
     """The cadre-by-cadre construction places only ``cadre_ids`` (as if its time ran out before the rest)."""
 
@@ -251,9 +242,7 @@ def own_models_only_for(monkeypatch: pytest.MonkeyPatch, cadre_ids: list[str]) -
     monkeypatch.setattr(first_roster_module, "construct", partly)
 
 
-def test_solver_starts_from_the_runs_roster(
-    construct_at_once: None, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_solver_starts_from_the_runs_roster(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     # The runs construction places every cadre and the whole model accepts the roster with the
     # duties fixed; it is then made better cadre by cadre (never built again from nothing by the
     # cadres' own models), and the search goes on from it; solve_checked asserts the checker finds
@@ -280,7 +269,6 @@ def test_runs_take_the_demand_the_own_models_left(monkeypatch: pytest.MonkeyPatc
     # placed by its own model; b, left over, gets runs only on the two days a left free: every day
     # then has exactly one.
     own_models_only_for(monkeypatch, ["a"])
-    monkeypatch.setattr(options_module, "SETTINGS", dataclasses.replace(SETTINGS, give_up_share=0))
     exactly_two_duties = {"min_consecutive_work_days": 3, "min_total_hours": 16, "max_total_hours": 16}
     data = instance(
         [cadre("a", limits=exactly_two_duties), cadre("b", limits={"max_consecutive_work_days": 4})],
@@ -303,7 +291,7 @@ def test_runs_take_the_demand_the_own_models_left(monkeypatch: pytest.MonkeyPatc
     assert sum(1 for _, name in on_duty if name == "a") == 2
 
 
-def test_built_rosters_repeat_in_deterministic_mode(construct_at_once: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_built_rosters_repeat_in_deterministic_mode(monkeypatch: pytest.MonkeyPatch) -> None:
     # Runs first, then the cadre models, then the search: the same seed and budget give the same roster.
     own_models_only_for(monkeypatch, ["T"])
     data, _ = curtois_small()
@@ -351,35 +339,23 @@ def first_roster_runner(build_seconds: float) -> CpSatRunner:
     return runner
 
 
-def test_a_model_slower_to_build_than_the_budget_starts_from_the_construction(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize(("runs_apply", "build_seconds"), [(True, 0.0), (False, 0.0), (False, 20.0)])
+def test_the_roster_is_built_before_any_search(
+    monkeypatch: pytest.MonkeyPatch, runs_apply: bool, build_seconds: float
 ) -> None:
-    # Building took 20 s and 10 s are left: a search would spend them in presolve, so the roster
-    # is built first (the runs roster, accepted with the duties fixed), then searched on from,
-    # even where the solver is told that the rules keep runs out (so only the build time decides).
-    monkeypatch.setattr(stage_search_module, "only_sequence_rules", lambda instance: False)
+    # 10 s left, the model built at once or in 20 s. Whether or not a whole roster can be built
+    # from runs (said so here), and however long the model took, a first roster is built (the runs
+    # roster or the cadres' own models, accepted by a pass with the duties fixed) before any search
+    # of the whole model, and the search goes on from it.
+    monkeypatch.setattr(stage_search_module, "only_sequence_rules", lambda instance: runs_apply)
+    monkeypatch.setattr(first_roster_module, "only_sequence_rules", lambda instance: runs_apply)
     log = SearchLog(monkeypatch)
-    runner = first_roster_runner(build_seconds=20.0)
+    runner = first_roster_runner(build_seconds=build_seconds)
     stage_search_module._first_roster_search(runner, first_stage(runner), Budget(10.0), FoundWatch())
     # the cadres' own models (searches of their own) and the pass accepting them come in between
-    assert log.calls[:2] == ["construction", "fixed"] and log.calls[-1] == "search"
+    whole = [call for call in log.calls if call != "cadre"]
+    assert whole[:2] == ["construction", "fixed"] and whole[-1] == "search" and whole.count("search") == 1
     assert runner.solution is not None
-
-
-@pytest.mark.parametrize(("runs_apply", "first_call"), [(True, "construction"), (False, "search")])
-def test_the_roster_is_built_before_any_search_where_only_sequence_rules(
-    monkeypatch: pytest.MonkeyPatch, runs_apply: bool, first_call: str
-) -> None:
-    # 10 s left, the model built at once. Where a whole roster can be built from runs, it is built
-    # (and made better cadre by cadre) before any search of the whole model. Where it cannot (said
-    # so here), the search comes first.
-    monkeypatch.setattr(stage_search_module, "only_sequence_rules", lambda instance: runs_apply)
-    log = SearchLog(monkeypatch)
-    runner = first_roster_runner(build_seconds=0.0)
-    status, _ = stage_search_module._first_roster_search(runner, first_stage(runner), Budget(10.0), FoundWatch())
-    assert log.calls[0] == first_call
-    # either way a roster is found: by the search, or built, accepted and kept
-    assert status in (cp_model.OPTIMAL, cp_model.FEASIBLE) or runner.solution is not None
 
 
 @pytest.mark.parametrize(("fixed_pass", "searched"), [(1000.0, False), (3.0, False), (2.0, True), (1.0, True)])

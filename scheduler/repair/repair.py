@@ -157,7 +157,7 @@ def _minimised(runner: CpSatRunner, name: str, expr: Expr, budget: Budget, *, ke
     started = time.monotonic()
     if on is None:
         runner.hint()
-        status, _, _ = runner.search(budget, FoundWatch())
+        status, _ = runner.search(budget, FoundWatch())
     else:
         on.minimize(expr)
         status = runner.search_copy(on, budget)

@@ -122,7 +122,7 @@ def improve_by_neighbourhoods(
                 assert held is not None
                 held.release(frees[0])
                 runner.hint()
-                status, _, _ = runner.search(budget, reporter, limit=limit, neighbourhood=True)
+                status, _ = runner.search(budget, reporter, limit=limit, neighbourhood=True)
                 held.hold(frees[0])
             steps += len(frees)
             better = before is not None and runner.values.get(stage.name, before) < before

@@ -144,43 +144,29 @@ class CpSatRunner:
         reporter: cp_model.CpSolverSolutionCallback | None = None,
         *,
         model: cp_model.CpModel | None = None,
-        give_up_after: float | None = None,
         enough_after: float | None = None,
         patience: float | None = None,
-    ) -> tuple[cp_model.CpSolverStatus, bool]:
-        """Run CP-SAT in a thread, so that Ctrl-C reaches Python and stops the search cleanly:
-        (status, whether it gave up).
+    ) -> cp_model.CpSolverStatus:
+        """Run CP-SAT in a thread, so that Ctrl-C reaches Python and stops the search cleanly.
 
-        With ``give_up_after`` (seconds of search, presolve not counted) the search stops then if it
-        has found nothing yet (it gave up). With ``enough_after`` (seconds) it stops then if it has
-        found something. With ``patience`` (seconds) it stops once the stage's own value has not
-        improved for that long (its first solution, the hint, counts as a gain). These need ``reporter``
-        to be a :class:`FoundWatch`.
+        With ``enough_after`` (seconds) it stops then if it has found something. With ``patience``
+        (seconds) it stops once the stage's own value has not improved for that long (its first
+        solution, the hint, counts as a gain). These need ``reporter`` to be a :class:`FoundWatch`.
         """
         if self.interrupted:
-            return cp_model.UNKNOWN, False
+            return cp_model.UNKNOWN
         started = time.monotonic()
-        search_started: list[float] = []
-        if give_up_after is not None:
-            # CP-SAT reports its first objective bound when presolve is over and the search begins
-            solver.best_bound_callback = lambda bound: search_started.append(time.monotonic())
-        gave_up: list[bool] = []
 
         def enough() -> bool:
             if not isinstance(reporter, FoundWatch):
                 return False
             elapsed = time.monotonic() - started
-            searching = time.monotonic() - search_started[0] if search_started else 0.0
-            if give_up_after is not None and searching > give_up_after and not reporter.found:
-                logger.info("no roster after %.1f s (%.1f s of search): building one", elapsed, searching)
-                gave_up.append(True)
-                return True
             if enough_after is not None and reporter.found and elapsed > enough_after:
                 return True  # the solution found is kept
             return out_of_patience(reporter, patience)
 
         model = self.roster_model.cp if model is None else model
-        return self._in_threads([(solver, model, reporter)], [enough])[0], bool(gave_up)
+        return self._in_threads([(solver, model, reporter)], [enough])[0]
 
     def run_together(self, searches: list[tuple[cp_model.CpSolver, cp_model.CpModel, FoundWatch]],
                      patience: float | None) -> list[cp_model.CpSolverStatus]:
@@ -233,20 +219,19 @@ class CpSatRunner:
         reporter: FoundWatch,
         *,
         limit: float | None = None,
-        give_up_after: float | None = None,
         neighbourhood: bool = False,
-    ) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver, bool]:
+    ) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
         """Search the whole model within ``limit`` (default: what ``budget`` has left), from the hint;
-        a solution found becomes the incumbent. Returns (status, solver, whether it gave up). A
+        a solution found becomes the incumbent. Returns (status, solver). A
         ``neighbourhood`` search (most decisions held) runs as the settings say for such steps."""
         solver = self.parameters(budget.left() if limit is None else limit)
         if neighbourhood:
             self._for_a_neighbourhood(solver)
-        status, gave_up = self.run(solver, reporter, give_up_after=give_up_after)
+        status = self.run(solver, reporter)
         budget.charge(solver.response_proto.deterministic_time)
         if status in FOUND:
             self._keep(solver)
-        return status, solver, gave_up
+        return status, solver
 
     def search_small(self, small: StepModel, budget: Budget, reporter: FoundWatch, *,
                      limit: float) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
@@ -255,7 +240,7 @@ class CpSatRunner:
         solver = self.parameters(limit)
         self._for_a_neighbourhood(solver)
         reporter.restart(self.scales.get(next(reversed(self.stages)), 1))
-        status, _ = self.run(solver, reporter, model=small.model, patience=self._patience())
+        status = self.run(solver, reporter, model=small.model, patience=self._patience())
         budget.charge(solver.response_proto.deterministic_time)
         if status in FOUND and self.solution is not None:
             self.keep_step(list(self.solution), small, solver)
@@ -302,7 +287,7 @@ class CpSatRunner:
         from the incumbent or the built duties; a solution found becomes the incumbent."""
         self.hint(model)
         solver = self.parameters(budget.left())
-        status, _ = self.run(solver, model=model)
+        status = self.run(solver, model=model)
         budget.charge(solver.response_proto.deterministic_time)
         if status in FOUND:
             self._keep(solver)
@@ -318,7 +303,7 @@ class CpSatRunner:
         limit = budget.left()
         overrun = limit if limit is None or deterministic else limit * self.settings.side_model_overrun
         solver = self.parameters(overrun)
-        status, _ = self.run(solver, FoundWatch(), model=model, enough_after=None if deterministic else limit)
+        status = self.run(solver, FoundWatch(), model=model, enough_after=None if deterministic else limit)
         budget.charge(solver.response_proto.deterministic_time)
         return solver if status in FOUND else None
 
@@ -344,7 +329,7 @@ class CpSatRunner:
         solver = self.parameters(budget.left())
         solver.parameters.fix_variables_to_their_hinted_value = True
         started = time.monotonic()
-        status, _ = self.run(solver)
+        status = self.run(solver)
         self.fixed_seconds = time.monotonic() - started
         budget.charge(solver.response_proto.deterministic_time)
         if status in FOUND:
@@ -402,7 +387,7 @@ class CpSatRunner:
                                  {variable: [value, value] for variable, value in changed.items()})
         solver = self.parameters(budget.left())
         self._for_a_neighbourhood(solver)
-        status, _ = self.run(solver, model=small.model)
+        status = self.run(solver, model=small.model)
         budget.charge(solver.response_proto.deterministic_time)
         logger.debug("completion on its own model: %d constraints, %d fixed, %s in %.2f s (limit %s)",
                      len(small.model.proto.constraints), len(changed), solver.status_name(status),
@@ -484,7 +469,7 @@ class CpSatRunner:
         self.roster_model.cp.minimize(expr)
         self.scales[stage.name] = 1
         try:
-            status, solver, _ = self.search(budget, self.reporter(stage), limit=limit)
+            status, solver = self.search(budget, self.reporter(stage), limit=limit)
         finally:
             self.roster_model.cp.minimize(scale * expr + after)
             self.scales[stage.name] = scale

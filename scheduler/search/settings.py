@@ -29,9 +29,6 @@ class SearchSettings:
     completion_share_duties_fixed: float = 0.5
     """The same share when only the duties are fixed (the standby stage fills in around them)."""
 
-    give_up_share: float = 0.1
-    """Without a roster after this share of the first stage's time (presolve not counted), one is built."""
-
     construction_share: float = 0.8
     """Share of the time left that building a first roster cadre by cadre, or improving it, may take."""
 

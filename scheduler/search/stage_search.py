@@ -3,10 +3,9 @@
 A stage begins with a pass that keeps the incumbent fixed (only the stage's
 new auxiliaries are searched), so the stage has a value for the kept roster
 even if its own search finds nothing better. Without an incumbent (the first
-stage), CP-SAT searches until ``give_up_share`` of the time has gone without
-a roster; then (or at once, where a roster can be built from runs or the
-model took longer to build than the time left) a first roster is built
-(:mod:`scheduler.search.first_roster`) and the search goes on from it.
+stage), a first roster is built before any search (:mod:`scheduler.search.first_roster`:
+the hand dispatch's on the field's instances, runs on the rostering benchmarks')
+and the search goes on from it.
 """
 
 from __future__ import annotations
@@ -127,11 +126,11 @@ def _search_on(
         # with cadres added: the minimum proven covered in 4.5 s alone, 96.3 % in 60 s tie-broken)
         if runner.solution is not None and left is not None:
             runner.search_alone(stage, budget, left * runner.settings.alone_first_share)
-        status, solver, _ = runner.search(budget, reporter)
+        status, solver = runner.search(budget, reporter)
         return status, solver
     status, solver = cp_model.UNKNOWN, cp_model.CpSolver()
     if len(runner.stages) == 1 and runner.settings.whole_search_share > 0:
-        status, solver, _ = runner.search(budget, reporter, limit=left * runner.settings.whole_search_share)
+        status, solver = runner.search(budget, reporter, limit=left * runner.settings.whole_search_share)
         runner.whole_model_proven = status == cp_model.OPTIMAL
     if status != cp_model.OPTIMAL and not runner.interrupted:
         improve_by_neighbourhoods(runner, stage, budget, reporter, runner.neighbourhood_index())
@@ -141,38 +140,19 @@ def _search_on(
 def _first_roster_search(
     runner: CpSatRunner, stage: ObjectiveStage, budget: Budget, reporter: FoundWatch
 ) -> tuple[cp_model.CpSolverStatus, cp_model.CpSolver]:
-    """Search for the first roster; without one after ``give_up_share`` of ``budget``, build one and
-    search on from it.
+    """Build the first roster, then search on from it.
 
-    The roster is built before any search where a whole roster can be built from runs (built and made
-    better cadre by cadre, it is a far better start than the search's own first rosters), and where a
-    roster was constructed by hand dispatch before the model. It is also
-    built first when building the model took longer than the budget left, which a search would spend
-    in presolve. In seconds the search is stopped only if it has found nothing by then; in
-    deterministic units (which a running search does not report) the first search is given that share
-    and a second one, from its roster or the built one, the rest.
+    Every instance has a roster built before any search: the hand dispatch's, constructed before the
+    model, where the field's rules are in play; on instances of the sequence rules alone (the
+    rostering benchmarks) one built from runs, cadre by cadre, which is a far better start there than
+    the search's own first rosters.
     """
     settings = runner.settings
     deterministic = budget.deterministic
-    left = budget.left()
-    assert left is not None
-    runs_buildable = only_sequence_rules(runner.roster_model.instance)
-    huge = not deterministic and runner.build_seconds > left
-    if runs_buildable:
-        logger.info("the rules allow a roster built from runs: building a first roster")
-    elif runner.constructed is not None:
+    if runner.constructed is not None:
         logger.info("starting from the roster constructed by hand dispatch")
-    elif huge:
-        logger.info("the model took %.1f s to build: building a first roster at once", runner.build_seconds)
-    if settings.give_up_share > 0 and not (huge or runs_buildable or runner.constructed is not None):
-        if deterministic:
-            status, solver, _ = runner.search(budget, reporter, limit=left * settings.give_up_share)
-            if status in (cp_model.OPTIMAL, cp_model.INFEASIBLE) or runner.interrupted:
-                return status, solver
-        else:
-            status, solver, gave_up = runner.search(budget, reporter, give_up_after=left * settings.give_up_share)
-            if not gave_up:
-                return status, solver
+    elif only_sequence_rules(runner.roster_model.instance):
+        logger.info("the rules allow a roster built from runs: building a first roster")
     if runner.solution is None:
         build_first_roster(runner, budget)
     if runner.solution is not None and runner.constructed is not None:
