@@ -9,9 +9,17 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = sorted([*ROOT.joinpath("scheduler").rglob("*.py"), *ROOT.joinpath("models").rglob("*.py")])
-# The engine: the roster model, the search, and the stage loop.
-ENGINE = [path for path in MODULES if path.parts[-2] in ("model", "rules", "search", "columns")]
+# The engine: the roster model (with its rules), the search (with every package inside it), and the
+# stage loop.
+ENGINE = [path for path in MODULES if path.relative_to(ROOT).parts[:2] in (("scheduler", "model"),
+                                                                        ("scheduler", "search"))]
 ENGINE.append(ROOT / "scheduler" / "solver.py")
+
+
+def test_the_engine_holds_every_package_of_the_model_and_the_search() -> None:
+    names = {str(path.relative_to(ROOT / "scheduler")) for path in ENGINE}
+    assert {"model/rules/demand_limits.py", "search/columns/dive.py", "search/dispatch/dispatcher.py",
+            "solver.py"} <= names
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda path: str(path.relative_to(ROOT)))
