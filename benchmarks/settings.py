@@ -8,7 +8,11 @@ in a fresh process with the row's time limit, and its roster is checked by
 by their stage vectors (DESIGN.md section 5); the summary gives, per value,
 how often it ranked first (ties shared) and its median coverage of the
 minimum, standby and target. One run per value and seed: machines are noisy,
-so compare over several seeds and rows. Run from the repository root:
+so compare over several seeds and rows. With ``--deterministic`` each solve is
+repeatable (``schedule solve --deterministic``, the limit in deterministic
+units): a value that only acts from some stage on then meets the same roster
+there, so the earlier stages are equal and the later ones compare cleanly.
+Run from the repository root:
 
     python benchmarks/settings.py whole_search_share 0.3 0.1 --rows town14 --seeds 1 2 3
     python benchmarks/settings.py stage_share.coverage 0.5 0.35 --rows town14 town28
@@ -31,12 +35,13 @@ from domain import ROWS, Row, add_run_arguments, figures, generated, machine_lin
 
 
 def solve_with(row: Row, seed: int, instance: Path, setting: str, value: str, work: Path,
-               workers: int) -> dict[str, Any]:
+               workers: int, deterministic: bool = False) -> dict[str, Any]:
     roster_path = work / f"{row.name}-s{seed}.{setting}={value}.roster.json"
     roster_path.unlink(missing_ok=True)
     command = schedule(
         "solve", str(instance), "-o", str(roster_path), "--time-limit", f"{row.time_limit:g}", "--workers",
         str(workers), "--seed", str(seed), "--no-progress", "--lang", "en", "--setting", f"{setting}={value}",
+        *(["--deterministic"] if deterministic else []),
     )
     completed, seconds, peak_mb = run_measured(command)
     result: dict[str, Any] = {"row": row.name, "seed": seed, "setting": setting, "value": value,
@@ -67,10 +72,13 @@ def main() -> int:
     parser.add_argument("--instances", nargs="*", type=Path, default=[],
                         help="instance files of one's own, solved with --time-limit besides the rows")
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds for --instances")
+    parser.add_argument("--deterministic", action="store_true",
+                        help="repeatable solves, the limits in deterministic units")
     add_run_arguments(parser)
     arguments = parser.parse_args()
     arguments.work.mkdir(parents=True, exist_ok=True)
-    print(f"{machine_line(arguments.workers)}; {arguments.setting}")
+    repeatable = "; deterministic" if arguments.deterministic else ""
+    print(f"{machine_line(arguments.workers)}; {arguments.setting}{repeatable}")
     print("| row | value | min / standby / target % | Gini | stage values | first | wall s | check |")
     print("|---|---|---|---|---|---|---|---|")
     failed = False
@@ -83,7 +91,8 @@ def main() -> int:
     for row, seed, given in rows:
         name = row.name
         instance = given if given is not None else generated(row, seed, arguments.work)
-        results = [solve_with(row, seed, instance, arguments.setting, value, arguments.work, arguments.workers)
+        results = [solve_with(row, seed, instance, arguments.setting, value, arguments.work, arguments.workers,
+                              arguments.deterministic)
                    for value in arguments.values]
         best = first_ranked(results)
         for result in results:

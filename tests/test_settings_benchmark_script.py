@@ -66,3 +66,23 @@ def test_an_instance_of_one_s_own_is_solved_with_each_value(monkeypatch: pytest.
     out = capsys.readouterr().out
     # only the instance given is solved (no default row), once with each value
     assert "| tiny s0 | 3 |" in out and "| tiny s0 | 2 |" in out and "town14" not in out
+
+
+def test_deterministic_solves_repeat(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # The same value twice with --deterministic: each solve is repeatable, so both runs give the same
+    # stage vector (and the value that acts only from the fairness stage on meets the same roster there).
+    script = load_script(monkeypatch)
+    monkeypatch.setattr(script, "ROWS", {"village": script.Row("village", ["--profile", "subdistrict"], 3, 4)})
+    jsonl = tmp_path / "runs.jsonl"
+    monkeypatch.setattr(sys, "argv", ["settings.py", "stage_share.fairness", "0.6", "0.6", "--rows", "village",
+                                      "--seeds", "1", "--work", str(tmp_path), "--json", str(jsonl),
+                                      "--deterministic", "--workers", "1"])
+
+    assert script.main() == 0
+
+    first, second = (json.loads(line) for line in jsonl.read_text().splitlines())
+    assert first["check"] == second["check"] == "ok"
+    assert first["values"] == second["values"]
+    # the roster says how it was solved
+    roster = json.loads((tmp_path / "village-s1.stage_share.fairness=0.6.roster.json").read_text())
+    assert roster["solver"]["deterministic"] is True
