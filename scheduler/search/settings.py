@@ -124,8 +124,9 @@ class SearchSettings:
     highest_weekend_price: float = 8.0
     """A weekend costs more than the work days it could bring (at most 7 a week)."""
 
-    demand_tie_break: float = 0.001
-    """Per cadre still wanted on a day: prefers days with demand left, never a work day less."""
+    demand_tie_break: float = 0.1
+    """Per cadre still wanted on a day, what a work day there gains in a cadre's runs besides its 1:
+    days with demand left are preferred (ten more cadres wanted outweigh a work day)."""
 
     # -- column generation (scheduler.search.columns) -------------------------
     labels_per_unit: int = 2_000_000
