@@ -64,9 +64,11 @@ class SearchSettings:
     the process's own start before the clock."""
 
     # -- large-neighbourhood search (scheduler.search.lns), on the field's instances -----
-    lns_least_decisions: int = 20_000
+    lns_least_decisions: int = 5_000
     """Models with fewer duty and standby variables are searched whole in every stage (a village or
-    a scenario's small town is proven so); the neighbourhoods are for larger ones."""
+    a scenario's small town is proven so; the bundled one-community example has 2,348); the
+    neighbourhoods are for larger ones, from a sub-district's 8,000-odd, where a whole search no
+    longer ends in time."""
 
     whole_search_share: float = 0.0
     """Share of the first stage's time (after its completion pass), on a model searched by
