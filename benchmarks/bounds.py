@@ -18,6 +18,7 @@ A bound above the roster's value would be a false claim: the script fails
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -46,7 +47,8 @@ def bound_rows(instance_path: Path, roster_path: Path, seconds_list: list[float 
     stages = json.loads(roster_path.read_text(encoding="utf-8"))["objective"]["stages"]
     values = {stage["part"]: float(stage["value"]) for stage in stages}
     started = time.monotonic()
-    bounds = StageBounds(instance, calendar)
+    # the whole of each budget below goes to the fairness LP (a solve gives it bound_share of the time left)
+    bounds = StageBounds(instance, calendar, dataclasses.replace(SETTINGS, bound_share=1.0))
     counting = time.monotonic() - started
     rows: list[dict[str, object]] = []
     held: dict[str, int] = {}
@@ -55,8 +57,7 @@ def bound_rows(instance_path: Path, roster_path: Path, seconds_list: list[float 
         if name not in COUNTED_STAGES:
             break
         for seconds in seconds_list if name == "fairness" else [None]:
-            # bound() gives the LP bound_share of the budget's time left: a budget of seconds / share
-            budget = None if seconds is None else Budget(seconds / SETTINGS.bound_share)
+            budget = None if seconds is None else Budget(seconds)
             started = time.monotonic()
             bound = bounds.bound(name, held, budget) / divisors[name]
             rows.append({"instance": instance_path.stem, "stage": name, "lp_seconds": seconds,

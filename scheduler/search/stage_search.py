@@ -3,9 +3,9 @@
 A stage begins with a pass that keeps the incumbent fixed (only the stage's
 new auxiliaries are searched), so the stage has a value for the kept roster
 even if its own search finds nothing better. Without an incumbent (the first
-stage), a first roster is built before any search (:mod:`scheduler.search.first_roster`:
-the hand dispatch's on the field's instances, runs on the rostering benchmarks')
-and the search goes on from it.
+stage), a first roster is built before any search (the hand dispatch's on the
+field's instances; on the rostering benchmarks' the builders of
+:mod:`scheduler.search.first_roster`) and the search goes on from it.
 """
 
 from __future__ import annotations
@@ -144,8 +144,8 @@ def _first_roster_search(
 
     Every instance has a roster built before any search: the hand dispatch's, constructed before the
     model, where the field's rules are in play; on instances of the sequence rules alone (the
-    rostering benchmarks) one built from runs, cadre by cadre, which is a far better start there than
-    the search's own first rosters.
+    rostering benchmarks) one from the builders of :mod:`scheduler.search.first_roster` (column
+    generation, runs, cadre by cadre), a far better start there than the search's own first rosters.
     """
     settings = runner.settings
     deterministic = budget.deterministic
