@@ -4,11 +4,20 @@ What a planner does when a roster covers what it must but some people carry
 more than others: the same checkpoint, day and shift (or the same standby)
 goes to a colleague of the same group who carries less, where every rule
 allows it; where one of the colleague's own lighter items within a week
-keeps them out, the two exchange items. Each move keeps every cell's count
-and skills, so the coverage, standby and target stages keep their values;
-it is a Pigou-Dalton transfer
+keeps them out, the two exchange items. Each such move keeps every cell's
+count and skills, so the coverage, standby and target stages keep their
+values; it is a Pigou-Dalton transfer
 (the pair ends closer than it began, neither overtakes the other by more
 than the gap was), so the spread of load within the group shrinks.
+
+Where communities differ, the spread lies between them, and a cadre who
+serves several communities is the one bridge: such a giver takes a less
+loaded colleague's standby in another of its communities, and the colleague,
+the same day, takes a duty there where a checkpoint is short of its target.
+The giver's duty it gives up leaves a cell still at its minimum and skills,
+and the target part does not grow (the cell it leaves weighs no more than
+the cell filled); both keep their work days, so no run of work or days off
+changes.
 
 The rules are checked by the hand dispatch's cadre states
 (:mod:`scheduler.search.dispatch`), which charge a standby as a duty toward
@@ -22,11 +31,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from scheduler.model.calendar import Calendar, fairness_group
-from scheduler.model.objective import DEVIATION_STEPS, group_weights
+from scheduler.model.objective import DEVIATION_STEPS, group_weights, scaled
 from scheduler.model.variables import DutyKey, StandbyKey
 from scheduler.search.dispatch.cadre import DUTY, CadreState, Held
 from scheduler.search.dispatch.dispatcher import Cell, Dispatcher, StandbyCell
@@ -83,6 +92,9 @@ class _Balancer:
                 self.members.setdefault(group, []).append(cadre)
         self.totals = {group: sum(_per_day(cadre) for cadre in members) for group, members in self.members.items()}
         self.weights = group_weights({group: len(members) for group, members in self.members.items()})
+        self.by_community_day: dict[tuple[str, int], list[Cell]] | None = None  # built on first use
+        self.moves = 0
+        self.touched: dict[str, int] = {}  # per community, the count of moves when one last touched it
 
     def _mean(self, group: str) -> float:
         return self.totals[group] / len(self.members[group])
@@ -94,8 +106,11 @@ class _Balancer:
     def balance(self, deadline: float) -> int:
         """Rounds of moves: in each, every cadre, highest excess first, hands over at most one item;
         until a round moves nothing or the deadline."""
-        moves = 0
         moved = True
+        # a giver that found no move is tried again only once a move touched one of its communities
+        # (the means drift a little with every move, which alone seldom opens one): the late rounds
+        # of a two-month town then cost a few givers, not all of them
+        found_nothing_at: dict[int, int] = {}
         while moved and time.monotonic() < deadline:
             moved = False
             givers = sorted(
@@ -109,16 +124,22 @@ class _Balancer:
             for giver in givers:
                 if time.monotonic() >= deadline:
                     break
-                if self._hand_over(giver, deadline):
-                    moves += 1
+                last_tried = found_nothing_at.get(giver.index)
+                if last_tried is not None and all(
+                    self.touched.get(community, -1) < last_tried for community in giver.communities
+                ):
+                    continue
+                if self._hand_over(giver, deadline) or self._relieve_by_standby(giver, deadline):
                     moved = True
-        return moves
+                    found_nothing_at.pop(giver.index, None)
+                else:
+                    found_nothing_at[giver.index] = self.moves
+        return self.moves
 
     def _hand_over(self, giver: CadreState, deadline: float) -> bool:
         """Hand one of ``giver``'s items to the cadre of lowest excess who may take it; whether one went."""
         dispatcher = self.dispatcher
         before = self._excess(giver)
-        giver_group = self.group_of[giver.index]
         items = [held for day_items in giver.held.values() for held in day_items]
         items.sort(key=lambda held: -self._load(held))
         ranked: dict[str, list[tuple[float, CadreState]]] = {}  # per community, lowest excess first
@@ -144,21 +165,115 @@ class _Balancer:
                     that_day = taker.held[held.slot.day]
                     if len(that_day) != 1 or self._load(that_day[0]) >= load:
                         continue
-                    partners: list[Held | None] = [that_day[0]]
+                    partners: Iterable[Held | None] = [that_day[0]]
                 else:
                     # a free taker takes it outright, or, where one of their lighter items within a week
                     # keeps them out (a standby that counts as duty toward the week's hours, a seventh
                     # work day), gives the giver that item for it
-                    partners = [None, *self._lighter_nearby(taker, held, load)]
+                    partners = self._outright_or_traded(taker, held, load)
                 for partner in partners:
                     amount = load - (0 if partner is None else self._load(partner))
                     if self._closer(giver, taker, amount, before, taker_before) and self._moved(
                         giver, taker, held, partner
                     ):
-                        self.totals[giver_group] += _per_day(giver) - _per_day(giver, amount)
-                        taker_group = self.group_of[taker.index]
-                        self.totals[taker_group] += _per_day(taker) - _per_day(taker, -amount)
+                        self._made(giver, taker, amount)
                         return True
+        return False
+
+    def _made(self, giver: CadreState, taker: CadreState, amount: int) -> None:
+        """Count a move that handed ``amount`` load units from ``giver`` to ``taker``."""
+        self.totals[self.group_of[giver.index]] += _per_day(giver) - _per_day(giver, amount)
+        self.totals[self.group_of[taker.index]] += _per_day(taker) - _per_day(taker, -amount)
+        self.moves += 1
+        for community in giver.communities | taker.communities:
+            self.touched[community] = self.moves
+
+    def _relieve_by_standby(self, giver: CadreState, deadline: float) -> bool:
+        """For a giver serving several communities: take a less loaded colleague's standby in one of
+        them, the colleague taking, that day, a duty of the same load where a checkpoint there is short
+        of its target, and give up a duty of that day that its cell can spare (see the module doc).
+        Whether a chain was made."""
+        if len(giver.communities) < 2:
+            return False
+        dispatcher = self.dispatcher
+        before = self._excess(giver)
+        duties = [held for day_items in giver.held.values() for held in day_items if held.kind == DUTY]
+        for held in sorted(duties, key=lambda held: -self._load(held)):
+            if time.monotonic() >= deadline:
+                return False
+            day = held.slot.day
+            left = dispatcher.cell_at[(held.place, day, held.slot.shift)]
+            if not self._may_leave(giver, left):
+                continue
+            load = self._load(held)
+            leaving = _target_change(left, -1)
+            for community in sorted(giver.communities):
+                for standby_cell in self._standby_on(community, day):
+                    if giver in standby_cell.holders or not _may_stand_by(giver, standby_cell):
+                        continue
+                    for taker in list(standby_cell.holders):
+                        if taker.index not in self.group_of or len(taker.held.get(day, ())) != 1:
+                            continue
+                        taker_before = self._excess(taker)
+                        given_up = taker.held[day][0]
+                        amount = load - self._load(given_up)
+                        if taker_before >= before or amount <= 0 or not self._closer(
+                            giver, taker, amount, before, taker_before
+                        ):
+                            continue
+                        for cell in self._short_of_target(community, day, taker, load):
+                            if leaving + _target_change(cell, 1) <= 0 and self._chained(
+                                giver, held, taker, given_up, cell
+                            ):
+                                self._made(giver, taker, amount)
+                                return True
+        return False
+
+    def _may_leave(self, giver: CadreState, cell: Cell) -> bool:
+        """Whether ``cell`` keeps its minimum and skill counts without ``giver``, and the giver its
+        minimum hours."""
+        if len(cell.holders) - 1 < cell.rule.min or giver.duty_minutes - cell.slot.minutes < giver.least_minutes:
+            return False
+        for skill in giver.skills:
+            need = cell.rule.skills.get(skill, 0)
+            if need and sum(1 for cadre in cell.holders if skill in cadre.skills) - 1 < need:
+                return False
+        return True
+
+    def _standby_on(self, community: str, day: int) -> list[StandbyCell]:
+        return [cell for cell in self.dispatcher.standby_by_day[day] if cell.community == community and cell.holders]
+
+    def _short_of_target(self, community: str, day: int, taker: CadreState, load: int) -> list[Cell]:
+        """The cells of ``community`` on ``day`` below their target, with room, that ``taker`` may serve
+        and whose duty weighs ``load`` (so that the group's total load stays as it was)."""
+        if self.by_community_day is None:
+            self.by_community_day = {}
+            for cells in self.dispatcher.cells_by_day:
+                for cell in cells:
+                    self.by_community_day.setdefault((cell.community, cell.slot.day), []).append(cell)
+        return [
+            cell for cell in self.by_community_day.get((community, day), [])
+            if len(cell.holders) < cell.rule.target and cell.room() and taker not in cell.holders
+            and not (cell.high and taker.vulnerable) and self.dispatcher._duty_load(cell) == load
+        ]
+
+    def _chained(self, giver: CadreState, held: Held, taker: CadreState, given_up: Held, cell: Cell) -> bool:
+        """Make the chain if both may hold what they get: the taker ``cell``'s duty for its standby
+        ``given_up``, the giver that standby for ``held``. Whether it was made."""
+        dispatcher = self.dispatcher
+        standby_cell = dispatcher.standby_at[(given_up.place, given_up.slot.day, given_up.slot.shift)]
+        dispatcher._remove(giver, held)
+        dispatcher._remove(taker, given_up)
+        if taker.refusal(cell.slot, dispatcher.frontier) is None and dispatcher.units.fits(taker.unit, cell.slot):
+            dispatcher._place_duty(taker, cell)
+            if giver.refusal(given_up.slot, dispatcher.frontier) is None and dispatcher.units.fits(
+                giver.unit, given_up.slot
+            ):
+                dispatcher._place_standby(giver, standby_cell)
+                return True
+            dispatcher._remove(taker, Held(cell.slot, DUTY, cell.checkpoint))
+        dispatcher._restore(taker, given_up)
+        dispatcher._restore(giver, held)
         return False
 
     def _closer(self, giver: CadreState, taker: CadreState, amount: int, before: float, taker_before: float) -> bool:
@@ -177,8 +292,19 @@ class _Balancer:
         group = self.group_of[cadre.index]
         mean = self._mean(group)
         deviation = abs(_per_day(cadre, change) - mean)
-        convex = sum(max(0.0, deviation - quarters * mean / 4) for quarters in range(DEVIATION_STEPS + 1))
+        quarter = mean / 4
+        convex = deviation
+        for quarters in range(1, DEVIATION_STEPS + 1):
+            beyond = deviation - quarters * quarter
+            if beyond <= 0:
+                break
+            convex += beyond
         return self.weights[group] * convex
+
+    def _outright_or_traded(self, taker: CadreState, held: Held, load: int) -> Iterator[Held | None]:
+        """None (taken outright), then the taker's lighter items nearby, found only if asked for."""
+        yield None
+        yield from self._lighter_nearby(taker, held, load)
 
     def _lighter_nearby(self, taker: CadreState, held: Held, load: int) -> list[Held]:
         """The taker's items lighter than ``held`` on the other days of the weeks around its day,
@@ -263,6 +389,19 @@ def _may_serve(taker: CadreState, giver: CadreState, cell: Cell) -> bool:
         if need and sum(1 for cadre in cell.holders if skill in cadre.skills) - 1 < need:
             return False
     return True
+
+
+def _target_change(cell: Cell, change: int) -> int:
+    """How much the target part (scaled weights, as the model counts it) changes when ``change``
+    cadres join ``cell``."""
+    rule = cell.rule
+    under, over = scaled(rule.under_weight), scaled(rule.over_weight)
+
+    def cost(count: int) -> int:
+        return under * max(rule.target - count, 0) + over * max(count - rule.target, 0)
+
+    count = len(cell.holders)
+    return cost(count + change) - cost(count)
 
 
 def _may_stand_by(taker: CadreState, cell: StandbyCell) -> bool:
