@@ -31,7 +31,7 @@ from scheduler.search.options import Progress, SolveOptions
 from scheduler.search.polish import polish
 from scheduler.search.runner import CpSatRunner
 from scheduler.search.stage_bounds import StageBounds, stage_bounds
-from scheduler.search.stage_search import StageSearch, search_stage, stage_tie_break
+from scheduler.search.stage_search import StageSearch, search_stage, stage_tie_break, too_short_for_the_last_stage
 
 __all__ = ["Progress", "Result", "SolveOptions", "StageResult", "explain_infeasibility", "solve"]
 
@@ -106,17 +106,16 @@ def _stage_loop(instance: Instance, options: SolveOptions, plan: list[ObjectiveS
     for index, stage in enumerate(plan):
         if counted is not None:  # a stage that reaches this bound ends: nothing can be better
             runner.prove(stage.name, counted.bound(stage.name, runner.held_at, budget))
-        left = budget.left()
-        if runner.interrupted or (left is not None and left <= LEAST and runner.solution is not None):
-            result.stages.append(_skipped(stage, runner))
-            continue
         last = index == len(plan) - 1
-        fraction = 1.0 if last else options.settings.stage_share.get(stage.name, 0.5)
+        fraction = options.settings.stage_share.get(stage.name, 1.0 if last else 0.5)
         # a stage that ended early at 0 leaves what it did not use to this one (its tie-break):
         # together they get what the two shares would have given them
         fraction = 1.0 - (1.0 - fraction) * (1.0 - carried)
-        carried = 0.0
-        share = budget.share(fraction)
+        carried, left, share = 0.0, budget.left(), budget.share(fraction)
+        out_of_time = runner.interrupted or (left is not None and left <= LEAST and runner.solution is not None)
+        if out_of_time or (last and index > 0 and too_short_for_the_last_stage(share, runner)):
+            result.stages.append(_skipped(stage, runner))  # a last stage's time goes to the polishing
+            continue
         with cycle_collection_paused():  # a stage's parts add a variable or term per duty
             expr = stage.build()
             tie_break = stage_tie_break(plan, index)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 
 def _stage_shares() -> dict[str, float]:
-    return {"coverage": 0.5, "standby": 0.35, "target": 0.4, "fairness": 0.6}
+    return {"coverage": 0.5, "standby": 0.35, "target": 0.4, "fairness": 0.6, "requests+continuity": 1.0}
 
 
 @dataclass(frozen=True)
@@ -21,13 +21,20 @@ class SearchSettings:
     """How the search divides its time and sizes its steps."""
 
     stage_share: dict[str, float] = field(default_factory=_stage_shares)
-    """Share of the time left that each lexicographic stage may use (the last stage takes the rest)."""
+    """Share of the time left that each lexicographic stage may use; what the last one leaves goes to the
+    polishing after it (:mod:`scheduler.search.polish`: filling, then balancing the loads by hand)."""
 
     completion_share: float = 0.3
     """Share of a stage's time for the pass with the kept roster fixed, which gives the stage a value."""
 
     completion_share_duties_fixed: float = 0.5
     """The same share when only the duties are fixed (the standby stage fills in around them)."""
+
+    last_stage_least_builds: float = 1.0
+    """On a model searched by neighbourhoods, the last stage (requests and continuity) is begun only with
+    at least this many times the model's own building time left for it; else its time goes to the
+    polishing after it. Its part adds a constraint or more per duty, and loading them into models of
+    its own costs most of a model's building before any search."""
 
     construction_share: float = 0.8
     """Share of the time left that building a first roster cadre by cadre, or improving it, may take."""
@@ -55,9 +62,11 @@ class SearchSettings:
     """Rounds of filling by hand after the last stage (:mod:`scheduler.search.polish`); later rounds
     fill what the moves of an earlier one opened, and stop once one gains nothing."""
 
-    polish_reserve: float = 1.5
+    polish_reserve: float = 3.0
     """Time kept back at the end for polishing, in rounds; a round is taken to last as long as the hand
-    dispatch and its ranking (the filling works as the dispatch does)."""
+    dispatch and its ranking (the filling works as the dispatch does). Besides the rounds of filling,
+    the loads are balanced by hand in what is left: the filling hands the last open cells to whoever
+    has room, and the balancing evens the loads out again."""
 
     finish_margin: float = 2.0
     """Seconds kept back besides: the last search's loading past its limit, writing the file, and

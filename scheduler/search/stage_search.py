@@ -167,3 +167,17 @@ def _first_roster_search(
     runner.hint()
     # if this search finds nothing in time, the roster kept before (if any) is the result
     return _search_on(runner, stage, budget, reporter)
+
+
+def too_short_for_the_last_stage(share: Budget, runner: CpSatRunner) -> bool:
+    """Whether ``share`` is too short for the last stage to find anything on a model searched by
+    neighbourhoods (``last_stage_least_builds`` times the model's building): its time then goes to
+    the polishing."""
+    if not runner.by_neighbourhoods or share.deterministic or share.limit is None:
+        return False
+    built = sum(runner.roster_model.build_seconds.values())
+    if share.limit >= runner.settings.last_stage_least_builds * built:
+        return False
+    logger.info("the last stage: %.1f s left, less than building the model took (%.1f s): left to the polishing",
+                share.limit, built)
+    return True

@@ -1,0 +1,64 @@
+"""stage_search: when the last stage is left out on a large model, its time going to the polishing."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from models.loading import parse_instance
+from scheduler.checker import evaluate
+from scheduler.search.budget import Budget
+from scheduler.search.options import SolveOptions
+from scheduler.search.settings import SETTINGS, settings_with
+from scheduler.search.stage_search import too_short_for_the_last_stage
+from scheduler.solver import solve
+
+from .rules.helpers import cadre, instance
+
+
+def runner(*, by_neighbourhoods: bool = True, least_builds: float = SETTINGS.last_stage_least_builds) -> Any:
+    # the model took 2 s for its variables and 1 s for its rules: 3 s to build
+    return SimpleNamespace(
+        by_neighbourhoods=by_neighbourhoods,
+        roster_model=SimpleNamespace(build_seconds={"variables": 2.0, "successions": 1.0}),
+        settings=settings_with([f"last_stage_least_builds={least_builds}"]),
+    )
+
+
+def test_a_share_shorter_than_building_the_model_is_left_to_the_polishing() -> None:
+    # 1 times the 3 s build: 2.5 s is too short, 3.5 s is not
+    assert too_short_for_the_last_stage(Budget(2.5), runner())
+    assert not too_short_for_the_last_stage(Budget(3.5), runner())
+
+
+def test_the_setting_scales_the_building_time() -> None:
+    # 2 times the 3 s build: 5 s is too short now, 6.5 s is not
+    assert too_short_for_the_last_stage(Budget(5.0), runner(least_builds=2.0))
+    assert not too_short_for_the_last_stage(Budget(6.5), runner(least_builds=2.0))
+
+
+def test_a_model_searched_whole_or_a_repeatable_solve_always_has_its_last_stage() -> None:
+    # a small model's whole search may prove the stage in a moment; a repeatable solve counts work,
+    # not seconds, so its share says nothing of the building time
+    assert not too_short_for_the_last_stage(Budget(0.5), runner(by_neighbourhoods=False))
+    assert not too_short_for_the_last_stage(Budget(0.5, deterministic=True), runner())
+    assert not too_short_for_the_last_stage(Budget(None), runner())
+
+
+def test_a_solve_leaves_the_last_stage_out_where_its_time_is_too_short() -> None:
+    # Two cadres, one checkpoint asking one a day for 3 days, one standby a day (a field instance: the
+    # hand dispatch builds its first roster); searched by neighbourhoods (every model counts as large). Asking for a million times the building time leaves the last stage out: it is
+    # reported skipped, with no seconds spent, and the roster still covers every day and passes the
+    # checker. Asking for none keeps it.
+    data = instance([cadre("a"), cadre("b")], days=3, standby={"per_community": 1})
+    loaded = parse_instance(data)
+    for least_builds, status in ((1e6, "skipped"), (0.0, None)):
+        settings = settings_with(["lns_least_decisions=0", f"last_stage_least_builds={least_builds}"])
+        result = solve(loaded, SolveOptions(time_limit=10, workers=1, settings=settings))
+        last = result.stages[-1]
+        assert last.name == "requests+continuity"
+        assert (last.status == "skipped") == (status == "skipped")
+        if status == "skipped":
+            assert last.seconds == 0.0
+        assert [stage.value for stage in result.stages[:1]] == [0.0]
+        assert evaluate(loaded, result.assignments, result.standby).violations == []
