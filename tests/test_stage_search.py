@@ -46,10 +46,11 @@ def test_a_model_searched_whole_or_a_repeatable_solve_always_has_its_last_stage(
 
 
 def test_a_solve_leaves_the_last_stage_out_where_its_time_is_too_short() -> None:
-    # Two cadres, one checkpoint asking one a day for 3 days, one standby a day (a field instance: the
-    # hand dispatch builds its first roster); searched by neighbourhoods (every model counts as large). Asking for a million times the building time leaves the last stage out: it is
-    # reported skipped, with no seconds spent, and the roster still covers every day and passes the
-    # checker. Asking for none keeps it.
+    # Two cadres, one checkpoint asking one a day for 3 days, one standby a day (a field instance:
+    # the hand dispatch builds its first roster); searched by neighbourhoods (every model counts as
+    # large). Asking for a million times the building time leaves the last stage out: it is reported
+    # skipped, with no seconds spent, and the roster still covers every day and passes the checker.
+    # Asking for none keeps it.
     data = instance([cadre("a"), cadre("b")], days=3, standby={"per_community": 1})
     loaded = parse_instance(data)
     for least_builds, status in ((1e6, "skipped"), (0.0, None)):
