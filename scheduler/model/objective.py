@@ -20,7 +20,7 @@ from scheduler.model.calendar import fairness_group, standby_wanted
 from scheduler.model.variables import Expr
 
 if TYPE_CHECKING:
-    from models.instance import Instance
+    from models.instance import DemandRule, Instance
     from scheduler.model.roster_model import RosterModel
 
 WEIGHT_SCALE = 100
@@ -145,6 +145,13 @@ def target(roster: RosterModel) -> Part:
             terms.append(over_weight * over)
             most += over_weight * (len(holders) - rule.target)
     return Part("target", sum(terms), WEIGHT_SCALE, most)
+
+
+def target_cost(rule: DemandRule, count: int) -> int:
+    """What :func:`target` charges a cell of ``rule`` with ``count`` cadres on duty (scaled weights):
+    for a search that changes counts by hand and must not let the target part grow."""
+    under, over = scaled(rule.under_weight), scaled(rule.over_weight)
+    return under * max(rule.target - count, 0) + over * max(count - rule.target, 0)
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from scheduler.model.calendar import Calendar, fairness_group
-from scheduler.model.objective import DEVIATION_STEPS, group_weights, scaled
+from scheduler.model.objective import DEVIATION_STEPS, group_weights, target_cost
 from scheduler.model.variables import DutyKey, StandbyKey
 from scheduler.search.dispatch.cadre import DUTY, CadreState, Held
 from scheduler.search.dispatch.dispatcher import Cell, Dispatcher, StandbyCell
@@ -392,16 +392,9 @@ def _may_serve(taker: CadreState, giver: CadreState, cell: Cell) -> bool:
 
 
 def _target_change(cell: Cell, change: int) -> int:
-    """How much the target part (scaled weights, as the model counts it) changes when ``change``
-    cadres join ``cell``."""
-    rule = cell.rule
-    under, over = scaled(rule.under_weight), scaled(rule.over_weight)
-
-    def cost(count: int) -> int:
-        return under * max(rule.target - count, 0) + over * max(count - rule.target, 0)
-
+    """How much the target part changes when ``change`` cadres join ``cell``."""
     count = len(cell.holders)
-    return cost(count + change) - cost(count)
+    return target_cost(cell.rule, count + change) - target_cost(cell.rule, count)
 
 
 def _may_stand_by(taker: CadreState, cell: StandbyCell) -> bool:
