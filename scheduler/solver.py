@@ -107,7 +107,7 @@ def _stage_loop(instance: Instance, options: SolveOptions, plan: list[ObjectiveS
         if counted is not None:  # a stage that reaches this bound ends: nothing can be better
             runner.prove(stage.name, counted.bound(stage.name, runner.held_at, budget))
         last = index == len(plan) - 1
-        fraction = options.settings.stage_share.get(stage.name, 1.0 if last else 0.5)
+        fraction = 1.0 if last else options.settings.stage_share.get(stage.name, 0.5)
         # a stage that ended early at 0 leaves what it did not use to this one (its tie-break):
         # together they get what the two shares would have given them
         fraction = 1.0 - (1.0 - fraction) * (1.0 - carried)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 
 def _stage_shares() -> dict[str, float]:
-    return {"coverage": 0.5, "standby": 0.35, "target": 0.4, "fairness": 0.6, "requests+continuity": 1.0}
+    return {"coverage": 0.5, "standby": 0.35, "target": 0.4, "fairness": 0.6}
 
 
 @dataclass(frozen=True)
@@ -21,8 +21,8 @@ class SearchSettings:
     """How the search divides its time and sizes its steps."""
 
     stage_share: dict[str, float] = field(default_factory=_stage_shares)
-    """Share of the time left that each lexicographic stage may use; what the last one leaves goes to the
-    polishing after it (:mod:`scheduler.search.polish`: filling, then balancing the loads by hand)."""
+    """Share of the time left that each lexicographic stage may use (the last stage takes the rest, unless
+    ``last_stage_least_builds`` leaves it to the polishing)."""
 
     completion_share: float = 0.3
     """Share of a stage's time for the pass with the kept roster fixed, which gives the stage a value."""
