@@ -15,7 +15,7 @@ from scheduler.model.calendar import Calendar
 from scheduler.model.variables import DutyKey, StandbyKey, roster_of_keys
 from scheduler.search.fill import Filled, fill_open_cells
 
-from .rules.helpers import cadre, demand, instance
+from .rules.helpers import cadre, day, demand, instance
 
 
 def filled(
@@ -161,3 +161,59 @@ def test_a_duty_above_the_minimum_is_given_up_the_day_before_for_standby() -> No
     result = filled(data, [DutyKey("a", 0, "D", "k1")])
     assert result.duties == []
     assert [(key.cadre, key.day) for key in result.standby] == [("a", 1)]
+
+
+# -- two days at once: a lone day off, or of work, would be left --------------------------------
+
+def _six_days(demand_rule: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    # a alone serves k1 over six days; two days off in a row at least (a lone day off breaks it)
+    return instance([cadre("a")], days=6, checkpoints=[{"id": "k1", "community": "c1", "risk": "low",
+                                                       "demand": [demand_rule]}],
+                    rules={"min_consecutive_days_off": 2}, **extra)
+
+
+WORKS_0_1_4_5 = [DutyKey("a", day, "D", "k1") for day in (0, 1, 4, 5)]
+
+
+def test_two_days_off_are_filled_together_up_to_the_target() -> None:
+    # k1 asks for 0, target 1 (max 1) every day; a works days 0, 1, 4 and 5. Day 2 alone would leave
+    # day 3 a lone day off (and day 3 alone day 2): only the two together are allowed, and both are
+    # below target. a takes both: 2 added, every day at target. Without targets nothing is added.
+    result = filled(_six_days(demand(0, 1)), WORKS_0_1_4_5, move_cadres=False, up_to_target=True)
+    assert result.added == 2
+    assert sorted(key.day for key in result.duties) == [0, 1, 2, 3, 4, 5]
+    assert filled(_six_days(demand(0, 1)), WORKS_0_1_4_5).added == 0
+
+
+def test_a_minimum_is_filled_with_a_standby_the_next_day() -> None:
+    # k1 asks for 1 on days 0-2 and 4-5 and 0 on day 3, where c1 asks for one standby. a works days
+    # 0, 1, 4, 5 and nobody stands by. Day 2's minimum alone would leave day 3 a lone day off; with
+    # day 3's open standby both are taken: coverage and standby improve together.
+    rules = [demand(1, dates=[day(offset) for offset in (0, 1, 2, 4, 5)]), demand(0, dates=[day(3)])]
+    data = instance([cadre("a")], days=6, checkpoints=[{"id": "k1", "community": "c1", "risk": "low",
+                                                        "demand": rules}],
+                    rules={"min_consecutive_days_off": 2},
+                    standby={"per_community": 0, "overrides": [{"dates": [day(3)], "count": 1}]})
+    result = filled(data, WORKS_0_1_4_5, move_cadres=False)
+    assert sorted(key.day for key in result.duties) == [0, 1, 2, 4, 5]
+    assert result.standby == [StandbyKey("a", 3, "D", "c1")]
+
+
+def test_no_pair_where_the_other_day_has_nothing_open() -> None:
+    # As the first test, but day 3's target is 0: a duty there would gain nothing, and day 2 alone
+    # would leave a lone day off. Nothing is added; day 2 stays below its target.
+    rules = [demand(0, 1, dates=[day(offset) for offset in (0, 1, 2, 4, 5)]), demand(0, 0, dates=[day(3)])]
+    data = instance([cadre("a")], days=6, checkpoints=[{"id": "k1", "community": "c1", "risk": "low",
+                                                        "demand": rules}],
+                    rules={"min_consecutive_days_off": 2})
+    result = filled(data, WORKS_0_1_4_5, move_cadres=False, up_to_target=True)
+    assert result.added == 0 and sorted(key.day for key in result.duties) == [0, 1, 4, 5]
+
+
+def test_a_pair_never_breaks_the_longest_run() -> None:
+    # As the first test with max_consecutive_work_days 5: the two days would make a run of six. Nothing
+    # is added.
+    data = _six_days(demand(0, 1))
+    data["rules"]["max_consecutive_work_days"] = 5
+    result = filled(data, WORKS_0_1_4_5, move_cadres=False, up_to_target=True)
+    assert result.added == 0

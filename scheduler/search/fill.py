@@ -9,7 +9,9 @@ every limit). Where no free cadre may fill a cell below its minimum, a cadre
 comes over from standby or from a cell above its minimum that day, or gives
 up one entry within a week that keeps them out (a standby, or a duty above
 its cell's minimum); standby short is filled the same way from duties above
-the minimum. An earlier stage never loses what a later one gains; the roster
+the minimum. A free cadre whom only the shortest runs keep out (a lone day off,
+or of work, would be left) takes the open cell together with an open entry on
+the day before or after. An earlier stage never loses what a later one gains; the roster
 model still takes the result with every decision fixed before it is kept
 (``CpSatRunner.accept``), and a stage keeps it only if it ranks better.
 """
@@ -18,13 +20,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 
 from scheduler.model.calendar import Calendar, Slot
 from scheduler.model.variables import DutyKey, StandbyKey
-from scheduler.search.dispatch.cadre import DUTY, CadreState, Held
+from scheduler.search.dispatch.cadre import DUTY, STANDBY, CadreState, Held
 from scheduler.search.dispatch.dispatcher import Cell, Dispatcher, StandbyCell
 
 logger = logging.getLogger(__name__)
@@ -61,7 +63,9 @@ def fill_open_cells(
     for cell in every_cell:
         if _short(cell):
             dispatcher.fill(cell, cell.rule.min)
-            if move_cadres:
+            if _short(cell):
+                _fill_in_pairs(dispatcher, cell, _short, up_to_target)
+            if move_cadres and _short(cell):
                 moved += _cover_by_moves(dispatcher, cell)
             if move_cadres and _short(cell):
                 moved += _cover_by_ejection(dispatcher, cell)
@@ -77,6 +81,8 @@ def fill_open_cells(
         for cell in every_cell:
             if len(cell.holders) < cell.rule.target:
                 dispatcher.fill(cell, cell.rule.target)
+                if cell.rule.under_weight > 0 and _below_target(cell):
+                    _fill_in_pairs(dispatcher, cell, _below_target, up_to_target)
     added = _held(dispatcher) - held_before
     logger.info("filling by hand: %d added, %d moved to a cell below its minimum or to standby, %.2f s",
                 added, moved, time.monotonic() - started)
@@ -85,6 +91,74 @@ def fill_open_cells(
 
 def _short(cell: Cell) -> bool:
     return len(cell.holders) < cell.rule.min or bool(cell.missing_skills())
+
+
+def _below_target(cell: Cell) -> bool:
+    return len(cell.holders) < cell.rule.target
+
+
+def _fill_in_pairs(dispatcher: Dispatcher, cell: Cell, open_: Callable[[Cell], bool], up_to_target: bool) -> None:
+    """For a cell still open (``open_``) once every cadre who may take it alone is used: a free cadre
+    whom only the shortest runs keep out (``min_consecutive_days_off``: a lone day off would be left
+    between two runs of work; ``min_consecutive_work_days``: a lone day of work) takes it together
+    with an open cell or standby on the day before or after, which makes the runs long enough. The
+    other day's entry improves a stage too: a cell below its minimum or a skill short, standby short,
+    or (``up_to_target``) a cell below its target that charges for it."""
+    day = cell.slot.day
+    while open_(cell) and cell.room():
+        missing = cell.missing_skills() if open_ is _short else []
+        pool = [cadre for cadre in dispatcher._duty_pool(cell)
+                if not cadre.held.get(day) and (not missing or missing[0] in cadre.skills)]
+        for cadre in dispatcher._ranked(pool):
+            if cadre.blocked(cell.slot) is not None or not dispatcher.units.fits(cadre.unit, cell.slot):
+                continue
+            refused = cadre.refusal(cell.slot, dispatcher.frontier)
+            dispatcher._place_duty(cadre, cell)
+            if refused is None or _paired(dispatcher, cadre, day, up_to_target):
+                break
+            dispatcher._remove(cadre, Held(cell.slot, DUTY, cell.checkpoint))
+        else:
+            return
+
+
+def _paired(dispatcher: Dispatcher, cadre: CadreState, day: int, up_to_target: bool) -> bool:
+    """Give ``cadre``, just placed on ``day``, an open entry on the day before or after that leaves
+    no run too short; whether one was given."""
+    for other in (day - 1, day + 1):
+        if not 0 <= other < dispatcher.calendar.days or cadre.held.get(other):
+            continue
+        for slot, place, take_back in _open_entries(dispatcher, cadre, other, up_to_target):
+            if cadre.blocked(slot) is not None or not dispatcher.units.fits(cadre.unit, slot):
+                continue
+            place()
+            if not cadre.short_runs():
+                return True
+            take_back()
+    return False
+
+
+def _open_entries(dispatcher: Dispatcher, cadre: CadreState, day: int,
+                  up_to_target: bool) -> Iterator[tuple[Slot, Callable[[], None], Callable[[], None]]]:
+    """The entries ``cadre`` could add on ``day`` that improve a stage, the earliest stage first: each
+    with its slot, how to place it and how to take it back."""
+    cells = [cell for cell in dispatcher.cells_by_day[day]
+             if cell.community in cadre.communities and cell.room() and cadre not in cell.holders
+             and not (cell.high and cadre.vulnerable)]
+    for cell in cells:
+        if len(cell.holders) < cell.rule.min or any(skill in cadre.skills for skill in cell.missing_skills()):
+            yield cell.slot, partial(dispatcher._place_duty, cadre, cell), partial(
+                dispatcher._remove, cadre, Held(cell.slot, DUTY, cell.checkpoint))
+    for standby_cell in dispatcher.standby_by_day[day]:
+        if (standby_cell.community in cadre.communities and len(standby_cell.holders) < standby_cell.wanted
+                and standby_cell.any_checkpoint and (standby_cell.low_checkpoint or not cadre.vulnerable)
+                and cadre not in standby_cell.holders):
+            yield standby_cell.slot, partial(dispatcher._place_standby, cadre, standby_cell), partial(
+                dispatcher._remove, cadre, Held(standby_cell.slot, STANDBY, standby_cell.community))
+    if up_to_target:
+        for cell in cells:
+            if cell.rule.min <= len(cell.holders) < cell.rule.target and cell.rule.under_weight > 0:
+                yield cell.slot, partial(dispatcher._place_duty, cadre, cell), partial(
+                    dispatcher._remove, cadre, Held(cell.slot, DUTY, cell.checkpoint))
 
 
 def _cover_by_moves(dispatcher: Dispatcher, cell: Cell) -> int:
