@@ -31,7 +31,7 @@ from scheduler.search.options import Progress, SolveOptions
 from scheduler.search.polish import polish
 from scheduler.search.runner import CpSatRunner
 from scheduler.search.stage_bounds import StageBounds, stage_bounds
-from scheduler.search.stage_search import StageSearch, search_stage, stage_tie_break, too_short_for_the_last_stage
+from scheduler.search.stage_search import StageSearch, left_to_the_polishing, search_stage, stage_tie_break
 
 __all__ = ["Progress", "Result", "SolveOptions", "StageResult", "explain_infeasibility", "solve"]
 
@@ -113,8 +113,9 @@ def _stage_loop(instance: Instance, options: SolveOptions, plan: list[ObjectiveS
         fraction = 1.0 - (1.0 - fraction) * (1.0 - carried)
         carried, left, share = 0.0, budget.left(), budget.share(fraction)
         out_of_time = runner.interrupted or (left is not None and left <= LEAST and runner.solution is not None)
-        if out_of_time or (last and index > 0 and too_short_for_the_last_stage(share, runner)):
-            result.stages.append(_skipped(stage, runner))  # a last stage's time goes to the polishing
+        if out_of_time or (index > 0 and left_to_the_polishing(stage, share, runner, last=last)):
+            result.stages.append(_skipped(stage, runner))
+            budget = budget.share(1.0, less=share.limit or 0.0)  # its time is kept for the polishing
             continue
         with cycle_collection_paused():  # a stage's parts add a variable or term per duty
             expr = stage.build()

@@ -1,4 +1,5 @@
-"""stage_search: when the last stage is left out on a large model, its time going to the polishing."""
+"""stage_search: when the last stage, or the fairness stage, is left out on a large model, its time going to
+the polishing."""
 
 from __future__ import annotations
 
@@ -10,19 +11,25 @@ from scheduler.checker import evaluate
 from scheduler.search.budget import Budget
 from scheduler.search.options import SolveOptions
 from scheduler.search.settings import SETTINGS, settings_with
-from scheduler.search.stage_search import too_short_for_the_last_stage
+from scheduler.search.stage_search import left_to_the_polishing, too_short_for_the_last_stage
 from scheduler.solver import solve
 
 from .rules.helpers import cadre, instance
 
 
-def runner(*, by_neighbourhoods: bool = True, least_builds: float = SETTINGS.last_stage_least_builds) -> Any:
+def runner(*, by_neighbourhoods: bool = True, least_builds: float = SETTINGS.last_stage_least_builds,
+           constructed: object = (), by_hand: bool = True) -> Any:
     # the model took 2 s for its variables and 1 s for its rules: 3 s to build
     return SimpleNamespace(
         by_neighbourhoods=by_neighbourhoods,
         roster_model=SimpleNamespace(build_seconds={"variables": 2.0, "successions": 1.0}),
-        settings=settings_with([f"last_stage_least_builds={least_builds}"]),
+        settings=settings_with([f"last_stage_least_builds={least_builds}", f"fairness_by_hand={by_hand}"]),
+        constructed=constructed,
     )
+
+
+def stage(name: str) -> Any:
+    return SimpleNamespace(name=name)
 
 
 def test_a_share_shorter_than_building_the_model_is_left_to_the_polishing() -> None:
@@ -62,4 +69,35 @@ def test_a_solve_leaves_the_last_stage_out_where_its_time_is_too_short() -> None
         if status == "skipped":
             assert last.seconds == 0.0
         assert [stage.value for stage in result.stages[:1]] == [0.0]
+        assert evaluate(loaded, result.assignments, result.standby).violations == []
+
+
+def test_the_fairness_stage_is_left_to_the_polishing_on_a_large_model_with_a_constructed_roster() -> None:
+    # a long share does not matter: the balancing by hand at the end does the stage's work
+    assert left_to_the_polishing(stage("fairness"), Budget(60.0), runner(), last=False)
+    # not for another stage, nor with the setting off
+    assert not left_to_the_polishing(stage("target"), Budget(60.0), runner(), last=False)
+    assert not left_to_the_polishing(stage("fairness"), Budget(60.0), runner(by_hand=False), last=False)
+    # not where nothing is polished (no constructed roster), the model is searched whole, or the solve
+    # is repeatable (it counts work, and the polishing's balancing is timed)
+    assert not left_to_the_polishing(stage("fairness"), Budget(60.0), runner(constructed=None), last=False)
+    assert not left_to_the_polishing(stage("fairness"), Budget(60.0), runner(by_neighbourhoods=False), last=False)
+    assert not left_to_the_polishing(stage("fairness"), Budget(60.0, deterministic=True), runner(), last=False)
+    # the last stage keeps its own rule (3 s build)
+    assert left_to_the_polishing(stage("requests+continuity"), Budget(2.5), runner(), last=True)
+    assert not left_to_the_polishing(stage("requests+continuity"), Budget(3.5), runner(), last=True)
+
+
+def test_a_solve_leaves_the_fairness_stage_to_the_polishing() -> None:
+    # The instance above, searched by neighbourhoods. With the setting the fairness stage spends no
+    # time of its own (its value is the roster's, counted by the checker); without it, it searches.
+    # Either roster covers every day and passes the checker.
+    loaded = parse_instance(instance([cadre("a"), cadre("b")], days=3, standby={"per_community": 1}))
+    for by_hand in (True, False):
+        settings = settings_with(["lns_least_decisions=0", f"fairness_by_hand={by_hand}"])
+        result = solve(loaded, SolveOptions(time_limit=10, workers=1, settings=settings))
+        fairness = result.stages[3]
+        assert fairness.name == "fairness"
+        assert (fairness.seconds == 0.0) == by_hand
+        assert result.stages[0].value == 0.0
         assert evaluate(loaded, result.assignments, result.standby).violations == []

@@ -181,3 +181,18 @@ def too_short_for_the_last_stage(share: Budget, runner: CpSatRunner) -> bool:
     logger.info("the last stage: %.1f s left, less than building the model took (%.1f s): left to the polishing",
                 share.limit, built)
     return True
+
+
+def left_to_the_polishing(stage: ObjectiveStage, share: Budget, runner: CpSatRunner, *, last: bool) -> bool:
+    """Whether the stage is left out, its time kept for the polishing: the ``last`` stage where its
+    share is too short (:func:`too_short_for_the_last_stage`); the fairness stage where the
+    polishing's balancing by hand does it (``fairness_by_hand``): on a model searched by
+    neighbourhoods whose constructed roster the polishing will finish, in seconds."""
+    if last:
+        return too_short_for_the_last_stage(share, runner)
+    if stage.name != "fairness" or not runner.settings.fairness_by_hand or share.deterministic:
+        return False
+    if not runner.by_neighbourhoods or runner.constructed is None or share.limit is None:
+        return False
+    logger.info("stage fairness: %.1f s left to the polishing's balancing by hand", share.limit)
+    return True
