@@ -217,3 +217,18 @@ def test_a_pair_never_breaks_the_longest_run() -> None:
     data["rules"]["max_consecutive_work_days"] = 5
     result = filled(data, WORKS_0_1_4_5, move_cadres=False, up_to_target=True)
     assert result.added == 0
+
+
+def test_two_days_of_open_standby_are_taken_together() -> None:
+    # c1 asks for one standby on days 2 and 3 (k1 asks for 0 then, at most 1: a standby there is
+    # callable) and a works days 0, 1, 4, 5 at k1. Either standby alone would leave a lone day off;
+    # a stands by on both.
+    rules = [demand(1, dates=[day(offset) for offset in (0, 1, 4, 5)]),
+             demand(0, 0, max_count=1, dates=[day(2), day(3)])]
+    data = instance([cadre("a")], days=6, checkpoints=[{"id": "k1", "community": "c1", "risk": "low",
+                                                        "demand": rules}],
+                    rules={"min_consecutive_days_off": 2},
+                    standby={"per_community": 0, "overrides": [{"dates": [day(2), day(3)], "count": 1}]})
+    result = filled(data, WORKS_0_1_4_5, move_cadres=False)
+    assert sorted(key.day for key in result.standby) == [2, 3]
+    assert sorted(key.day for key in result.duties) == [0, 1, 4, 5]

@@ -73,6 +73,7 @@ def fill_open_cells(
         for standby_cell in cells:
             if len(standby_cell.holders) < standby_cell.wanted:
                 dispatcher.fill_standby(standby_cell)
+                _stand_by_in_pairs(dispatcher, standby_cell, up_to_target)
                 if move_cadres:
                     moved += _stand_by_moves(dispatcher, standby_cell)
                 if move_cadres and len(standby_cell.holders) < standby_cell.wanted:
@@ -109,16 +110,39 @@ def _fill_in_pairs(dispatcher: Dispatcher, cell: Cell, open_: Callable[[Cell], b
         missing = cell.missing_skills() if open_ is _short else []
         pool = [cadre for cadre in dispatcher._duty_pool(cell)
                 if not cadre.held.get(day) and (not missing or missing[0] in cadre.skills)]
-        for cadre in dispatcher._ranked(pool):
-            if cadre.blocked(cell.slot) is not None or not dispatcher.units.fits(cadre.unit, cell.slot):
-                continue
-            refused = cadre.refusal(cell.slot, dispatcher.frontier)
-            dispatcher._place_duty(cadre, cell)
-            if refused is None or _paired(dispatcher, cadre, day, up_to_target):
-                break
-            dispatcher._remove(cadre, Held(cell.slot, DUTY, cell.checkpoint))
-        else:
+        if not _one_in_a_pair(dispatcher, pool, cell.slot, up_to_target, lambda cadre: (
+                partial(dispatcher._place_duty, cadre, cell),
+                partial(dispatcher._remove, cadre, Held(cell.slot, DUTY, cell.checkpoint)))):
             return
+
+
+def _stand_by_in_pairs(dispatcher: Dispatcher, cell: StandbyCell, up_to_target: bool) -> None:
+    """As :func:`_fill_in_pairs`, for a community still short of standby."""
+    day = cell.slot.day
+    while cell.any_checkpoint and len(cell.holders) < cell.wanted:
+        pool = [cadre for cadre in dispatcher.serving.get(cell.community, [])
+                if cadre not in cell.holders and not cadre.held.get(day)
+                and (cell.low_checkpoint or not cadre.vulnerable)]
+        if not _one_in_a_pair(dispatcher, pool, cell.slot, up_to_target, lambda cadre: (
+                partial(dispatcher._place_standby, cadre, cell),
+                partial(dispatcher._remove, cadre, Held(cell.slot, STANDBY, cell.community)))):
+            return
+
+
+def _one_in_a_pair(dispatcher: Dispatcher, pool: list[CadreState], slot: Slot, up_to_target: bool,
+                   entry: Callable[[CadreState], tuple[Callable[[], None], Callable[[], None]]]) -> bool:
+    """Place the first cadre of ``pool`` (in rank order) who may hold the ``entry`` in ``slot`` alone, or
+    with an open entry on the day before or after; whether one was placed."""
+    for cadre in dispatcher._ranked(pool):
+        if cadre.blocked(slot) is not None or not dispatcher.units.fits(cadre.unit, slot):
+            continue
+        refused = cadre.refusal(slot, dispatcher.frontier)
+        place, take_back = entry(cadre)
+        place()
+        if refused is None or _paired(dispatcher, cadre, slot.day, up_to_target):
+            return True
+        take_back()
+    return False
 
 
 def _paired(dispatcher: Dispatcher, cadre: CadreState, day: int, up_to_target: bool) -> bool:
