@@ -232,3 +232,30 @@ def test_two_days_of_open_standby_are_taken_together() -> None:
     result = filled(data, WORKS_0_1_4_5, move_cadres=False)
     assert sorted(key.day for key in result.standby) == [2, 3]
     assert sorted(key.day for key in result.duties) == [0, 1, 4, 5]
+
+
+# -- a free cadre stands in where one leaves a cell at its minimum --------------------------------
+
+def test_a_medic_comes_over_and_a_free_cadre_takes_their_place() -> None:
+    # Day 0: k1 asks for 1 and has the medic m; k2 asks for 1 medic (at most 2) and is empty; n and o
+    # are free. One of n, o fills k2's person but not its medic; m may not leave k1 at its minimum
+    # unless the other free cadre takes m's place there. Then both cells are covered: k1 by the one
+    # who stood in, k2 by m and the first.
+    data = instance([cadre("m", skills=["medical"]), cadre("n"), cadre("o")], days=1,
+                    checkpoints=two_checkpoints(demand(1), demand(1, 1, max_count=2, skills={"medical": 1})))
+    result = filled(data, [DutyKey("m", 0, "D", "k1")])
+    assert "m" in on_duty(result, "k2") and len(on_duty(result, "k2")) == 2
+    assert on_duty(result, "k1") in (["n"], ["o"])
+
+
+def test_a_medic_gives_up_a_duty_within_the_week_to_a_stand_in() -> None:
+    # k1 asks for 1 on day 0 and has the medic m; k2 asks for 1 medic (at most 2) on day 1. Each
+    # cadre may work 8 h a week: m is kept out of day 1 by day 0. m gives up day 0, which n or o
+    # (whoever is free that week) takes, and serves k2 on day 1 beside the one who filled its person.
+    data = instance([cadre("m", skills=["medical"]), cadre("n"), cadre("o")], days=2,
+                    checkpoints=two_checkpoints(demand(1, dates=[day(0)]),
+                                                demand(1, 1, max_count=2, skills={"medical": 1}, dates=[day(1)])),
+                    rules={"max_duty_hours_per_7_days": 8})
+    result = filled(data, [DutyKey("m", 0, "D", "k1")])
+    assert "m" in on_duty(result, "k2") and len(on_duty(result, "k2")) == 2
+    assert on_duty(result, "k1") in (["n"], ["o"])

@@ -200,15 +200,25 @@ def _cover_by_moves(dispatcher: Dispatcher, cell: Cell) -> int:
             if len(items) != 1:
                 continue
             held = items[0]
-            if held.kind == DUTY and not _may_leave(dispatcher.cell_at[(held.place, day, held.slot.shift)], cadre):
-                continue
+            stand_in = None
+            if held.kind == DUTY:
+                source = dispatcher.cell_at[(held.place, day, held.slot.shift)]
+                if not _may_leave(source, cadre):
+                    stand_in = _stand_in(dispatcher, source, cadre)
+                    if stand_in is None:
+                        continue
             if held.kind == DUTY and cadre.duty_minutes - held.slot.minutes + cell.slot.minutes < cadre.least_minutes:
                 continue
-            if _came_over(dispatcher, cadre, held, cell.slot, partial(dispatcher._place_duty, cadre, cell)):
-                if held.kind != DUTY:
-                    dispatcher.fill_standby(dispatcher.standby_at[(held.place, day, held.slot.shift)])
-                moved += 1
-                break
+            if not _came_over(dispatcher, cadre, held, cell.slot, partial(dispatcher._place_duty, cadre, cell)):
+                continue
+            if stand_in is not None and not _stood_in(dispatcher, stand_in, source):
+                dispatcher._remove(cadre, Held(cell.slot, DUTY, cell.checkpoint))
+                dispatcher._restore(cadre, held)
+                continue
+            if held.kind != DUTY:
+                dispatcher.fill_standby(dispatcher.standby_at[(held.place, day, held.slot.shift)])
+            moved += 1
+            break
         else:
             return moved  # nobody can come over
     return moved
@@ -284,22 +294,48 @@ def _near(cadre: CadreState, day: int, kind: str | None) -> list[Held]:
 def _gives_up_one(dispatcher: Dispatcher, cadre: CadreState, near: list[Held], slot: Slot,
                   place: Callable[[], None], added_minutes: int) -> Held | None:
     """The first entry of ``near`` the cadre may give up to be placed in ``slot`` (a duty only where its
-    checkpoint keeps its minimum and skills and the minimum hours hold; no run left too short): the
-    entry given up, or None."""
+    checkpoint keeps its minimum and skills, or a free cadre stands in for them there, and the minimum
+    hours hold; no run left too short): the entry given up, or None."""
     for held in near:
+        stand_in = None
         if held.kind == DUTY:
-            if not _may_leave(dispatcher.cell_at[(held.place, held.slot.day, held.slot.shift)], cadre):
-                continue
+            source = dispatcher.cell_at[(held.place, held.slot.day, held.slot.shift)]
+            if not _may_leave(source, cadre):
+                stand_in = _stand_in(dispatcher, source, cadre)
+                if stand_in is None:
+                    continue
             if cadre.duty_minutes - held.slot.minutes + added_minutes < cadre.least_minutes:
                 continue
         if not _came_over(dispatcher, cadre, held, slot, place):
             continue
         # another day given up: the runs of work and of days off may now be too short
-        if not cadre.short_runs():
+        if not cadre.short_runs() and (stand_in is None or _stood_in(dispatcher, stand_in, source)):
             return held
         dispatcher._remove(cadre, cadre.held[slot.day][-1])
         dispatcher._restore(cadre, held)
     return None
+
+
+def _stand_in(dispatcher: Dispatcher, source: Cell, leaving: CadreState) -> CadreState | None:
+    """A free cadre who may take ``leaving``'s place in ``source``, a cell that would otherwise fall below
+    its minimum or a skill count (the least loaded first), or None. The place is taken only once the
+    one leaving has left (:func:`_stood_in`)."""
+    day = source.slot.day
+    needed = {skill for skill in leaving.skills
+              if sum(1 for other in source.holders if skill in other.skills) - 1 < source.rule.skills.get(skill, 0)}
+    pool = [cadre for cadre in dispatcher._duty_pool(source) if not cadre.held.get(day) and needed <= cadre.skills]
+    for cadre in dispatcher._ranked(pool):
+        if dispatcher._may_hold(cadre, source.slot):
+            return cadre
+    return None
+
+
+def _stood_in(dispatcher: Dispatcher, stand_in: CadreState, source: Cell) -> bool:
+    """Place ``stand_in`` in ``source`` if every rule still allows it; whether it was placed."""
+    if not source.room() or not dispatcher._may_hold(stand_in, source.slot):
+        return False
+    dispatcher._place_duty(stand_in, source)
+    return True
 
 
 def _stand_by_moves(dispatcher: Dispatcher, cell: StandbyCell) -> int:
