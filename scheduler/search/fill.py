@@ -8,8 +8,9 @@ cadre first; so does this module, with the hand dispatch's rule checks
 every limit). Where no free cadre may fill a cell below its minimum, a cadre
 comes over from standby or from a cell above its minimum that day, or gives
 up one entry within a week that keeps them out (a standby, or a duty above
-its cell's minimum); standby short is filled the same way from duties above
-the minimum. A free cadre whom only the shortest runs keep out (a lone day off,
+its cell's minimum); a cell at its minimum may be left too where a free cadre
+stands in there. Standby short is filled the same way from duties above the
+minimum. A free cadre whom only the shortest runs keep out (a lone day off,
 or of work, would be left) takes the open cell together with an open entry on
 the day before or after. An earlier stage never loses what a later one gains; the roster
 model still takes the result with every decision fixed before it is kept
