@@ -62,3 +62,30 @@ def test_target_counts_persons_only() -> None:
 def test_target_weighs_only_the_distance_the_target_part_charges(k2: dict[str, Any],
                                                                   expected: dict[tuple[str, int], float]) -> None:
     assert _weights(cadre("b", skills=["medical"]), "target", k2) == expected
+
+
+def test_a_skill_short_draws_its_holders_over_twice_the_window() -> None:
+    # As above over 3 days, b holds medical. c1 is short of medical on every day, so with a skill share
+    # of 1 every coverage draw there frees the holders of medical serving c1 (b alone) over twice the
+    # width (2 x 1 day); with a share of 0 it frees the whole community (a and b) over one day.
+    data = instance(
+        [cadre("a"), cadre("b", skills=["medical"]), cadre("c", communities=["c2"])],
+        days=3,
+        communities=["c1", "c2"],
+        checkpoints=[checkpoint("k1", "c1", rules=[demand(1, skills={"medical": 1})]),
+                     checkpoint("k2", "c2", rules=[demand(1)])],
+    )
+    roster_model = RosterModel.build(parse_instance(data))
+    solution = [0] * len(roster_model.cp.proto.variables)
+    for key, variable in roster_model.vars.duties.items():
+        if (key.cadre, key.checkpoint) in (("a", "k1"), ("c", "k2")):
+            solution[variable.index] = 1
+    index = NeighbourhoodIndex(roster_model)
+    for share, kind, cadres, days in ((1.0, "skill", {"b"}, 2), (0.0, "community", {"a", "b"}, 1)):
+        chooser = NeighbourhoodChooser(index, seed=0, skill_share=share)
+        weights = chooser.weights("coverage", solution)
+        assert weights == {("c1", 0): 1, ("c1", 1): 1, ("c1", 2): 1}
+        for _ in range(20):
+            drawn = chooser.draw("coverage", 1, weights)
+            if drawn.place.startswith("c1"):  # a few draws go anywhere at random
+                assert (drawn.kind, set(drawn.cadres), len(drawn.days)) == (kind, cadres, days)

@@ -80,7 +80,7 @@ def improve_by_neighbourhoods(
     settings = runner.settings
     if runner.solution is None or not index.decisions or not index.community_cadres:
         return
-    chooser = NeighbourhoodChooser(index, runner.options.seed + len(runner.stages))
+    chooser = NeighbourhoodChooser(index, runner.options.seed + len(runner.stages), settings.lns_skill_share)
     width = min(settings.lns_first_width, index.days)
     steps = improved = stalled = 0
     ended = "no roster"  # why the search ended, for the log (the settings' measurements count them)

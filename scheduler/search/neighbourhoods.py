@@ -26,8 +26,8 @@ from scheduler.model.roster_model import RosterModel
 class Neighbourhood:
     """Cadres whose duties and standby over ``days`` are freed; the rest of the roster is kept."""
 
-    kind: str  # "community" or "unit"
-    place: str  # the community or unit
+    kind: str  # "community", "unit" or "skill" (a skill's holders serving a community)
+    place: str  # the community or unit (and the skill)
     cadres: frozenset[str]
     days: range
 
@@ -76,6 +76,10 @@ class NeighbourhoodIndex:
             for cadre, (group, terms) in self._load_terms.items()
         }
 
+    def skill_holders(self, community: str, skill: str) -> frozenset[str]:
+        """The cadres who may serve ``community`` and hold ``skill``."""
+        return frozenset(cadre for cadre in self.community_cadres.get(community, ()) if skill in self.skills_of[cadre])
+
     def free(self, neighbourhood: Neighbourhood) -> list[int]:
         """The indices of the decision variables the neighbourhood frees."""
         return [
@@ -89,9 +93,11 @@ class NeighbourhoodIndex:
 class NeighbourhoodChooser:
     """Draws neighbourhoods where the stage being solved is worst (see the module doc)."""
 
-    def __init__(self, index: NeighbourhoodIndex, seed: int) -> None:
+    def __init__(self, index: NeighbourhoodIndex, seed: int, skill_share: float = 0.0) -> None:
         self.index = index
         self.random = random.Random(seed)
+        self.skill_share = skill_share
+        self.skills_short: dict[tuple[str, int], set[str]] = {}  # set by the coverage stage's weights
 
     def draw(self, stage: str, width: int, weights: dict[tuple[str, int], float]) -> Neighbourhood:
         """A neighbourhood of ``width`` days for the stage named ``stage``, where ``weights`` (the
@@ -102,6 +108,13 @@ class NeighbourhoodChooser:
         else:
             community = self.random.choice(sorted(self.index.community_cadres))
             day = self.random.randrange(self.index.days)
+        short = self.skills_short.get((community, day)) if stage == "coverage" else None
+        if short and self.random.random() < self.skill_share:
+            # the holders of a skill short there, over twice the window: their weekly hours and runs are
+            # what keeps them from the places only they can fill
+            skill = self.random.choice(sorted(short))
+            holders = self.index.skill_holders(community, skill)
+            return Neighbourhood("skill", f"{community} {skill}", holders, self._window(day, 2 * width))
         if stage == "fairness" and self.index.unit_cadres and self.random.random() < 0.3:
             unit = self.random.choice(sorted(self.index.unit_cadres))
             return Neighbourhood("unit", unit, self.index.unit_cadres[unit], self._window(day, width))
@@ -120,12 +133,19 @@ class NeighbourhoodChooser:
         variables = roster_model.vars
         weights: dict[tuple[str, int], float] = defaultdict(float)
         if stage in ("coverage", "target"):
+            self.skills_short = {}
             for cell, rule in roster_model.calendar.demand.items():
                 checkpoint, day, _ = cell
                 holders = variables.duty_by_cell.get(cell, [])
                 on_duty = [cadre for cadre, variable in holders if solution[variable.index]]
                 if stage == "coverage":  # the coverage part counts persons and skill places alike
-                    gap = max(rule.min - len(on_duty), 0) + self._skills_missing(rule.skills, on_duty, holders)
+                    missing = self._skills_missing(rule.skills, on_duty, holders)
+                    gap = max(rule.min - len(on_duty), 0) + missing
+                    if missing:
+                        place = (self.index.community_of_checkpoint[checkpoint], day)
+                        self.skills_short.setdefault(place, set()).update(
+                            skill for skill, asked in rule.skills.items()
+                            if sum(1 for cadre in on_duty if skill in self.index.skills_of[cadre]) < asked)
                 else:  # only a distance the target part charges for (an over-weight of 0 charges none)
                     under = rule.target - len(on_duty)
                     charged = rule.under_weight if under > 0 else rule.over_weight

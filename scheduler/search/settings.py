@@ -81,6 +81,10 @@ class SearchSettings:
     the process's own start before the clock."""
 
     # -- large-neighbourhood search (scheduler.search.lns), on the field's instances -----
+    lns_skill_share: float = 0.5
+    """In the coverage stage, the share of neighbourhoods drawn where a skill is short that free that
+    skill's holders serving the community over twice the window, instead of the whole community."""
+
     lns_least_decisions: int = 5_000
     """Models with fewer duty and standby variables are searched whole in every stage (a village or
     a scenario's small town is proven so; the bundled one-community example has 2,348); the
