@@ -92,7 +92,6 @@ class _Balancer:
                 self.members.setdefault(group, []).append(cadre)
         self.totals = {group: sum(_per_day(cadre) for cadre in members) for group, members in self.members.items()}
         self.weights = group_weights({group: len(members) for group, members in self.members.items()})
-        self.by_community_day: dict[tuple[str, int], list[Cell]] | None = None  # built on first use
         self.moves = 0
         self.touched: dict[str, int] = {}  # per community, the count of moves when one last touched it
 
@@ -241,18 +240,13 @@ class _Balancer:
         return True
 
     def _standby_on(self, community: str, day: int) -> list[StandbyCell]:
-        return [cell for cell in self.dispatcher.standby_by_day[day] if cell.community == community and cell.holders]
+        return [cell for cell in self.dispatcher.standby_on.get((community, day), ()) if cell.holders]
 
     def _short_of_target(self, community: str, day: int, taker: CadreState, load: int) -> list[Cell]:
         """The cells of ``community`` on ``day`` below their target, with room, that ``taker`` may serve
         and whose duty weighs ``load`` (so that the group's total load stays as it was)."""
-        if self.by_community_day is None:
-            self.by_community_day = {}
-            for cells in self.dispatcher.cells_by_day:
-                for cell in cells:
-                    self.by_community_day.setdefault((cell.community, cell.slot.day), []).append(cell)
         return [
-            cell for cell in self.by_community_day.get((community, day), [])
+            cell for cell in self.dispatcher.cells_on.get((community, day), ())
             if len(cell.holders) < cell.rule.target and cell.room() and taker not in cell.holders
             and not (cell.high and taker.vulnerable) and self.dispatcher._duty_load(cell) == load
         ]

@@ -166,15 +166,15 @@ def _open_entries(dispatcher: Dispatcher, cadre: CadreState, day: int,
                   up_to_target: bool) -> Iterator[tuple[Slot, Callable[[], None], Callable[[], None]]]:
     """The entries ``cadre`` could add on ``day`` that improve a stage, the earliest stage first: each
     with its slot, how to place it and how to take it back."""
-    cells = [cell for cell in dispatcher.cells_by_day[day]
-             if cell.community in cadre.communities and cell.room() and cadre not in cell.holders
-             and not (cell.high and cadre.vulnerable)]
+    communities = cadre.facts.cadre.communities
+    cells = [cell for community in communities for cell in dispatcher.cells_on.get((community, day), ())
+             if cell.room() and cadre not in cell.holders and not (cell.high and cadre.vulnerable)]
     for cell in cells:
         if len(cell.holders) < cell.rule.min or any(skill in cadre.skills for skill in cell.missing_skills()):
             yield cell.slot, partial(dispatcher._place_duty, cadre, cell), partial(
                 dispatcher._remove, cadre, Held(cell.slot, DUTY, cell.checkpoint))
-    for standby_cell in dispatcher.standby_by_day[day]:
-        if (standby_cell.community in cadre.communities and len(standby_cell.holders) < standby_cell.wanted
+    for standby_cell in (item for community in communities for item in dispatcher.standby_on.get((community, day), ())):
+        if (len(standby_cell.holders) < standby_cell.wanted
                 and standby_cell.any_checkpoint and (standby_cell.low_checkpoint or not cadre.vulnerable)
                 and cadre not in standby_cell.holders):
             yield standby_cell.slot, partial(dispatcher._place_standby, cadre, standby_cell), partial(

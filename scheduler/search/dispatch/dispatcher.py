@@ -99,6 +99,15 @@ class Dispatcher:
                         for cells in self.cells_by_day for cell in cells}
         self.standby_at = {(cell.community, cell.slot.day, cell.slot.shift): cell
                            for cells in self.standby_by_day for cell in cells}
+        # each community's cells and standby of a day, in the order of the day's
+        self.cells_on: dict[tuple[str, int], list[Cell]] = {}
+        for cells in self.cells_by_day:
+            for cell in cells:
+                self.cells_on.setdefault((cell.community, cell.slot.day), []).append(cell)
+        self.standby_on: dict[tuple[str, int], list[StandbyCell]] = {}
+        for standby_cells in self.standby_by_day:
+            for standby_cell in standby_cells:
+                self.standby_on.setdefault((standby_cell.community, standby_cell.slot.day), []).append(standby_cell)
 
     # -- setting up --------------------------------------------------------
     def _shift_order(self) -> dict[str, int]:
