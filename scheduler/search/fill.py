@@ -61,11 +61,14 @@ def fill_open_cells(
     held_before = _held(dispatcher)
     every_cell = [cell for cells in dispatcher.cells_by_day for cell in cells]
     moved = 0
+    # (cadre, day, shift) that found no entry to pair with: more entries held never give it one, so
+    # it is not tried again (a move that frees a cadre may, and is missed)
+    unpaired: set[tuple[int, int, str]] = set()
     for cell in every_cell:
         if _short(cell):
             dispatcher.fill(cell, cell.rule.min)
             if _short(cell):
-                _fill_in_pairs(dispatcher, cell, _short, up_to_target)
+                _fill_in_pairs(dispatcher, cell, _short, up_to_target, unpaired)
             if move_cadres and _short(cell):
                 moved += _cover_by_moves(dispatcher, cell)
             if move_cadres and _short(cell):
@@ -74,7 +77,7 @@ def fill_open_cells(
         for standby_cell in cells:
             if len(standby_cell.holders) < standby_cell.wanted:
                 dispatcher.fill_standby(standby_cell)
-                _stand_by_in_pairs(dispatcher, standby_cell, up_to_target)
+                _stand_by_in_pairs(dispatcher, standby_cell, up_to_target, unpaired)
                 if move_cadres:
                     moved += _stand_by_moves(dispatcher, standby_cell)
                 if move_cadres and len(standby_cell.holders) < standby_cell.wanted:
@@ -84,7 +87,7 @@ def fill_open_cells(
             if len(cell.holders) < cell.rule.target:
                 dispatcher.fill(cell, cell.rule.target)
                 if cell.rule.under_weight > 0 and _below_target(cell):
-                    _fill_in_pairs(dispatcher, cell, _below_target, up_to_target)
+                    _fill_in_pairs(dispatcher, cell, _below_target, up_to_target, unpaired)
     added = _held(dispatcher) - held_before
     logger.info("filling by hand: %d added, %d moved to a cell below its minimum or to standby, %.2f s",
                 added, moved, time.monotonic() - started)
@@ -99,7 +102,8 @@ def _below_target(cell: Cell) -> bool:
     return len(cell.holders) < cell.rule.target
 
 
-def _fill_in_pairs(dispatcher: Dispatcher, cell: Cell, open_: Callable[[Cell], bool], up_to_target: bool) -> None:
+def _fill_in_pairs(dispatcher: Dispatcher, cell: Cell, open_: Callable[[Cell], bool], up_to_target: bool,
+                   unpaired: set[tuple[int, int, str]]) -> None:
     """For a cell still open (``open_``) once every cadre who may take it alone is used: a free cadre
     whom only the shortest runs keep out (``min_consecutive_days_off``: a lone day off would be left
     between two runs of work; ``min_consecutive_work_days``: a lone day of work) takes it together
@@ -111,31 +115,34 @@ def _fill_in_pairs(dispatcher: Dispatcher, cell: Cell, open_: Callable[[Cell], b
         missing = cell.missing_skills() if open_ is _short else []
         pool = [cadre for cadre in dispatcher._duty_pool(cell)
                 if not cadre.held.get(day) and (not missing or missing[0] in cadre.skills)]
-        if not _one_in_a_pair(dispatcher, pool, cell.slot, up_to_target, lambda cadre: (
+        if not _one_in_a_pair(dispatcher, pool, cell.slot, up_to_target, unpaired, lambda cadre: (
                 partial(dispatcher._place_duty, cadre, cell),
                 partial(dispatcher._remove, cadre, Held(cell.slot, DUTY, cell.checkpoint)))):
             return
 
 
-def _stand_by_in_pairs(dispatcher: Dispatcher, cell: StandbyCell, up_to_target: bool) -> None:
+def _stand_by_in_pairs(dispatcher: Dispatcher, cell: StandbyCell, up_to_target: bool,
+                       unpaired: set[tuple[int, int, str]]) -> None:
     """As :func:`_fill_in_pairs`, for a community still short of standby."""
     day = cell.slot.day
     while cell.any_checkpoint and len(cell.holders) < cell.wanted:
         pool = [cadre for cadre in dispatcher.serving.get(cell.community, [])
                 if cadre not in cell.holders and not cadre.held.get(day)
                 and (cell.low_checkpoint or not cadre.vulnerable)]
-        if not _one_in_a_pair(dispatcher, pool, cell.slot, up_to_target, lambda cadre: (
+        if not _one_in_a_pair(dispatcher, pool, cell.slot, up_to_target, unpaired, lambda cadre: (
                 partial(dispatcher._place_standby, cadre, cell),
                 partial(dispatcher._remove, cadre, Held(cell.slot, STANDBY, cell.community)))):
             return
 
 
 def _one_in_a_pair(dispatcher: Dispatcher, pool: list[CadreState], slot: Slot, up_to_target: bool,
+                   unpaired: set[tuple[int, int, str]],
                    entry: Callable[[CadreState], tuple[Callable[[], None], Callable[[], None]]]) -> bool:
     """Place the first cadre of ``pool`` (in rank order) who may hold the ``entry`` in ``slot`` alone, or
     with an open entry on the day before or after; whether one was placed."""
     for cadre in dispatcher._ranked(pool):
-        if cadre.blocked(slot) is not None or not dispatcher.units.fits(cadre.unit, slot):
+        tried = (cadre.index, slot.day, slot.shift)
+        if tried in unpaired or cadre.blocked(slot) is not None or not dispatcher.units.fits(cadre.unit, slot):
             continue
         refused = cadre.refusal(slot, dispatcher.frontier)
         place, take_back = entry(cadre)
@@ -143,6 +150,7 @@ def _one_in_a_pair(dispatcher: Dispatcher, pool: list[CadreState], slot: Slot, u
         if refused is None or _paired(dispatcher, cadre, slot.day, up_to_target):
             return True
         take_back()
+        unpaired.add(tried)
     return False
 
 
