@@ -18,12 +18,13 @@ from .rules.helpers import cadre, instance
 
 
 def runner(*, by_neighbourhoods: bool = True, least_builds: float = SETTINGS.last_stage_least_builds,
-           constructed: object = (), by_hand: bool = True) -> Any:
+           constructed: object = (), fairness_builds: float = 3.0) -> Any:
     # the model took 2 s for its variables and 1 s for its rules: 3 s to build
     return SimpleNamespace(
         by_neighbourhoods=by_neighbourhoods,
         roster_model=SimpleNamespace(build_seconds={"variables": 2.0, "successions": 1.0}),
-        settings=settings_with([f"last_stage_least_builds={least_builds}", f"fairness_by_hand={by_hand}"]),
+        settings=settings_with([f"last_stage_least_builds={least_builds}",
+                                f"fairness_stage_least_builds={fairness_builds}"]),
         constructed=constructed,
     )
 
@@ -73,31 +74,33 @@ def test_a_solve_leaves_the_last_stage_out_where_its_time_is_too_short() -> None
 
 
 def test_the_fairness_stage_is_left_to_the_polishing_on_a_large_model_with_a_constructed_roster() -> None:
-    # a long share does not matter: the balancing by hand at the end does the stage's work
-    assert left_to_the_polishing(stage("fairness"), Budget(60.0), runner(), last=False)
-    # not for another stage, nor with the setting off
-    assert not left_to_the_polishing(stage("target"), Budget(60.0), runner(), last=False)
-    assert not left_to_the_polishing(stage("fairness"), Budget(60.0), runner(by_hand=False), last=False)
+    # 3 times the 3 s build: a share of 8.5 s is left to the polishing's balancing, 9.5 s is searched
+    assert left_to_the_polishing(stage("fairness"), Budget(8.5), runner(), last=False)
+    assert not left_to_the_polishing(stage("fairness"), Budget(9.5), runner(), last=False)
+    # not another stage, nor with the setting at 0
+    assert not left_to_the_polishing(stage("target"), Budget(8.5), runner(), last=False)
+    assert not left_to_the_polishing(stage("fairness"), Budget(8.5), runner(fairness_builds=0.0), last=False)
     # not where nothing is polished (no constructed roster), the model is searched whole, or the solve
     # is repeatable (it counts work, and the polishing's balancing is timed)
-    assert not left_to_the_polishing(stage("fairness"), Budget(60.0), runner(constructed=None), last=False)
-    assert not left_to_the_polishing(stage("fairness"), Budget(60.0), runner(by_neighbourhoods=False), last=False)
-    assert not left_to_the_polishing(stage("fairness"), Budget(60.0, deterministic=True), runner(), last=False)
+    assert not left_to_the_polishing(stage("fairness"), Budget(8.5), runner(constructed=None), last=False)
+    assert not left_to_the_polishing(stage("fairness"), Budget(8.5), runner(by_neighbourhoods=False), last=False)
+    assert not left_to_the_polishing(stage("fairness"), Budget(8.5, deterministic=True), runner(), last=False)
     # the last stage keeps its own rule (3 s build)
     assert left_to_the_polishing(stage("requests+continuity"), Budget(2.5), runner(), last=True)
     assert not left_to_the_polishing(stage("requests+continuity"), Budget(3.5), runner(), last=True)
 
 
 def test_a_solve_leaves_the_fairness_stage_to_the_polishing() -> None:
-    # The instance above, searched by neighbourhoods. With the setting the fairness stage spends no
-    # time of its own (its value is the roster's, counted by the checker); without it, it searches.
-    # Either roster covers every day and passes the checker.
+    # The instance above, searched by neighbourhoods. Asking for a million times the building time
+    # leaves the fairness stage to the polishing: it spends no time of its own (its value is the
+    # roster's, counted by the checker); asking for none keeps it searched. Either roster covers every
+    # day and passes the checker.
     loaded = parse_instance(instance([cadre("a"), cadre("b")], days=3, standby={"per_community": 1}))
-    for by_hand in (True, False):
-        settings = settings_with(["lns_least_decisions=0", f"fairness_by_hand={by_hand}"])
+    for least_builds in (1e6, 0.0):
+        settings = settings_with(["lns_least_decisions=0", f"fairness_stage_least_builds={least_builds}"])
         result = solve(loaded, SolveOptions(time_limit=10, workers=1, settings=settings))
         fairness = result.stages[3]
         assert fairness.name == "fairness"
-        assert (fairness.seconds == 0.0) == by_hand
+        assert (fairness.seconds == 0.0) == (least_builds > 0)
         assert result.stages[0].value == 0.0
         assert evaluate(loaded, result.assignments, result.standby).violations == []

@@ -185,14 +185,19 @@ def too_short_for_the_last_stage(share: Budget, runner: CpSatRunner) -> bool:
 
 def left_to_the_polishing(stage: ObjectiveStage, share: Budget, runner: CpSatRunner, *, last: bool) -> bool:
     """Whether the stage is left out, its time kept for the polishing: the ``last`` stage where its
-    share is too short (:func:`too_short_for_the_last_stage`); the fairness stage where the
-    polishing's balancing by hand does it (``fairness_by_hand``): on a model searched by
-    neighbourhoods whose constructed roster the polishing will finish, in seconds."""
+    share is too short (:func:`too_short_for_the_last_stage`); the fairness stage where its share is
+    shorter than ``fairness_stage_least_builds`` times the model's building, on a model searched by
+    neighbourhoods whose constructed roster the polishing will finish (its balancing by hand does
+    the stage's work), in seconds."""
     if last:
         return too_short_for_the_last_stage(share, runner)
-    if stage.name != "fairness" or not runner.settings.fairness_by_hand or share.deterministic:
+    if stage.name != "fairness" or share.deterministic or share.limit is None:
         return False
-    if not runner.by_neighbourhoods or runner.constructed is None or share.limit is None:
+    if not runner.by_neighbourhoods or runner.constructed is None:
         return False
-    logger.info("stage fairness: %.1f s left to the polishing's balancing by hand", share.limit)
+    built = sum(runner.roster_model.build_seconds.values())
+    if share.limit >= runner.settings.fairness_stage_least_builds * built:
+        return False
+    logger.info("stage fairness: %.1f s left, less than %g times building the model (%.1f s): left to the "
+                "polishing's balancing by hand", share.limit, runner.settings.fairness_stage_least_builds, built)
     return True
