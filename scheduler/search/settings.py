@@ -44,7 +44,7 @@ class SearchSettings:
     whole model (4 s on a 56-day town, 15 s on a city) and its neighbourhood steps gained 0-0.1 %,
     while the finished rosters still held 1,000-3,300 balancing moves (fairness 10-32 % lower) that
     the polishing had no time for; on a 44-cadre sub-district its steps even out what the balancing
-    cannot (fairness 1.4-4 times lower with the stage)."""
+    cannot (fairness 1.7-4 times lower with the stage)."""
 
     construction_share: float = 0.8
     """Share of the time left that building a first roster cadre by cadre, or improving it, may take."""
