@@ -11,7 +11,7 @@ from scheduler.checker import evaluate
 from scheduler.search.budget import Budget
 from scheduler.search.options import SolveOptions
 from scheduler.search.settings import SETTINGS, settings_with
-from scheduler.search.stage_search import left_to_the_polishing, too_short_for_the_last_stage
+from scheduler.search.stage_search import left_to_the_polishing
 from scheduler.solver import solve
 
 from .rules.helpers import cadre, instance
@@ -33,24 +33,28 @@ def stage(name: str) -> Any:
     return SimpleNamespace(name=name)
 
 
+def last_left_out(share: Budget, runner: Any) -> bool:
+    return left_to_the_polishing(stage("requests+continuity"), share, runner, last=True)
+
+
 def test_a_share_shorter_than_building_the_model_is_left_to_the_polishing() -> None:
     # 1 times the 3 s build: 2.5 s is too short, 3.5 s is not
-    assert too_short_for_the_last_stage(Budget(2.5), runner())
-    assert not too_short_for_the_last_stage(Budget(3.5), runner())
+    assert last_left_out(Budget(2.5), runner())
+    assert not last_left_out(Budget(3.5), runner())
 
 
 def test_the_setting_scales_the_building_time() -> None:
     # 2 times the 3 s build: 5 s is too short now, 6.5 s is not
-    assert too_short_for_the_last_stage(Budget(5.0), runner(least_builds=2.0))
-    assert not too_short_for_the_last_stage(Budget(6.5), runner(least_builds=2.0))
+    assert last_left_out(Budget(5.0), runner(least_builds=2.0))
+    assert not last_left_out(Budget(6.5), runner(least_builds=2.0))
 
 
 def test_a_model_searched_whole_or_a_repeatable_solve_always_has_its_last_stage() -> None:
     # a small model's whole search may prove the stage in a moment; a repeatable solve counts work,
     # not seconds, so its share says nothing of the building time
-    assert not too_short_for_the_last_stage(Budget(0.5), runner(by_neighbourhoods=False))
-    assert not too_short_for_the_last_stage(Budget(0.5, deterministic=True), runner())
-    assert not too_short_for_the_last_stage(Budget(None), runner())
+    assert not last_left_out(Budget(0.5), runner(by_neighbourhoods=False))
+    assert not last_left_out(Budget(0.5, deterministic=True), runner())
+    assert not last_left_out(Budget(None), runner())
 
 
 def test_a_solve_leaves_the_last_stage_out_where_its_time_is_too_short() -> None:

@@ -208,7 +208,7 @@ class _Balancer:
             leaving = _target_change(left, -1)
             for community in sorted(giver.communities):
                 for standby_cell in self._standby_on(community, day):
-                    if giver in standby_cell.holders or not _may_stand_by(giver, standby_cell):
+                    if not standby_cell.open_to(giver):
                         continue
                     for taker in list(standby_cell.holders):
                         if taker.index not in self.group_of or len(taker.held.get(day, ())) != 1:
@@ -247,8 +247,8 @@ class _Balancer:
         and whose duty weighs ``load`` (so that the group's total load stays as it was)."""
         return [
             cell for cell in self.dispatcher.cells_on.get((community, day), ())
-            if len(cell.holders) < cell.rule.target and cell.room() and taker not in cell.holders
-            and not (cell.high and taker.vulnerable) and self.dispatcher._duty_load(cell) == load
+            if len(cell.holders) < cell.rule.target and cell.room() and cell.open_to(taker)
+            and self.dispatcher._duty_load(cell) == load
         ]
 
     def _chained(self, giver: CadreState, held: Held, taker: CadreState, given_up: Held, cell: Cell) -> bool:
@@ -370,13 +370,13 @@ class _Balancer:
         slot = held.slot
         if held.kind == DUTY:
             return _may_serve(taker, giver, self.dispatcher.cell_at[(held.place, slot.day, slot.shift)])
-        return _may_stand_by(taker, self.dispatcher.standby_at[(held.place, slot.day, slot.shift)])
+        return self.dispatcher.standby_at[(held.place, slot.day, slot.shift)].open_to(taker)
 
 
 def _may_serve(taker: CadreState, giver: CadreState, cell: Cell) -> bool:
     """Whether ``taker`` may take ``giver``'s place in ``cell``: community, risk, and no skill count
     falling below what the cell asks."""
-    if cell.community not in taker.communities or (cell.high and taker.vulnerable) or taker in cell.holders:
+    if not cell.open_to(taker):
         return False
     for skill in giver.skills - taker.skills:
         need = cell.rule.skills.get(skill, 0)
@@ -390,10 +390,3 @@ def _target_change(cell: Cell, change: int) -> int:
     count = len(cell.holders)
     return target_cost(cell.rule, count + change) - target_cost(cell.rule, count)
 
-
-def _may_stand_by(taker: CadreState, cell: StandbyCell) -> bool:
-    return (
-        cell.community in taker.communities
-        and taker not in cell.holders
-        and (cell.low_checkpoint or not taker.vulnerable)
-    )

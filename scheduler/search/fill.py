@@ -126,9 +126,7 @@ def _stand_by_in_pairs(dispatcher: Dispatcher, cell: StandbyCell, up_to_target: 
     """As :func:`_fill_in_pairs`, for a community still short of standby."""
     day = cell.slot.day
     while cell.any_checkpoint and len(cell.holders) < cell.wanted:
-        pool = [cadre for cadre in dispatcher.serving.get(cell.community, [])
-                if cadre not in cell.holders and not cadre.held.get(day)
-                and (cell.low_checkpoint or not cadre.vulnerable)]
+        pool = [cadre for cadre in dispatcher._standby_pool(cell) if not cadre.held.get(day)]
         if not _one_in_a_pair(dispatcher, pool, cell.slot, up_to_target, unpaired, lambda cadre: (
                 partial(dispatcher._place_standby, cadre, cell),
                 partial(dispatcher._remove, cadre, Held(cell.slot, STANDBY, cell.community)))):
@@ -176,15 +174,14 @@ def _open_entries(dispatcher: Dispatcher, cadre: CadreState, day: int,
     with its slot, how to place it and how to take it back."""
     communities = cadre.facts.cadre.communities
     cells = [cell for community in communities for cell in dispatcher.cells_on.get((community, day), ())
-             if cell.room() and cadre not in cell.holders and not (cell.high and cadre.vulnerable)]
+             if cell.room() and cell.open_to(cadre)]
     for cell in cells:
         if len(cell.holders) < cell.rule.min or any(skill in cadre.skills for skill in cell.missing_skills()):
             yield cell.slot, partial(dispatcher._place_duty, cadre, cell), partial(
                 dispatcher._remove, cadre, Held(cell.slot, DUTY, cell.checkpoint))
     for standby_cell in (item for community in communities for item in dispatcher.standby_on.get((community, day), ())):
-        if (len(standby_cell.holders) < standby_cell.wanted
-                and standby_cell.any_checkpoint and (standby_cell.low_checkpoint or not cadre.vulnerable)
-                and cadre not in standby_cell.holders):
+        if len(standby_cell.holders) < standby_cell.wanted and standby_cell.any_checkpoint \
+                and standby_cell.open_to(cadre):
             yield standby_cell.slot, partial(dispatcher._place_standby, cadre, standby_cell), partial(
                 dispatcher._remove, cadre, Held(standby_cell.slot, STANDBY, standby_cell.community))
     if up_to_target:
@@ -209,18 +206,14 @@ def _cover_by_moves(dispatcher: Dispatcher, cell: Cell) -> int:
             if len(items) != 1:
                 continue
             held = items[0]
-            stand_in = None
-            if held.kind == DUTY:
-                source = dispatcher.cell_at[(held.place, day, held.slot.shift)]
-                if not _may_leave(source, cadre):
-                    stand_in = _stand_in(dispatcher, source, cadre)
-                    if stand_in is None:
-                        continue
+            leaving = _leaving(dispatcher, cadre, held)
+            if leaving is None:
+                continue
             if held.kind == DUTY and cadre.duty_minutes - held.slot.minutes + cell.slot.minutes < cadre.least_minutes:
                 continue
             if not _came_over(dispatcher, cadre, held, cell.slot, partial(dispatcher._place_duty, cadre, cell)):
                 continue
-            if stand_in is not None and not _stood_in(dispatcher, stand_in, source):
+            if not _stood_in(dispatcher, leaving):
                 dispatcher._remove(cadre, Held(cell.slot, DUTY, cell.checkpoint))
                 dispatcher._restore(cadre, held)
                 continue
@@ -280,9 +273,7 @@ def _stand_by_ejection(dispatcher: Dispatcher, cell: StandbyCell) -> int:
     moved = 0
     day = cell.slot.day
     while len(cell.holders) < cell.wanted:
-        pool = [cadre for cadre in dispatcher.serving.get(cell.community, [])
-                if cadre not in cell.holders and not cadre.held.get(day)
-                and (cell.low_checkpoint or not cadre.vulnerable)]
+        pool = [cadre for cadre in dispatcher._standby_pool(cell) if not cadre.held.get(day)]
         for cadre in dispatcher._ranked(pool):
             place = partial(dispatcher._place_standby, cadre, cell)
             if _gives_up_one(dispatcher, cadre, _near(cadre, day, DUTY), cell.slot, place, 0) is not None:
@@ -306,23 +297,35 @@ def _gives_up_one(dispatcher: Dispatcher, cadre: CadreState, near: list[Held], s
     checkpoint keeps its minimum and skills, or a free cadre stands in for them there, and the minimum
     hours hold; no run left too short): the entry given up, or None."""
     for held in near:
-        stand_in = None
-        if held.kind == DUTY:
-            source = dispatcher.cell_at[(held.place, held.slot.day, held.slot.shift)]
-            if not _may_leave(source, cadre):
-                stand_in = _stand_in(dispatcher, source, cadre)
-                if stand_in is None:
-                    continue
-            if cadre.duty_minutes - held.slot.minutes + added_minutes < cadre.least_minutes:
-                continue
+        leaving = _leaving(dispatcher, cadre, held)
+        if leaving is None:
+            continue
+        if held.kind == DUTY and cadre.duty_minutes - held.slot.minutes + added_minutes < cadre.least_minutes:
+            continue
         if not _came_over(dispatcher, cadre, held, slot, place):
             continue
         # another day given up: the runs of work and of days off may now be too short
-        if not cadre.short_runs() and (stand_in is None or _stood_in(dispatcher, stand_in, source)):
+        if not cadre.short_runs() and _stood_in(dispatcher, leaving):
             return held
         dispatcher._remove(cadre, cadre.held[slot.day][-1])
         dispatcher._restore(cadre, held)
     return None
+
+
+# Where a cadre gives up an entry: the duty's cell and who stands in there, or nothing to mend
+Leaving = tuple[Cell, CadreState] | tuple[None, None]
+
+
+def _leaving(dispatcher: Dispatcher, cadre: CadreState, held: Held) -> Leaving | None:
+    """What giving up ``held`` asks: nothing (a standby, or a duty whose cell keeps its minimum and skill
+    counts without the cadre), a free cadre standing in at the duty's cell, or None where nobody may."""
+    if held.kind != DUTY:
+        return None, None
+    source = dispatcher.cell_at[(held.place, held.slot.day, held.slot.shift)]
+    if _may_leave(source, cadre):
+        return None, None
+    stand_in = _stand_in(dispatcher, source, cadre)
+    return None if stand_in is None else (source, stand_in)
 
 
 def _stand_in(dispatcher: Dispatcher, source: Cell, leaving: CadreState) -> CadreState | None:
@@ -339,8 +342,12 @@ def _stand_in(dispatcher: Dispatcher, source: Cell, leaving: CadreState) -> Cadr
     return None
 
 
-def _stood_in(dispatcher: Dispatcher, stand_in: CadreState, source: Cell) -> bool:
-    """Place ``stand_in`` in ``source`` if every rule still allows it; whether it was placed."""
+def _stood_in(dispatcher: Dispatcher, leaving: Leaving) -> bool:
+    """Place the stand-in ``leaving`` asks for, if any, where every rule still allows it; whether the
+    cell the cadre left is mended (or needed nothing)."""
+    source, stand_in = leaving
+    if source is None or stand_in is None:
+        return True
     if not source.room() or not dispatcher._may_hold(stand_in, source.slot):
         return False
     dispatcher._place_duty(stand_in, source)
@@ -356,11 +363,7 @@ def _stand_by_moves(dispatcher: Dispatcher, cell: StandbyCell) -> int:
     moved = 0
     day = cell.slot.day
     while len(cell.holders) < cell.wanted:
-        pool = [
-            cadre
-            for cadre in dispatcher.serving.get(cell.community, [])
-            if cadre not in cell.holders and (cell.low_checkpoint or not cadre.vulnerable)
-        ]
+        pool = dispatcher._standby_pool(cell)
         for cadre in dispatcher._ranked(pool):
             items = cadre.held.get(day, [])
             if len(items) != 1 or items[0].kind != DUTY:

@@ -169,35 +169,24 @@ def _first_roster_search(
     return _search_on(runner, stage, budget, reporter)
 
 
-def too_short_for_the_last_stage(share: Budget, runner: CpSatRunner) -> bool:
-    """Whether ``share`` is too short for the last stage to find anything on a model searched by
-    neighbourhoods (``last_stage_least_builds`` times the model's building): its time then goes to
-    the polishing."""
+def left_to_the_polishing(stage: ObjectiveStage, share: Budget, runner: CpSatRunner, *, last: bool) -> bool:
+    """Whether the stage is left out, its time kept for the polishing, on a model searched by
+    neighbourhoods, in seconds: where its ``share`` is shorter than some times the model's building.
+    The ``last`` stage (``last_stage_least_builds``): loading its part costs most of a model's
+    building before any search. The fairness stage, where a constructed roster will be polished
+    (``fairness_stage_least_builds``): the polishing's balancing by hand does its work without
+    loading it into the whole model."""
+    if last:
+        least_builds = runner.settings.last_stage_least_builds
+    elif stage.name == "fairness" and runner.constructed is not None:
+        least_builds = runner.settings.fairness_stage_least_builds
+    else:
+        return False
     if not runner.by_neighbourhoods or share.deterministic or share.limit is None:
         return False
     built = sum(runner.roster_model.build_seconds.values())
-    if share.limit >= runner.settings.last_stage_least_builds * built:
+    if share.limit >= least_builds * built:
         return False
-    logger.info("the last stage: %.1f s left, less than building the model took (%.1f s): left to the polishing",
-                share.limit, built)
-    return True
-
-
-def left_to_the_polishing(stage: ObjectiveStage, share: Budget, runner: CpSatRunner, *, last: bool) -> bool:
-    """Whether the stage is left out, its time kept for the polishing: the ``last`` stage where its
-    share is too short (:func:`too_short_for_the_last_stage`); the fairness stage where its share is
-    shorter than ``fairness_stage_least_builds`` times the model's building, on a model searched by
-    neighbourhoods whose constructed roster the polishing will finish (its balancing by hand does
-    the stage's work), in seconds."""
-    if last:
-        return too_short_for_the_last_stage(share, runner)
-    if stage.name != "fairness" or share.deterministic or share.limit is None:
-        return False
-    if not runner.by_neighbourhoods or runner.constructed is None:
-        return False
-    built = sum(runner.roster_model.build_seconds.values())
-    if share.limit >= runner.settings.fairness_stage_least_builds * built:
-        return False
-    logger.info("stage fairness: %.1f s left, less than %g times building the model (%.1f s): left to the "
-                "polishing's balancing by hand", share.limit, runner.settings.fairness_stage_least_builds, built)
+    logger.info("stage %s: %.1f s left, less than %g times building the model (%.1f s): left to the polishing",
+                stage.name, share.limit, least_builds, built)
     return True

@@ -47,6 +47,11 @@ class Cell:
     def room(self) -> bool:
         return self.rule.max is None or len(self.holders) < self.rule.max
 
+    def open_to(self, cadre: CadreState) -> bool:
+        """Whether ``cadre`` may join the cell by who they are: its community, its risk, not on it yet."""
+        return (self.community in cadre.communities and not (self.high and cadre.vulnerable)
+                and cadre not in self.holders)
+
     def missing_skills(self) -> list[str]:
         return [
             skill
@@ -65,6 +70,12 @@ class StandbyCell:
     any_checkpoint: bool  # some checkpoint of the community has demand then (callability)
     low_checkpoint: bool  # ... one that is not high risk (for a vulnerable cadre)
     holders: list[CadreState] = field(default_factory=list)
+
+    def open_to(self, cadre: CadreState) -> bool:
+        """Whether ``cadre`` may stand by here by who they are: the community, a checkpoint a vulnerable
+        cadre may be called to, not standing by here yet."""
+        return (self.community in cadre.communities and cadre not in self.holders
+                and (self.low_checkpoint or not cadre.vulnerable))
 
 
 # --------------------------------------------------------------------------- the dispatcher
@@ -208,12 +219,10 @@ class Dispatcher:
         cell.holders.append(cadre)
 
     def _duty_pool(self, cell: Cell) -> list[CadreState]:
-        holders = cell.holders
-        return [
-            cadre
-            for cadre in self.serving.get(cell.community, [])
-            if not (cell.high and cadre.vulnerable) and cadre not in holders
-        ]
+        return [cadre for cadre in self.serving.get(cell.community, []) if cell.open_to(cadre)]
+
+    def _standby_pool(self, cell: StandbyCell) -> list[CadreState]:
+        return [cadre for cadre in self.serving.get(cell.community, []) if cell.open_to(cadre)]
 
     # -- pass 1: minimum, skills first, then standby ---------------------------
     def fill(self, cell: Cell, goal: int) -> None:
@@ -237,11 +246,7 @@ class Dispatcher:
     def fill_standby(self, cell: StandbyCell) -> None:
         if not cell.any_checkpoint:
             return  # nobody could be called to a checkpoint then: no standby is callable
-        pool = [
-            cadre
-            for cadre in self.serving.get(cell.community, [])
-            if cadre not in cell.holders and (cell.low_checkpoint or not cadre.vulnerable)
-        ]
+        pool = self._standby_pool(cell)
         while len(cell.holders) < cell.wanted:
             chosen = self._pick(pool, cell.slot)
             if chosen is None:
